@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { ActorRefSchema, ReviewLevelSchema } from './roles';
+
+export const CHANNELS = ['hotline', 'mailbox', 'online', 'window'] as const;
+export const ChannelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof ChannelSchema>;
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  hotline: '12345热线',
+  mailbox: '领导信箱',
+  online: '网络问政',
+  window: '窗口',
+};
+
+export const REQUEST_TYPES = ['consultation', 'help', 'suggestion', 'complaint', 'report'] as const;
+export const RequestTypeSchema = z.enum(REQUEST_TYPES);
+export type RequestType = z.infer<typeof RequestTypeSchema>;
+export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
+  consultation: '咨询',
+  help: '求助',
+  suggestion: '建议',
+  complaint: '投诉',
+  report: '举报',
+};
+
+/** One loop, in order. `reviewing` carries a level (1, 2, 3) beside it. */
+export const STAGES = ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'closed'] as const;
+export const StageSchema = z.enum(STAGES);
+export type Stage = z.infer<typeof StageSchema>;
+export const STAGE_LABELS: Record<Stage, string> = {
+  registered: '已登记',
+  assigned: '已交办',
+  rectifying: '整改中',
+  reviewing: '审核中',
+  replied: '已回复',
+  closed: '已办结',
+};
+
+export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'] as const;
+export const SatisfactionSchema = z.enum(SATISFACTIONS);
+export type Satisfaction = z.infer<typeof SatisfactionSchema>;
+export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
+  satisfied: '满意',
+  basically_satisfied: '基本满意',
+  dissatisfied: '不满意',
+  unreachable: '无法联系',
+};
+
+/** Mainland mobile or landline digits, optionally with area-code dash; kept loose on purpose. */
+const phone = z.string().regex(/^\+?[0-9][0-9-]{4,19}$/, 'digits, optionally with + and dashes');
+
+export const CitizenSchema = z.object({
+  name: z.string().trim().min(1).max(50),
+  phone,
+});
+export type Citizen = z.infer<typeof CitizenSchema>;
+
+export const NewCaseSchema = z.object({
+  channel: ChannelSchema,
+  type: RequestTypeSchema,
+  urgent: z.boolean().default(false),
+  confidential: z.boolean().default(false),
+  citizen: CitizenSchema,
+  title: z.string().trim().min(1).max(200),
+  content: z.string().trim().min(1).max(10_000),
+  location: z.string().trim().max(500).optional(),
+  category: z.string().trim().max(100).optional(),
+});
+export type NewCase = z.infer<typeof NewCaseSchema>;
+
+export const TimelineEntrySchema = z.object({
+  at: z.string(),
+  by: ActorRefSchema,
+  action: z.string(),
+  note: z.string().optional(),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntrySchema>;
+
+export const ReviewDecisionSchema = z.enum(['approve', 'reject']);
+export type ReviewDecision = z.infer<typeof ReviewDecisionSchema>;
+
+export const ReviewRecordSchema = z.object({
+  level: ReviewLevelSchema,
+  decision: ReviewDecisionSchema,
+  by: ActorRefSchema,
+  at: z.string(),
+  comment: z.string().optional(),
+});
+export type ReviewRecord = z.infer<typeof ReviewRecordSchema>;
+
+/** Everything the case workflow holds; the API's view is this, masked for the caller. */
+export const CaseStateSchema = NewCaseSchema.extend({
+  id: z.string(),
+  ledgerNo: z.string(),
+  stage: StageSchema,
+  registeredAt: z.string(),
+  updatedAt: z.string(),
+  registeredBy: ActorRefSchema,
+  unit: z.string().nullable(),
+  /** Units that returned this case in the current assignment cycle, so a dispatcher sees the history. */
+  returnedBy: z.array(z.string()),
+  reviewLevel: ReviewLevelSchema.nullable(),
+  /** Rounds of review started; a rejection starts a new one at level 1. */
+  reviewRound: z.number().int(),
+  /** Decisions of the current round only; all rounds stay in the timeline. */
+  reviews: z.array(ReviewRecordSchema),
+  result: z.string().nullable(),
+  submittedBy: ActorRefSchema.nullable(),
+  reopenCount: z.number().int(),
+  satisfaction: SatisfactionSchema.nullable(),
+  closedAt: z.string().nullable(),
+  requestHash: z.string().nullable(),
+  timeline: z.array(TimelineEntrySchema),
+});
+export type CaseState = z.infer<typeof CaseStateSchema>;
+
+/** The case workflow's start input: the intake plus what the API fixed before starting it. */
+export const CaseInputSchema = z.object({
+  id: z.string(),
+  ledgerNo: z.string(),
+  request: NewCaseSchema,
+  registeredBy: ActorRefSchema,
+  /** Hash of the intake request, so reusing an Idempotency-Key for a different request is caught. */
+  requestHash: z.string().optional(),
+});
+export type CaseInput = z.infer<typeof CaseInputSchema>;

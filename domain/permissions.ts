@@ -1,0 +1,21 @@
+import type { ActionKind } from './actions';
+import type { Role } from './roles';
+
+/** The one role that may take each action on a case. Unit and level checks follow in `rules.ts`. */
+export const ACTION_ROLE: Record<ActionKind, Role> = {
+  assign: 'dispatcher',
+  accept: 'handler',
+  return: 'handler',
+  progress: 'handler',
+  submit: 'handler',
+  review: 'reviewer',
+  callback: 'operator',
+};
+
+/** Actions a handler may take only on cases of its own unit. */
+export const UNIT_BOUND_ACTIONS: ReadonlySet<ActionKind> = new Set(['accept', 'return', 'progress', 'submit']);
+
+export const CREATE_CASE_ROLE: Role = 'operator';
+
+/** Roles that see citizens' phone numbers unmasked: those who must call them. */
+export const UNMASKED_PHONE_ROLES: ReadonlySet<Role> = new Set(['operator', 'supervisor']);

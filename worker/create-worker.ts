@@ -1,0 +1,24 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export interface HuiyingWorkerOptions extends ActivityDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** Tests pass a bundle built once; production bundles from source at start-up. */
+  workflowBundle?: { code: string };
+}
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/** The one place a Huiying worker is put together, for `npm start` and for tests alike. */
+export function createWorker(opts: HuiyingWorkerOptions): Promise<Worker> {
+  const options: WorkerOptions = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities({ notifier: opts.notifier }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  };
+  return Worker.create(options);
+}

@@ -1,0 +1,31 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActionBody, ActionKind } from '../domain/actions';
+import type { CaseState } from '../domain/case';
+import type { Actor } from '../domain/roles';
+
+/** Signals, queries and updates of the case workflow: the only way the API talks to a case. */
+export const getCaseQuery = defineQuery<CaseState>('getCase');
+
+export type ActionUpdate<K extends ActionKind> = UpdateDefinition<CaseState, [Actor, ActionBody<K>], K>;
+
+function action<K extends ActionKind>(kind: K): ActionUpdate<K> {
+  return defineUpdate<CaseState, [Actor, ActionBody<K>], K>(kind);
+}
+
+/** One update per action, named as the action: the Web UI's history then reads like the timeline. */
+export const actionUpdates: { [K in ActionKind]: ActionUpdate<K> } = {
+  assign: action('assign'),
+  accept: action('accept'),
+  return: action('return'),
+  progress: action('progress'),
+  submit: action('submit'),
+  review: action('review'),
+  callback: action('callback'),
+};
+
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+
+/** The ledger sequencer hands out numbers in order, once per case id, however often it is asked. */
+export const allocateLedgerNoUpdate = defineUpdate<string, [caseId: string]>('allocateLedgerNo');
+export const ledgerWorkflowId = (prefix: string, year: number): string => `ledger-${prefix}-${year}`;

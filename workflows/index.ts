@@ -1,0 +1,2 @@
+export { caseWorkflow } from './case';
+export { ledgerWorkflow } from './ledger';

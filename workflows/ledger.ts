@@ -1,0 +1,38 @@
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { formatLedgerNo } from '../domain/ledger';
+import { allocateLedgerNoUpdate } from './definitions';
+
+export interface LedgerInput {
+  prefix: string;
+  year: number;
+  /** The last number handed out (0 before the first). */
+  last: number;
+  /** Recent case ids and their numbers, so a retried allocation gets the same number back. */
+  recent: [caseId: string, no: number][];
+}
+
+/** How many recent allocations to remember: far more than any client retries within a continue-as-new span. */
+const REMEMBER = 5000;
+
+/**
+ * One sequencer per prefix and year. Numbers are dense and ordered because a single workflow hands them out;
+ * a county's intake (thousands a month) is far below what one workflow can serve.
+ */
+export async function ledgerWorkflow(input: LedgerInput): Promise<void> {
+  let last = input.last;
+  const recent = new Map(input.recent);
+
+  setHandler(allocateLedgerNoUpdate, (caseId: string) => {
+    let no = recent.get(caseId);
+    if (no === undefined) {
+      no = ++last;
+      recent.set(caseId, no);
+      if (recent.size > REMEMBER) recent.delete(recent.keys().next().value as string);
+    }
+    return formatLedgerNo(input.prefix, input.year, no);
+  });
+
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 8000);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof ledgerWorkflow>({ ...input, last, recent: [...recent] });
+}
