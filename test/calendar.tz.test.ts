@@ -1,0 +1,42 @@
+/**
+ * Reruns test/calendar.test.ts in child processes whose TZ is far from Shanghai. Setting process.env.TZ
+ * inside a Jest worker is unreliable (the sandbox's env is a copy, and Date may already have been used), so
+ * each zone gets a fresh Jest; the rerun asserts its own time zone, proving TZ really took effect there.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const jestBin = require.resolve('jest/bin/jest');
+
+interface JestJsonReport {
+  numFailedTests: number;
+  numPassedTests: number;
+  testResults: { assertionResults: { title: string; status: string }[] }[];
+}
+
+// New York is west of UTC (where chinese-days' own helpers go wrong); Kiritimati is UTC+14, east of Shanghai.
+test.each([
+  ['America/New_York', 300],
+  ['Pacific/Kiritimati', -840],
+])('calendar tests pass under TZ=%s', (timeZone, offsetMinutes) => {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TZ: timeZone,
+    HUIYING_TEST_EXPECT_TZ: timeZone,
+    HUIYING_TEST_EXPECT_OFFSET: String(offsetMinutes),
+  };
+  delete env.JEST_WORKER_ID;
+  const child = spawnSync(
+    process.execPath,
+    [jestBin, '--ci', '--json', '--runTestsByPath', 'test/calendar.test.ts'],
+    { cwd: root, env, encoding: 'utf8', timeout: 110_000 },
+  );
+  if (child.status !== 0) throw new Error(`jest under TZ=${timeZone} failed:\n${child.stderr}`);
+
+  const report = JSON.parse(child.stdout) as JestJsonReport;
+  const results = report.testResults.flatMap((file) => file.assertionResults);
+  expect(report.numFailedTests).toBe(0);
+  expect(report.numPassedTests).toBeGreaterThan(30);
+  expect(results.find((r) => r.title.startsWith('is the one the TZ rerun asked for'))?.status).toBe('passed');
+});
