@@ -77,7 +77,8 @@ function mondayToFridayUpTo(day: DayNumber): number {
 }
 
 function requireInstant(instant: Date): number {
-  const ms = instant instanceof Date ? instant.getTime() : NaN;
+  // Not `instanceof`: Dates from another realm (Jest's or Temporal's vm sandbox) would fail it.
+  const ms = Object.prototype.toString.call(instant) === '[object Date]' ? instant.getTime() : NaN;
   if (Number.isNaN(ms)) throw new RangeError('expected a valid Date');
   return ms;
 }
