@@ -1,0 +1,100 @@
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { ActionBody, ActionKind } from '../domain/actions';
+import type { CaseInput, CaseState, NewCase } from '../domain/case';
+import { shanghaiYear } from '../domain/ledger';
+import type { Actor } from '../domain/roles';
+import { initialState } from '../domain/rules';
+import { searchValuesOf } from '../domain/search';
+import { actionUpdates, allocateLedgerNoUpdate, caseWorkflowId, getCaseQuery, ledgerWorkflowId } from '../workflows/definitions';
+import { searchAttributePairs } from '../workflows/search-attributes';
+import type { caseWorkflow, ledgerWorkflow } from '../workflows';
+import { ApiError } from './errors';
+import { caseIdFor, hashRequest, updateIdFor } from './ids';
+
+export interface CaseServiceOptions {
+  client: Client;
+  taskQueue: string;
+  ledgerPrefix: string;
+}
+
+/** Everything the API asks of Temporal about cases. Routes stay thin; rules stay in domain/. */
+export class CaseService {
+  constructor(private readonly opts: CaseServiceOptions) {}
+
+  private get client(): Client {
+    return this.opts.client;
+  }
+
+  async create(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
+    const id = caseIdFor(actor.id, idempotencyKey);
+    const requestHash = hashRequest(request);
+    const ledgerNo = await this.allocateLedgerNo(id, shanghaiYear(new Date()));
+    const input: CaseInput = { id, ledgerNo, request, registeredBy: { id: actor.id, name: actor.name, role: 'operator' }, requestHash };
+    const firstState = initialState(input, new Date().toISOString());
+    let state: CaseState;
+    try {
+      const handle = await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        workflowId: caseWorkflowId(id),
+        taskQueue: this.opts.taskQueue,
+        args: [input],
+        // Setting them at start is free; the workflow upserts only what changes later.
+        typedSearchAttributes: searchAttributePairs(searchValuesOf(firstState), null),
+        // Concurrent retries with one Idempotency-Key meet the same running workflow instead of failing.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      state = await handle.query(getCaseQuery);
+    } catch (err) {
+      // The same key after the case already closed: that case is the answer.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      state = await this.get(id);
+    }
+    if (state.requestHash !== requestHash) {
+      throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: state.ledgerNo });
+    }
+    return state;
+  }
+
+  async get(id: string): Promise<CaseState> {
+    return this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
+  }
+
+  async act<K extends ActionKind>(id: string, kind: K, actor: Actor, body: ActionBody<K>, idempotencyKey?: string): Promise<CaseState> {
+    const handle = this.client.workflow.getHandle(caseWorkflowId(id));
+    try {
+      return await handle.executeUpdate(actionUpdates[kind], {
+        args: [actor, body],
+        ...(idempotencyKey ? { updateId: updateIdFor(actor.id, kind, idempotencyKey) } : {}),
+      });
+    } catch (err) {
+      throw await this.explainClosed(id, err);
+    }
+  }
+
+  /** An update to a finished workflow fails as "not found"; the caller deserves "the case is closed". */
+  private async explainClosed(id: string, err: unknown): Promise<unknown> {
+    if ((err as Error)?.name !== 'WorkflowNotFoundError') return err;
+    try {
+      const description = await this.client.workflow.getHandle(caseWorkflowId(id)).describe();
+      if (description.status.name !== 'RUNNING') {
+        return new ApiError('conflict', `the case is closed (workflow ${description.status.name.toLowerCase()}); no further actions are possible`, { stage: 'closed' });
+      }
+    } catch {
+      // describe failing too means the case really does not exist
+    }
+    return err;
+  }
+
+  private async allocateLedgerNo(caseId: string, year: number): Promise<string> {
+    const prefix = this.opts.ledgerPrefix;
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
+      workflowId: ledgerWorkflowId(prefix, year),
+      taskQueue: this.opts.taskQueue,
+      args: [{ prefix, year, last: 0, recent: [] }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      // Never silently restart a year's numbering at 1 if its sequencer was terminated.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    return this.client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, { args: [caseId], startWorkflowOperation });
+  }
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { ActionBodies, ACTION_KINDS } from '../domain/actions';
+import { CaseStateSchema, NewCaseSchema } from '../domain/case';
+import { ACTION_ROLE } from '../domain/permissions';
+import { UnitSchema } from '../domain/units';
+import { CaseListQuerySchema } from './case-list';
+
+const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
+
+const ErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(['invalid_input', 'unauthorized', 'forbidden', 'not_found', 'conflict']),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: STATUS_TEXT[s], ...json('Error') }]));
+const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } };
+
+/** The OpenAPI 3 document, generated from the same zod schemas the routes validate with. */
+export function openApiDocument(): Record<string, unknown> {
+  const actionPaths = Object.fromEntries(
+    ACTION_KINDS.map((kind) => [
+      `/cases/{id}/${kind}`,
+      {
+        post: {
+          summary: `${kind} (role: ${ACTION_ROLE[kind]})`,
+          parameters: [idParam, idempotencyHeader],
+          requestBody: { required: true, ...json(`${kind}Body`) },
+          responses: { '200': { description: 'the case after the action', ...json('Case') }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+    ]),
+  );
+  const listParams = Object.entries((schema(CaseListQuerySchema) as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Huiying (回应) API', version: '1' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Error: schema(ErrorSchema, 'output'),
+        NewCase: schema(NewCaseSchema),
+        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable() }), 'output'),
+        Unit: schema(UnitSchema, 'output'),
+        ...Object.fromEntries(ACTION_KINDS.map((k) => [`${k}Body`, schema(ActionBodies[k])])),
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/cases': {
+        post: {
+          summary: 'register a case (role: operator)',
+          parameters: [idempotencyHeader],
+          requestBody: { required: true, ...json('NewCase') },
+          responses: { '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') }, ...errors(400, 401, 403, 409) },
+        },
+        get: {
+          summary: 'list cases from Temporal visibility (a handler sees only its unit)',
+          parameters: listParams,
+          responses: { '200': { description: '{items, nextPageToken}' }, ...errors(400, 401, 403) },
+        },
+      },
+      '/cases/{id}': { get: { summary: 'one case', parameters: [idParam], responses: { '200': { description: 'the case', ...json('Case') }, ...errors(401, 403, 404) } } },
+      ...actionPaths,
+      '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
+      '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },
+      '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ACTION_KINDS, ActionBodies, type ActionKind, type CaseAction } from '../../domain/actions';
+import { NewCaseSchema } from '../../domain/case';
+import { ACTION_ROLE, CREATE_CASE_ROLE } from '../../domain/permissions';
+import { hasRole, type Actor } from '../../domain/roles';
+import type { UnitDirectory } from '../../domain/units';
+import { actorOf, requireRole } from '../auth';
+import { CaseListQuerySchema, listCases } from '../case-list';
+import type { CaseService } from '../cases';
+import { ApiError } from '../errors';
+import { parseBody, parseQuery } from '../validate';
+import { caseView } from '../view';
+import type { Client } from '@temporalio/client';
+
+const CaseIdSchema = z.string().regex(/^[0-9a-z]{16}$/);
+const IdempotencyKeySchema = z.string().min(1).max(200);
+
+export function caseRoutes(deps: { cases: CaseService; client: Client; units: UnitDirectory }): Router {
+  const { cases, client, units } = deps;
+  const router = Router();
+
+  router.post('/cases', requireRole(CREATE_CASE_ROLE), async (req, res) => {
+    const body = parseBody(NewCaseSchema, req.body);
+    const state = await cases.create(actorOf(res), body, idempotencyKey(req.get('idempotency-key')));
+    res.status(201).json(caseView(state, actorOf(res), units));
+  });
+
+  router.get('/cases', async (req, res) => {
+    res.json(await listCases(client, actorOf(res), parseQuery(CaseListQuerySchema, req.query)));
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const actor = actorOf(res);
+    const state = await cases.get(caseId(String(req.params.id)));
+    if (onlyHandler(actor) && state.unit !== actor.unit) throw new ApiError('forbidden', 'this case is not assigned to your unit');
+    res.json(caseView(state, actor, units));
+  });
+
+  for (const kind of ACTION_KINDS) {
+    router.post(`/cases/:id/${kind}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
+      const actor = actorOf(res);
+      const body = parseBody(ActionBodies[kind], req.body);
+      checkBeforeSending(actor, { kind, ...body } as CaseAction, units);
+      const state = await cases.act(caseId(String(req.params.id)), kind as ActionKind, actor, body as never, idempotencyKey(req.get('idempotency-key')));
+      res.json(caseView(state, actor, units));
+    });
+  }
+  return router;
+}
+
+/** What the API can refuse without asking the case; the workflow's validators check everything again. */
+function checkBeforeSending(actor: Actor, action: CaseAction, units: UnitDirectory): void {
+  if (action.kind === 'assign' && !units.has(action.unit)) {
+    throw new ApiError('invalid_input', `unknown unit '${action.unit}'`, [{ field: 'unit', message: 'not in the unit directory (GET /units)' }]);
+  }
+  if (action.kind === 'review' && !actor.levels.includes(action.level)) {
+    throw new ApiError('forbidden', `you do not hold review level ${action.level}`);
+  }
+}
+
+function onlyHandler(actor: Actor): boolean {
+  return hasRole(actor, 'handler') && actor.roles.every((r) => r === 'handler');
+}
+
+function caseId(raw: string): string {
+  const parsed = CaseIdSchema.safeParse(raw);
+  // An id that cannot exist is simply not found; no need to ask Temporal.
+  if (!parsed.success) throw new ApiError('not_found', 'no such case');
+  return parsed.data;
+}
+
+function idempotencyKey(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = IdempotencyKeySchema.safeParse(raw);
+  if (!parsed.success) throw new ApiError('invalid_input', 'Idempotency-Key must be 1–200 characters', [{ field: 'Idempotency-Key', message: 'invalid header' }]);
+  return parsed.data;
+}
