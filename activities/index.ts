@@ -1,15 +1,22 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { createCalendar, type WorkingCalendar } from '../domain/calendar';
+import { DEFAULT_LIMITS, type TimeLimits } from '../domain/limits';
 import type { Notification } from '../domain/notifications';
+import { createDeadlinePlanner } from './deadlines';
 import type { Notifier } from './notifier';
 import { WebhookError } from './webhook-notifier';
 
 export interface ActivityDeps {
   notifier: Notifier;
+  /** The official calendar without county files, and the default limits, when not given. */
+  calendar?: WorkingCalendar;
+  limits?: TimeLimits;
 }
 
 /** Activities are plain functions closed over their adapters, so tests hand in the same real adapters. */
-export function createActivities({ notifier }: ActivityDeps) {
+export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS }: ActivityDeps) {
   return {
+    planDeadlines: createDeadlinePlanner(calendar, limits),
     async notify(notification: Notification): Promise<{ delivered: boolean }> {
       try {
         const result = await notifier.deliver(notification);

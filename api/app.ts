@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import type { WorkingCalendar } from '../domain/calendar';
+import type { TimeLimits } from '../domain/limits';
 import type { UnitDirectory } from '../domain/units';
 import { authenticate } from './auth';
 import { CaseService } from './cases';
@@ -14,6 +16,8 @@ export interface AppDeps {
   jwtSecret: string;
   units: UnitDirectory;
   ledgerPrefix: string;
+  calendar: WorkingCalendar;
+  limits: TimeLimits;
 }
 
 /** The HTTP API. Everything it knows about cases it asks Temporal; every rule it applies lives in domain/. */
@@ -35,7 +39,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/units', (_req, res) => {
     res.json(deps.units.units);
   });
-  const cases = new CaseService({ client: deps.client, taskQueue: deps.taskQueue, ledgerPrefix: deps.ledgerPrefix });
+  const cases = new CaseService(deps);
   app.use(caseRoutes({ cases, client: deps.client, units: deps.units }));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));

@@ -6,7 +6,10 @@ import type { Actor } from '../domain/roles';
 import { initialState } from '../domain/rules';
 import { searchValuesOf } from '../domain/search';
 import { actionUpdates, allocateLedgerNoUpdate, caseWorkflowId, getCaseQuery, ledgerWorkflowId } from '../workflows/definitions';
-import { searchAttributePairs } from '../workflows/search-attributes';
+import { startSearchAttributes } from '../workflows/search-attributes';
+import type { WorkingCalendar } from '../domain/calendar';
+import { computeDeadline, deadlinesStarted } from '../domain/deadlines';
+import type { TimeLimits } from '../domain/limits';
 import type { caseWorkflow, ledgerWorkflow } from '../workflows';
 import { ApiError } from './errors';
 import { caseIdFor, hashRequest, updateIdFor } from './ids';
@@ -15,6 +18,8 @@ export interface CaseServiceOptions {
   client: Client;
   taskQueue: string;
   ledgerPrefix: string;
+  calendar: WorkingCalendar;
+  limits: TimeLimits;
 }
 
 /** Everything the API asks of Temporal about cases. Routes stay thin; rules stay in domain/. */
@@ -29,8 +34,21 @@ export class CaseService {
     const id = caseIdFor(actor.id, idempotencyKey);
     const requestHash = hashRequest(request);
     const ledgerNo = await this.allocateLedgerNo(id, shanghaiYear(new Date()));
-    const input: CaseInput = { id, ledgerNo, request, registeredBy: { id: actor.id, name: actor.name, role: 'operator' }, requestHash };
-    const firstState = initialState(input, new Date().toISOString());
+    const registeredAt = new Date().toISOString();
+    const { limits, calendar } = this.opts;
+    const base: CaseInput = {
+      id,
+      ledgerNo,
+      request,
+      registeredBy: { id: actor.id, name: actor.name, role: 'operator' },
+      requestHash,
+      registeredAt,
+      policy: { extension: limits.extension },
+    };
+    // The first deadline is computed here, before the start, so the case starts with it at no extra cost.
+    const deadlines = deadlinesStarted(null, initialState(base, registeredAt), registeredAt).map((r) => computeDeadline(r, calendar, limits));
+    const input: CaseInput = { ...base, deadlines };
+    const firstState = initialState(input, registeredAt);
     let state: CaseState;
     try {
       const handle = await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
@@ -38,7 +56,7 @@ export class CaseService {
         taskQueue: this.opts.taskQueue,
         args: [input],
         // Setting them at start is free; the workflow upserts only what changes later.
-        typedSearchAttributes: searchAttributePairs(searchValuesOf(firstState), null),
+        typedSearchAttributes: startSearchAttributes(searchValuesOf(firstState)),
         // Concurrent retries with one Idempotency-Key meet the same running workflow instead of failing.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

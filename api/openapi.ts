@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActionBodies, ACTION_KINDS } from '../domain/actions';
+import { ActionBodies, ACTION_KINDS, ACTION_PATHS } from '../domain/actions';
 import { CaseStateSchema, NewCaseSchema } from '../domain/case';
 import { ACTION_ROLE } from '../domain/permissions';
 import { UnitSchema } from '../domain/units';
@@ -26,7 +26,7 @@ const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: fal
 export function openApiDocument(): Record<string, unknown> {
   const actionPaths = Object.fromEntries(
     ACTION_KINDS.map((kind) => [
-      `/cases/{id}/${kind}`,
+      `/cases/{id}/${ACTION_PATHS[kind]}`,
       {
         post: {
           summary: `${kind} (role: ${ACTION_ROLE[kind]})`,
@@ -46,7 +46,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         Error: schema(ErrorSchema, 'output'),
         NewCase: schema(NewCaseSchema),
-        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable() }), 'output'),
+        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean() }), 'output'),
         Unit: schema(UnitSchema, 'output'),
         ...Object.fromEntries(ACTION_KINDS.map((k) => [`${k}Body`, schema(ActionBodies[k])])),
       },

@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
-import { temporalConfig } from '../worker/config';
+import { temporalConfig } from '../config/temporal';
 import { createApp } from './app';
 import { resolveJwtSecret } from './jwt-secret';
+import { calendarFromEnv } from '../config/calendar';
+import { limitsFromEnv } from '../config/limits';
 import { connectClient } from './temporal-client';
-import { unitDirectoryFromEnv } from './unit-directory';
+import { unitDirectoryFromEnv } from '../config/units';
 
 /** API entry point (`npm run api`; `npm start` runs it for you). */
 async function main(): Promise<void> {
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
     jwtSecret: resolveJwtSecret({ dataDir: config.dataDir, createIfMissing: false }),
     units: unitDirectoryFromEnv(),
     ledgerPrefix: process.env.HUIYING_LEDGER_PREFIX || 'LZ',
+    calendar: calendarFromEnv(),
+    limits: limitsFromEnv(),
   });
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {

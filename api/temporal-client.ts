@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import type { TemporalConfig } from '../worker/config';
+import type { TemporalConfig } from '../config/temporal';
 
 /** The API's client module: one connection, one client, closed with the server. */
 export async function connectClient(config: Pick<TemporalConfig, 'address' | 'namespace'>): Promise<Client> {

@@ -18,12 +18,29 @@ export const ActionBodies = {
     comment: z.string().trim().max(2000).optional(),
   }),
   callback: z.object({ result: SatisfactionSchema, note: z.string().trim().max(2000).optional() }),
+  extension: z.object({ workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(1).max(2000) }),
+  extensionDecision: z.object({ approve: z.boolean(), note: z.string().trim().max(2000).optional() }),
+  urge: z.object({ note: z.string().trim().min(1).max(2000) }),
 } as const;
 
 export type ActionKind = keyof typeof ActionBodies;
 export const ACTION_KINDS = Object.keys(ActionBodies) as ActionKind[];
 export type ActionBody<K extends ActionKind> = z.infer<(typeof ActionBodies)[K]>;
 export type CaseAction = { [K in ActionKind]: { kind: K } & ActionBody<K> }[ActionKind];
+
+/** Where each action is posted, under /cases/:id/. */
+export const ACTION_PATHS: Record<ActionKind, string> = {
+  assign: 'assign',
+  accept: 'accept',
+  return: 'return',
+  progress: 'progress',
+  submit: 'submit',
+  review: 'review',
+  callback: 'callback',
+  extension: 'extension',
+  extensionDecision: 'extension/decision',
+  urge: 'urge',
+};
 
 export const ACTION_LABELS: Record<ActionKind | 'register', string> = {
   register: '登记受理',
@@ -34,4 +51,7 @@ export const ACTION_LABELS: Record<ActionKind | 'register', string> = {
   submit: '提交办理结果',
   review: '审核',
   callback: '回访',
+  extension: '申请延期',
+  extensionDecision: '延期审批',
+  urge: '督办',
 };

@@ -2,7 +2,7 @@
  * The working-day calendar: which days count for deadlines (DOMAIN.md, "Working days").
  *
  * Pure module: no Node built-ins, no clock, no time-zone database, so workflows (Temporal's sandbox) and
- * browser code can import it. Loading county files from disk lives in ./calendar-file.ts.
+ * browser code can import it. Loading county files from disk lives in config/calendar.ts.
  *
  * Sources, later winning over earlier for any given day:
  *   1. Monday–Friday, the fallback for every day nobody has spoken about;

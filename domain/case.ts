@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeadlineKeySchema, DeadlineSchema } from './deadlines';
 import { ActorRefSchema, ReviewLevelSchema } from './roles';
 
 export const CHANNELS = ['hotline', 'mailbox', 'online', 'window'] as const;
@@ -87,6 +88,21 @@ export const ReviewRecordSchema = z.object({
 });
 export type ReviewRecord = z.infer<typeof ReviewRecordSchema>;
 
+/** Rules fixed for a case when it is registered, so a later change of configuration does not rewrite them. */
+export const CasePolicySchema = z.object({
+  extension: z.object({ maxCount: z.number().int().min(0), maxWorkingDays: z.number().min(0) }),
+});
+export type CasePolicy = z.infer<typeof CasePolicySchema>;
+
+/** A unit's request for more time (延期), awaiting a supervisor. */
+export const ExtensionRequestSchema = z.object({
+  workingDays: z.number().int(),
+  reason: z.string(),
+  by: ActorRefSchema,
+  at: z.string(),
+});
+export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
+
 /** Everything the case workflow holds; the API's view is this, masked for the caller. */
 export const CaseStateSchema = NewCaseSchema.extend({
   id: z.string(),
@@ -109,6 +125,16 @@ export const CaseStateSchema = NewCaseSchema.extend({
   satisfaction: SatisfactionSchema.nullable(),
   closedAt: z.string().nullable(),
   requestHash: z.string().nullable(),
+  /** When the current stage (or review level) began: supervisors look for cases stalled too long. */
+  stageSince: z.string(),
+  /** The deadlines started so far, by kind; the current stage's one is running (see deadlines.ts). */
+  deadlines: z.partialRecord(DeadlineKeySchema, DeadlineSchema),
+  extension: z.object({
+    pending: ExtensionRequestSchema.nullable(),
+    approvedCount: z.number().int(),
+    approvedDays: z.number(),
+  }),
+  policy: CasePolicySchema,
   timeline: z.array(TimelineEntrySchema),
 });
 export type CaseState = z.infer<typeof CaseStateSchema>;
@@ -121,5 +147,10 @@ export const CaseInputSchema = z.object({
   registeredBy: ActorRefSchema,
   /** Hash of the intake request, so reusing an Idempotency-Key for a different request is caught. */
   requestHash: z.string().optional(),
+  policy: CasePolicySchema,
+  /** When the operator registered it; the workflow's start time when absent. */
+  registeredAt: z.string().optional(),
+  /** Deadlines the API computed before the start (saves the workflow a round trip); computed by the workflow when absent. */
+  deadlines: z.array(DeadlineSchema).optional(),
 });
 export type CaseInput = z.infer<typeof CaseInputSchema>;

@@ -8,6 +8,7 @@ export const RecipientSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reviewers'), level: ReviewLevelSchema }),
   z.object({ kind: z.literal('dispatchers') }),
   z.object({ kind: z.literal('supervisors') }),
+  z.object({ kind: z.literal('operators') }),
 ]);
 export type Recipient = z.infer<typeof RecipientSchema>;
 
@@ -19,6 +20,13 @@ export const NOTIFICATION_TEMPLATES = [
   'review_rejected',
   'answer',
   'reopened',
+  'warning',
+  'chase_up',
+  'overdue',
+  'red_flag',
+  'extension_requested',
+  'extension_decided',
+  'urged',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 

@@ -10,10 +10,13 @@ export const ACTION_ROLE: Record<ActionKind, Role> = {
   submit: 'handler',
   review: 'reviewer',
   callback: 'operator',
+  extension: 'handler',
+  extensionDecision: 'supervisor',
+  urge: 'supervisor',
 };
 
 /** Actions a handler may take only on cases of its own unit. */
-export const UNIT_BOUND_ACTIONS: ReadonlySet<ActionKind> = new Set(['accept', 'return', 'progress', 'submit']);
+export const UNIT_BOUND_ACTIONS: ReadonlySet<ActionKind> = new Set(['accept', 'return', 'progress', 'submit', 'extension']);
 
 export const CREATE_CASE_ROLE: Role = 'operator';
 

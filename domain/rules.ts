@@ -1,24 +1,31 @@
-import type { ActionKind, CaseAction } from './actions';
-import { ACTION_LABELS } from './actions';
-import type { CaseInput, CaseState, Stage, TimelineEntry } from './case';
+import { ACTION_LABELS, type ActionKind, type CaseAction } from './actions';
+import type { CaseInput, CaseState, Stage } from './case';
 import { STAGE_LABELS } from './case';
+import { Draft, notificationId, type Transition } from './draft';
 import { refusal, type Refusal } from './errors';
-import type { Notification, NotificationTemplate, Recipient } from './notifications';
+import type { Notification } from './notifications';
 import { ACTION_ROLE, UNIT_BOUND_ACTIONS } from './permissions';
 import { hasRole, REVIEW_LEVEL_LABELS, type Actor, type ActorRef, type ReviewLevel } from './roles';
 
-/** The stage each action needs. The whole state machine of the loop is this table plus `transition`. */
-export const REQUIRED_STAGE: Record<ActionKind, Stage> = {
-  assign: 'registered',
-  accept: 'assigned',
-  return: 'assigned',
-  progress: 'rectifying',
-  submit: 'rectifying',
-  review: 'reviewing',
-  callback: 'replied',
+export type { Transition } from './draft';
+
+/** The stages each action may be taken in. The whole state machine of the loop is this table plus `transition`. */
+export const ALLOWED_STAGES: Record<ActionKind, readonly Stage[]> = {
+  assign: ['registered'],
+  accept: ['assigned'],
+  return: ['assigned'],
+  progress: ['rectifying'],
+  submit: ['rectifying'],
+  review: ['reviewing'],
+  callback: ['replied'],
+  extension: ['rectifying'],
+  extensionDecision: ['assigned', 'rectifying', 'reviewing', 'replied'],
+  urge: ['assigned', 'rectifying'],
 };
 
-export function initialState(input: CaseInput, at: string): CaseState {
+export function initialState(input: CaseInput, startedAt: string): CaseState {
+  const at = input.registeredAt ?? startedAt;
+  const deadlines = Object.fromEntries((input.deadlines ?? []).map((d) => [d.key, d]));
   return {
     ...input.request,
     id: input.id,
@@ -38,6 +45,10 @@ export function initialState(input: CaseInput, at: string): CaseState {
     satisfaction: null,
     closedAt: null,
     requestHash: input.requestHash ?? null,
+    stageSince: at,
+    deadlines,
+    extension: { pending: null, approvedCount: 0, approvedDays: 0 },
+    policy: input.policy,
     timeline: [{ at, by: input.registeredBy, action: 'register', note: ACTION_LABELS.register }],
   };
 }
@@ -51,16 +62,28 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
   if (UNIT_BOUND_ACTIONS.has(action.kind) && (!actor.unit || actor.unit !== state.unit)) {
     return refusal('forbidden', `${action.kind} is only for handlers of the case's unit`);
   }
-  const needed = REQUIRED_STAGE[action.kind];
-  if (state.stage !== needed) {
+  const allowed = ALLOWED_STAGES[action.kind];
+  if (!allowed.includes(state.stage)) {
     return refusal(
       'conflict',
       `cannot ${action.kind}: the case is in stage '${state.stage}' (${STAGE_LABELS[state.stage]}); ` +
-        `${action.kind} needs stage '${needed}'`,
+        `${action.kind} needs stage ${allowed.map((s) => `'${s}'`).join(' or ')}`,
       { stage: state.stage, reviewLevel: state.reviewLevel },
     );
   }
-  return action.kind === 'review' ? refuseReview(state, actor, action.level) : null;
+  switch (action.kind) {
+    case 'review':
+      return refuseReview(state, actor, action.level);
+    case 'extension':
+      return state.extension.pending
+        ? refusal('conflict', 'an extension request is already awaiting a supervisor\'s decision')
+        : refuseBeyondCaps(state, action.workingDays);
+    case 'extensionDecision':
+      if (!state.extension.pending) return refusal('conflict', 'no extension request awaits a decision');
+      return action.approve ? refuseBeyondCaps(state, state.extension.pending.workingDays) : null;
+    default:
+      return null;
+  }
 }
 
 /** Three-level review: in order, by holders of the level, never twice by one person in a round, never by the submitter. */
@@ -84,9 +107,17 @@ function refuseReview(state: CaseState, actor: Actor, level: ReviewLevel): Refus
   return null;
 }
 
-export interface Transition {
-  state: CaseState;
-  notifications: Notification[];
+/** Extension caps (延期): how many approvals, and how many working days in all, per the case's policy. */
+function refuseBeyondCaps(state: CaseState, workingDays: number): Refusal | null {
+  const { maxCount, maxWorkingDays } = state.policy.extension;
+  const { approvedCount, approvedDays } = state.extension;
+  if (approvedCount >= maxCount) {
+    return refusal('conflict', `extension cap reached: at most ${maxCount} approved extensions per case`, { cap: 'count', maxCount, approvedCount });
+  }
+  if (approvedDays + workingDays > maxWorkingDays) {
+    return refusal('conflict', `extension cap: at most ${maxWorkingDays} working days in all; ${maxWorkingDays - approvedDays} left`, { cap: 'workingDays', maxWorkingDays, approvedDays });
+  }
+  return null;
 }
 
 /** Applies an action that `refuse` allowed. Pure: time comes in, notifications to send come out. */
@@ -95,22 +126,24 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
   const draft = new Draft(prev, by, at);
   switch (action.kind) {
     case 'assign':
-      draft.set({ stage: 'assigned', unit: action.unit }).log('assign', action.note ?? `交办至 ${action.unit}`);
+      draft.set({ unit: action.unit }).log('assign', action.note ?? `交办至 ${action.unit}`);
       draft.notify('assigned', { kind: 'unit', unit: action.unit }, `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位，请及时签收办理。`);
+      moveTo(draft, 'assigned');
       break;
     case 'accept':
-      draft.set({ stage: 'rectifying' }).log('accept', action.note);
+      moveTo(draft.log('accept', action.note), 'rectifying');
       break;
     case 'return':
-      draft.set({ stage: 'registered', unit: null, returnedBy: [...prev.returnedBy, prev.unit ?? ''] }).log('return', action.reason);
+      draft.set({ unit: null, returnedBy: [...prev.returnedBy, prev.unit ?? ''] }).log('return', action.reason);
       draft.notify('returned', { kind: 'dispatchers' }, `【退单】${prev.ledgerNo}「${prev.title}」被承办单位退回：${action.reason}。请改派。`);
+      moveTo(draft, 'registered');
       break;
     case 'progress':
       draft.log('progress', action.note);
       break;
     case 'submit':
-      draft.set({ stage: 'reviewing', reviewLevel: 1, reviewRound: prev.reviewRound + 1, reviews: [], result: action.result, submittedBy: by });
-      draft.log('submit', action.result);
+      draft.set({ reviewLevel: 1, reviewRound: prev.reviewRound + 1, reviews: [], result: action.result, submittedBy: by });
+      moveTo(draft.log('submit', action.result), 'reviewing');
       draft.notifyReviewers(1);
       break;
     case 'review':
@@ -119,83 +152,81 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
     case 'callback':
       applyCallback(draft, prev, action);
       break;
+    case 'extension':
+      draft.set({ extension: { ...prev.extension, pending: { workingDays: action.workingDays, reason: action.reason, by, at } } });
+      draft.log('extension', `申请延期${action.workingDays}个工作日：${action.reason}`);
+      draft.notify('extension_requested', { kind: 'supervisors' }, `【延期申请】${prev.ledgerNo}「${prev.title}」申请延期${action.workingDays}个工作日：${action.reason}`);
+      break;
+    case 'extensionDecision':
+      applyExtensionDecision(draft, prev, action);
+      break;
+    case 'urge':
+      draft.log('urge', action.note);
+      draft.notify('urged', { kind: 'unit', unit: prev.unit ?? '' }, `【督办】${prev.ledgerNo}「${prev.title}」：${action.note}`);
+      break;
   }
   return draft.done();
+}
+
+/** Entering a stage (or a new review level) restarts the stage clock that supervisors watch. */
+function moveTo(draft: Draft, stage: Stage): void {
+  draft.set({ stage, stageSince: draft.at });
 }
 
 function applyReview(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'review' }>): void {
   const record = { level: action.level, decision: action.decision, by: draft.by, at: draft.at, ...(action.comment ? { comment: action.comment } : {}) };
   const label = REVIEW_LEVEL_LABELS[action.level];
   if (action.decision === 'reject') {
-    draft.set({ stage: 'rectifying', reviewLevel: null, reviews: [...prev.reviews, record] });
-    draft.log('review', `${label}退回：${action.comment ?? ''}`.trim());
+    draft.set({ reviewLevel: null, reviews: [...prev.reviews, record] });
+    moveTo(draft.log('review', `${label}退回：${action.comment ?? ''}`.trim()), 'rectifying');
     draft.notify('review_rejected', { kind: 'unit', unit: prev.unit ?? '' }, `【审核退回】${prev.ledgerNo} ${label}未通过：${action.comment ?? '请补充完善'}。`);
     return;
   }
   draft.set({ reviews: [...prev.reviews, record] }).log('review', `${label}通过${action.comment ? `：${action.comment}` : ''}`);
   if (action.level < 3) {
     const next = (action.level + 1) as ReviewLevel;
-    draft.set({ reviewLevel: next });
+    draft.set({ reviewLevel: next, stageSince: draft.at });
     draft.notifyReviewers(next);
     return;
   }
-  draft.set({ stage: 'replied', reviewLevel: null });
+  draft.set({ reviewLevel: null });
+  moveTo(draft, 'replied');
   draft.notify('answer', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的诉求（编号${prev.ledgerNo}）办理结果：${prev.result ?? ''}`);
 }
 
 function applyCallback(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'callback' }>): void {
   draft.set({ satisfaction: action.result }).log('callback', action.note ? `${action.result}：${action.note}` : action.result);
   if (action.result === 'dissatisfied') {
-    draft.set({ stage: 'rectifying', reopenCount: prev.reopenCount + 1, reviewLevel: null });
+    draft.set({ reopenCount: prev.reopenCount + 1, reviewLevel: null });
+    moveTo(draft, 'rectifying');
     draft.notify('reopened', { kind: 'unit', unit: prev.unit ?? '' }, `【重办】${prev.ledgerNo}「${prev.title}」回访不满意，请重新办理。`);
     return;
   }
-  draft.set({ stage: 'closed', closedAt: draft.at });
+  draft.set({ closedAt: draft.at });
+  moveTo(draft, 'closed');
+}
+
+function applyExtensionDecision(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'extensionDecision' }>): void {
+  const pending = prev.extension.pending!;
+  const ext = prev.extension;
+  if (action.approve) {
+    draft.set({ extension: { pending: null, approvedCount: ext.approvedCount + 1, approvedDays: ext.approvedDays + pending.workingDays } });
+  } else {
+    draft.set({ extension: { ...ext, pending: null } });
+  }
+  const verdict = action.approve ? `同意延期${pending.workingDays}个工作日` : '不同意延期';
+  draft.log('extensionDecision', action.note ? `${verdict}：${action.note}` : verdict);
+  draft.notify('extension_decided', { kind: 'unit', unit: prev.unit ?? '' }, `【延期审批】${prev.ledgerNo}：${verdict}${action.note ? `（${action.note}）` : ''}。`);
 }
 
 /** The receipt a citizen gets on registration (台账登记 gives them the ledger number). */
 export function receiptNotification(state: CaseState): Notification {
   return {
-    id: notificationId(state, 0, 'receipt'),
+    id: notificationId(state.id, 0, 'receipt'),
     caseId: state.id,
     ledgerNo: state.ledgerNo,
     template: 'receipt',
     to: { kind: 'citizen', citizen: state.citizen },
     text: `【12345】您的诉求已受理，编号${state.ledgerNo}，请留存以便查询。我们将在规定时限内办理并答复。`,
   };
-}
-
-/** Deterministic from the case and the timeline position, so a replay or retry names the same notification. */
-function notificationId(state: CaseState, seq: number, template: NotificationTemplate): string {
-  return `${state.id}:${seq}:${template}`;
-}
-
-/** Accumulates one transition's changes, its timeline entry and its notifications. */
-class Draft {
-  private state: CaseState;
-  private readonly notifications: Notification[] = [];
-  constructor(prev: CaseState, readonly by: ActorRef, readonly at: string) {
-    this.state = { ...prev, updatedAt: at };
-  }
-  set(patch: Partial<CaseState>): this {
-    this.state = { ...this.state, ...patch };
-    return this;
-  }
-  log(action: string, note?: string): this {
-    const entry: TimelineEntry = { at: this.at, by: this.by, action, ...(note ? { note } : {}) };
-    this.state = { ...this.state, timeline: [...this.state.timeline, entry] };
-    return this;
-  }
-  notify(template: NotificationTemplate, to: Recipient, text: string): this {
-    const seq = this.state.timeline.length;
-    this.notifications.push({ id: notificationId(this.state, seq, template), caseId: this.state.id, ledgerNo: this.state.ledgerNo, template, to, text });
-    return this;
-  }
-  notifyReviewers(level: ReviewLevel): this {
-    const label = REVIEW_LEVEL_LABELS[level];
-    return this.notify('review_requested', { kind: 'reviewers', level }, `【待${label}】${this.state.ledgerNo}「${this.state.title}」办理结果待${label}。`);
-  }
-  done(): Transition {
-    return { state: this.state, notifications: this.notifications };
-  }
 }

@@ -1,4 +1,5 @@
 import type { CaseState } from './case';
+import { currentDeadline } from './deadlines';
 
 /**
  * What a case exposes to Temporal visibility, as plain values. Names are the search-attribute names.
@@ -15,12 +16,20 @@ export interface CaseSearchValues {
   HuiyingUrgent: boolean;
   HuiyingReviewLevel: number;
   HuiyingReopenCount: number;
+  /** The running deadline; unset (null) when the stage has none. */
+  HuiyingDueAt: Date | null;
+  HuiyingOverdue: boolean;
+  HuiyingRedFlag: boolean;
+  HuiyingStageSince: Date;
+  /** Markers a list must find: `extension_pending`, `provisional_due`. */
+  HuiyingFlags: string[];
 }
 
 /** `none` stands for "no unit yet" because visibility cannot match an unset Keyword with `=`. */
 export const NO_UNIT = 'none';
 
 export function searchValuesOf(state: CaseState): CaseSearchValues {
+  const deadline = currentDeadline(state);
   return {
     HuiyingStage: state.stage,
     HuiyingUnit: state.unit ?? NO_UNIT,
@@ -30,5 +39,13 @@ export function searchValuesOf(state: CaseState): CaseSearchValues {
     HuiyingUrgent: state.urgent,
     HuiyingReviewLevel: state.reviewLevel ?? 0,
     HuiyingReopenCount: state.reopenCount,
+    HuiyingDueAt: deadline ? new Date(deadline.dueAt) : null,
+    HuiyingOverdue: deadline?.overdue ?? false,
+    HuiyingRedFlag: deadline?.redFlag ?? false,
+    HuiyingStageSince: new Date(state.stageSince),
+    HuiyingFlags: [
+      ...(state.extension.pending ? ['extension_pending'] : []),
+      ...(deadline?.provisional ? ['provisional_due'] : []),
+    ],
   };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as chineseDays from 'chinese-days';
 import { createCalendar, isIsoDay, shanghaiDay, type CalendarFile } from '../domain/calendar';
-import { calendarFromEnv, loadCalendarOverrides, parseCalendarFileList } from '../domain/calendar-file';
+import { calendarFromEnv, loadCalendarOverrides, parseCalendarFileList } from '../config/calendar';
 
 /** '2026-09-28 10:00' on the Shanghai wall clock. */
 const sh = (wallClock: string): Date => new Date(`${wallClock.replace(' ', 'T')}:00+08:00`);

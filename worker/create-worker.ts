@@ -17,7 +17,7 @@ export function createWorker(opts: HuiyingWorkerOptions): Promise<Worker> {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities({ notifier: opts.notifier }),
+    activities: createActivities(opts),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   };
   return Worker.create(options);

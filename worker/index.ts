@@ -1,5 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
-import { temporalConfig } from './config';
+import { calendarFromEnv } from '../config/calendar';
+import { limitsFromEnv } from '../config/limits';
+import { temporalConfig } from '../config/temporal';
 import { createWorker } from './create-worker';
 import { notifierFromEnv } from './notifier-from-env';
 
@@ -9,7 +11,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.address });
   try {
     const notifier = notifierFromEnv(config.dataDir);
-    const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, notifier });
+    const calendar = calendarFromEnv();
+    const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, notifier, calendar, limits: limitsFromEnv() });
+    const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));
+    if (uncovered.length > 0) console.warn(`holiday schedule unknown for ${uncovered.join(', ')}: deadlines there fall back to Monday–Friday and are marked provisional (add a county calendar file: config/calendars/README.md)`);
     console.log(`worker polling task queue '${config.taskQueue}' on ${config.address} (notifications: ${notifier.name})`);
     await worker.run(); // the SDK stops the worker gracefully on SIGINT/SIGTERM
   } finally {

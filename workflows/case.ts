@@ -1,15 +1,19 @@
-import { allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import { ACTION_KINDS, ActionBodies, type ActionKind, type CaseAction } from '../domain/actions';
 import type { CaseInput, CaseState } from '../domain/case';
+import { deadlinesStarted, nextMilestone, withDeadlines } from '../domain/deadlines';
+import { SYSTEM, type Transition } from '../domain/draft';
 import { refusal } from '../domain/errors';
+import { fireMilestone } from '../domain/milestones';
 import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
 import { initialState, receiptNotification, refuse, transition } from '../domain/rules';
-import { searchValuesOf } from '../domain/search';
-import type { Activities } from '../activities';
+import { searchValuesOf, type CaseSearchValues } from '../domain/search';
 import { actionUpdates, getCaseQuery } from './definitions';
 import { refusalFailure } from './failures';
-import { searchAttributePairs } from './search-attributes';
+import { searchAttributeChanges } from './search-attributes';
+import { serializer } from './serial';
 
 const { notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -17,45 +21,92 @@ const { notify } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+// Local: the calendar lookup is fast, and all local activities of one workflow task bill as one action.
+const { planDeadlines } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
 /** One citizen's request, from registration to the call-back that closes it. */
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   let state = initialState(input, now());
   // The API sets these at start (free); afterwards only what changed is upserted (each upsert is billed).
-  let published = searchValuesOf(state);
+  let published: CaseSearchValues = searchValuesOf(state);
   const outbox: Notification[] = [receiptNotification(state)];
+  const serially = serializer();
+
+  /** Applies a change, starts the deadlines it implies, and publishes what visibility needs. */
+  async function commit(change: Transition): Promise<CaseState> {
+    const prev = state;
+    state = change.state;
+    outbox.push(...change.notifications);
+    const requests = deadlinesStarted(prev, state, now());
+    if (requests.length > 0) state = withDeadlines(state, await planDeadlines(requests));
+    publish();
+    return state;
+  }
+
+  function publish(): void {
+    const values = searchValuesOf(state);
+    const changes = searchAttributeChanges(values, published);
+    if (changes.length > 0) upsertSearchAttributes(changes);
+    published = values;
+  }
 
   setHandler(getCaseQuery, () => state);
 
-  const handle = (kind: ActionKind) => {
-    const parse = (actor: unknown, body: unknown): { actor: Actor; action: CaseAction } => {
-      const a = ActorSchema.safeParse(actor);
-      const b = ActionBodies[kind].safeParse(body);
-      if (!a.success || !b.success) {
-        throw refusalFailure(refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }));
-      }
-      return { actor: a.data, action: { kind, ...b.data } as CaseAction };
-    };
+  const parse = (kind: ActionKind, actor: unknown, body: unknown): { actor: Actor; action: CaseAction } => {
+    const a = ActorSchema.safeParse(actor);
+    const b = ActionBodies[kind].safeParse(body);
+    if (!a.success || !b.success) {
+      throw refusalFailure(refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }));
+    }
+    return { actor: a.data, action: { kind, ...b.data } as CaseAction };
+  };
+  const check = (kind: ActionKind, actor: unknown, body: unknown) => {
+    const parsed = parse(kind, actor, body);
+    const why = refuse(state, parsed.actor, parsed.action);
+    if (why) throw refusalFailure(why);
+    return parsed;
+  };
+  for (const kind of ACTION_KINDS) {
     setHandler(
       actionUpdates[kind],
-      (actor: Actor, body: unknown) => {
-        const parsed = parse(actor, body);
-        const next = transition(state, parsed.actor, parsed.action, now());
-        state = next.state;
-        outbox.push(...next.notifications);
-        published = publish(published, state);
-        return state;
-      },
-      {
-        // Synchronous on purpose: an async validator never rejects. A refused action never enters history.
-        validator: (actor: Actor, body: unknown) => {
-          const parsed = parse(actor, body);
-          const why = refuse(state, parsed.actor, parsed.action);
-          if (why) throw refusalFailure(why);
-        },
-      },
+      (actor: Actor, body: unknown) =>
+        serially(() => {
+          // Checked again here: an earlier update may have changed the case while this one waited its turn.
+          const { actor: who, action } = check(kind, actor, body);
+          return commit(transition(state, who, action, now()));
+        }),
+      // Synchronous on purpose: an async validator never rejects. A refused action never enters history.
+      { validator: (actor: Actor, body: unknown) => void check(kind, actor, body) },
     );
-  };
-  ACTION_KINDS.forEach(handle);
+  }
+
+  if (!input.deadlines) {
+    void serially(async () => {
+      state = withDeadlines(state, await planDeadlines(deadlinesStarted(null, state, state.registeredAt)));
+      publish();
+    });
+  }
+
+  void watchDeadlines();
+
+  /** One pending timer per case: for the next warning, overdue or red flag of the running deadline. */
+  async function watchDeadlines(): Promise<void> {
+    while (state.stage !== 'closed') {
+      const next = nextMilestone(state);
+      if (!next) {
+        await condition(() => nextMilestone(state) !== null || state.stage === 'closed');
+        continue;
+      }
+      const wait = Date.parse(next.at) - Date.now();
+      if (wait > 0 && (await condition(() => nextMilestone(state)?.id !== next.id, wait))) continue;
+      await serially(async () => {
+        if (nextMilestone(state)?.id === next.id) await commit(fireMilestone(state, next, now()));
+      });
+    }
+  }
 
   for (;;) {
     await condition(() => outbox.length > 0 || state.stage === 'closed');
@@ -77,15 +128,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       state = { ...state, timeline: [...state.timeline, { at: now(), by: SYSTEM, action: 'notify_failed', note }] };
     }
   }
-}
-
-const SYSTEM = { id: 'system', name: '系统' };
-
-function publish(before: ReturnType<typeof searchValuesOf>, state: CaseState): ReturnType<typeof searchValuesOf> {
-  const after = searchValuesOf(state);
-  const pairs = searchAttributePairs(after, before);
-  if (pairs.length > 0) upsertSearchAttributes(pairs);
-  return after;
 }
 
 function now(): string {

@@ -22,6 +22,9 @@ export const actionUpdates: { [K in ActionKind]: ActionUpdate<K> } = {
   submit: action('submit'),
   review: action('review'),
   callback: action('callback'),
+  extension: action('extension'),
+  extensionDecision: action('extensionDecision'),
+  urge: action('urge'),
 };
 
 export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type { CaseSearchValues } from '../domain/search';
 
 /** Every custom search attribute Huiying registers, with its Temporal type. Later features use the spare ones. */
@@ -29,14 +29,31 @@ export const keys = {
   HuiyingUrgent: defineSearchAttributeKey('HuiyingUrgent', SearchAttributeType.BOOL),
   HuiyingReviewLevel: defineSearchAttributeKey('HuiyingReviewLevel', SearchAttributeType.INT),
   HuiyingReopenCount: defineSearchAttributeKey('HuiyingReopenCount', SearchAttributeType.INT),
+  HuiyingDueAt: defineSearchAttributeKey('HuiyingDueAt', SearchAttributeType.DATETIME),
+  HuiyingOverdue: defineSearchAttributeKey('HuiyingOverdue', SearchAttributeType.BOOL),
+  HuiyingRedFlag: defineSearchAttributeKey('HuiyingRedFlag', SearchAttributeType.BOOL),
+  HuiyingStageSince: defineSearchAttributeKey('HuiyingStageSince', SearchAttributeType.DATETIME),
+  HuiyingFlags: defineSearchAttributeKey('HuiyingFlags', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
+/** The pairs a case starts with (set in the start request, which costs no extra action). Unset values are left out. */
+export function startSearchAttributes(values: CaseSearchValues): SearchAttributePair[] {
+  return searchAttributeChanges(values, null).filter((p) => p.value !== null && !(Array.isArray(p.value) && p.value.length === 0)) as SearchAttributePair[];
+}
+
 /** Typed pairs for the values that differ from `before` (all of them when `before` is null). */
-export function searchAttributePairs(values: CaseSearchValues, before: CaseSearchValues | null): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [];
+export function searchAttributeChanges(values: CaseSearchValues, before: CaseSearchValues | null): SearchAttributeUpdatePair[] {
+  const pairs: SearchAttributeUpdatePair[] = [];
   for (const name of Object.keys(keys) as (keyof CaseSearchValues)[]) {
-    if (before && before[name] === values[name]) continue;
-    pairs.push({ key: keys[name], value: values[name] } as SearchAttributePair);
+    if (before && sameValue(before[name], values[name])) continue;
+    // A null value removes the attribute (e.g. no deadline runs once a case is closed).
+    pairs.push({ key: keys[name], value: values[name] } as SearchAttributeUpdatePair);
   }
   return pairs;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
 }

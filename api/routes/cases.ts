@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ACTION_KINDS, ActionBodies, type ActionKind, type CaseAction } from '../../domain/actions';
+import { ACTION_KINDS, ACTION_PATHS, ActionBodies, type ActionKind, type CaseAction } from '../../domain/actions';
 import { NewCaseSchema } from '../../domain/case';
 import { ACTION_ROLE, CREATE_CASE_ROLE } from '../../domain/permissions';
 import { hasRole, type Actor } from '../../domain/roles';
@@ -38,7 +38,7 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
   });
 
   for (const kind of ACTION_KINDS) {
-    router.post(`/cases/:id/${kind}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
+    router.post(`/cases/:id/${ACTION_PATHS[kind]}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
       const actor = actorOf(res);
       const body = parseBody(ActionBodies[kind], req.body);
       checkBeforeSending(actor, { kind, ...body } as CaseAction, units);

@@ -1,5 +1,5 @@
 /**
- * Loading county calendar files from disk (Node only; ./calendar.ts stays pure so workflows can import it).
+ * Loading county calendar files from disk (Node only; domain/calendar.ts stays pure).
  * Workflows should not call this: load the files in the worker or an activity and hand the parsed
  * CalendarFile objects (plain JSON) to createCalendar.
  */
@@ -11,7 +11,7 @@ import {
   parseCalendarFile,
   type CalendarFile,
   type WorkingCalendar,
-} from './calendar';
+} from '../domain/calendar';
 
 export const CALENDAR_FILES_ENV = 'HUIYING_CALENDAR_FILES';
 
