@@ -9,6 +9,7 @@ import { ApiError, errorHandler } from './errors';
 import { checkHealth } from './health';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
+import { supervisionRoutes } from './routes/supervision';
 
 export interface AppDeps {
   client: Client;
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   });
   const cases = new CaseService(deps);
   app.use(caseRoutes({ cases, client: deps.client, units: deps.units }));
+  app.use(supervisionRoutes(deps));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
   app.use(errorHandler);

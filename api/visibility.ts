@@ -1,0 +1,88 @@
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { NO_UNIT } from '../domain/search';
+import { keys } from '../workflows/search-attributes';
+
+/** A case as visibility knows it: search attributes only, no history replayed, no personal data. */
+export interface CaseSummary {
+  id: string;
+  ledgerNo: string;
+  stage: string;
+  type: string;
+  channel: string;
+  unit: string | null;
+  urgent: boolean;
+  reviewLevel: number | null;
+  reopenCount: number;
+  registeredAt: string;
+  stageSince: string | null;
+  dueAt: string | null;
+  overdue: boolean;
+  redFlag: boolean;
+  flags: string[];
+  status: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextPageToken: string | null;
+}
+
+/** Every visibility query about cases starts here, so none forgets the workflow type. */
+export function caseQuery(...clauses: (string | false | undefined)[]): string {
+  return [`WorkflowType = 'caseWorkflow'`, ...clauses.filter(Boolean)].join(' AND ');
+}
+
+/** Only ever interpolate values that a schema has already restricted to safe characters. */
+export const quoted = (value: string): string => `'${value.replace(/'/g, '')}'`;
+
+export async function listCaseSummaries(client: Client, query: string, pageSize: number, pageToken?: string): Promise<Page<CaseSummary>> {
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace,
+    query,
+    pageSize,
+    nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+  });
+  const items = await Promise.all((response.executions ?? []).map((raw) => summarize(client, raw)));
+  const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+  return { items, nextPageToken: token };
+}
+
+/** All pages of a query, up to `limit` items (a safety net: these views are meant to be short). */
+export async function listAllCaseSummaries(client: Client, query: string, limit = 2000): Promise<CaseSummary[]> {
+  const all: CaseSummary[] = [];
+  let token: string | undefined;
+  do {
+    const page = await listCaseSummaries(client, query, Math.min(500, limit - all.length), token);
+    all.push(...page.items);
+    token = page.nextPageToken ?? undefined;
+  } while (token && all.length < limit);
+  return all;
+}
+
+type RawExecution = Parameters<typeof executionInfoFromRaw>[0];
+
+async function summarize(client: Client, raw: RawExecution): Promise<CaseSummary> {
+  const info = await executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace);
+  const sa = info.typedSearchAttributes;
+  const unit = sa.get(keys.HuiyingUnit);
+  const level = sa.get(keys.HuiyingReviewLevel) ?? 0;
+  return {
+    id: info.workflowId.replace(/^case-/, ''),
+    ledgerNo: sa.get(keys.HuiyingLedgerNo) ?? '',
+    stage: sa.get(keys.HuiyingStage) ?? '',
+    type: sa.get(keys.HuiyingType) ?? '',
+    channel: sa.get(keys.HuiyingChannel) ?? '',
+    unit: unit && unit !== NO_UNIT ? unit : null,
+    urgent: sa.get(keys.HuiyingUrgent) ?? false,
+    reviewLevel: level > 0 ? level : null,
+    reopenCount: sa.get(keys.HuiyingReopenCount) ?? 0,
+    registeredAt: info.startTime.toISOString(),
+    stageSince: sa.get(keys.HuiyingStageSince)?.toISOString() ?? null,
+    dueAt: sa.get(keys.HuiyingDueAt)?.toISOString() ?? null,
+    overdue: sa.get(keys.HuiyingOverdue) ?? false,
+    redFlag: sa.get(keys.HuiyingRedFlag) ?? false,
+    flags: sa.get(keys.HuiyingFlags) ?? [],
+    status: info.status.name,
+  };
+}
