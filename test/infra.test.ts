@@ -124,7 +124,7 @@ describe('npm run token', () => {
   afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
 
   function runToken(args: string[]) {
-    const env = { ...process.env, HUIYING_DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, HUIYING_DATA_DIR: dataDir };
     delete env.AUTH_JWT_SECRET;
     return execFileAsync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'token.ts'), ...args], {
       cwd: ROOT,
