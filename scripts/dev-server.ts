@@ -49,12 +49,24 @@ const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
 const STOP_GRACE_MS = 5_000;
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  // A port we picked can be taken by someone else before the server binds it (parallel test runs).
+  const attempts = opts.port === undefined || opts.uiPort === undefined ? 3 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= attempts || !/address already in use|is not free/i.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOnce(opts: DevServerOptions): Promise<DevServer> {
   const namespace = opts.namespace ?? 'default';
   const port = opts.port ?? (await getFreePort());
   const uiPort = opts.uiPort === null ? null : (opts.uiPort ?? (await getFreePort()));
   // Fail fast: a server already on the port would answer our readiness probe in place of ours.
-  await assertPortFree(port, 'Temporal gRPC (set TEMPORAL_PORT, or TEMPORAL_ADDRESS to use a running server)');
-  if (uiPort !== null) await assertPortFree(uiPort, 'Temporal Web UI (set TEMPORAL_UI_PORT)');
+  await assertPortFree(port, 'Temporal gRPC');
+  if (uiPort !== null) await assertPortFree(uiPort, 'Temporal Web UI');
   await fs.mkdir(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
 
   const args = buildArgs({ ...opts, namespace, port, uiPort });

@@ -162,6 +162,10 @@ function log(message: string): void {
 }
 
 main().catch(async (err: unknown) => {
-  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = / is not free/.test(message)
+    ? '\n[start] Is another `npm start` running? Set TEMPORAL_PORT / TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use a running server.'
+    : '';
+  console.error(`[start] ${message}${hint}`);
   await shutdown(1, 'start-up failed');
 });
