@@ -1,0 +1,171 @@
+/**
+ * `npm start`: the whole system on one machine — a Temporal dev server (unless TEMPORAL_ADDRESS points at
+ * one), the worker and the API — stopped together with Ctrl-C.
+ */
+import { connect } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { resolveJwtSecret } from '../api/jwt-secret';
+import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
+import { startDevServer, type DevServer } from './dev-server';
+import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
+import { ensureTemporalBinaries } from './temporal-binaries';
+
+const ROOT = path.resolve(__dirname, '..');
+const CHILD_STOP_GRACE_MS = 10_000;
+const READY_TIMEOUT_MS = 90_000;
+/** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW */
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
+
+interface Child {
+  name: string;
+  process: GuardedChild;
+}
+
+let stopping = false;
+let devServer: DevServer | undefined;
+const children: Child[] = [];
+
+async function main(): Promise<void> {
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0, `received ${sig}`));
+
+  const env = process.env;
+  const dataDir = path.resolve(env.HUIYING_DATA_DIR || path.join(ROOT, 'data'));
+  const jwtSecret = resolveJwtSecret({ dataDir, createIfMissing: true });
+  const namespace = env.TEMPORAL_NAMESPACE || 'default';
+  const apiPort = Number(env.PORT || 3000);
+
+  let address = env.TEMPORAL_ADDRESS;
+  if (!address) {
+    const { cli } = await ensureTemporalBinaries();
+    log('starting the Temporal dev server ...');
+    devServer = await startDevServer({
+      cliPath: cli,
+      dbFile: path.join(dataDir, 'temporal.db'),
+      port: Number(env.TEMPORAL_PORT || 7233),
+      uiPort: Number(env.TEMPORAL_UI_PORT || 8233),
+      namespace,
+      searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+      codecEndpoint: env.TEMPORAL_UI_CODEC_ENDPOINT || undefined,
+      logFile: path.join(dataDir, 'temporal-server.log'),
+    });
+    address = devServer.address;
+    void devServer.exited.then(() => void shutdown(1, 'the Temporal dev server exited unexpectedly'));
+  }
+  if (stopping) return;
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    HUIYING_DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: jwtSecret,
+    PORT: String(apiPort),
+  };
+  // Overridable so that the supervisor can be exercised with stand-in scripts.
+  startChild('worker', env.HUIYING_WORKER_ENTRY || path.join(ROOT, 'worker', 'index.ts'), childEnv);
+  startChild('api', env.HUIYING_API_ENTRY || path.join(ROOT, 'api', 'server.ts'), childEnv);
+
+  if (!(await waitForPort(apiPort))) {
+    if (!stopping) await shutdown(1, `the API did not listen on port ${apiPort} within ${READY_TIMEOUT_MS / 1000} s`);
+    return;
+  }
+  const taskQueue = env.HUIYING_TASK_QUEUE || 'huiying';
+  if (!(await waitForWorker(address, namespace, taskQueue)) && !stopping) {
+    log(`warning: no worker polls task queue '${taskQueue}' yet; cases will wait until one does`);
+  }
+  if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
+}
+
+function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): void {
+  const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
+  const child = spawnGuarded(process.execPath, ['--import', tsxLoader, entry], { cwd: ROOT, env });
+  prefixLines(child.stdout, `[${name}] `, process.stdout);
+  prefixLines(child.stderr, `[${name}] `, process.stderr);
+  child.once('exit', (code, signal) => void shutdown(1, `${name} exited unexpectedly (${code ?? signal})`));
+  children.push({ name, process: child });
+}
+
+function prefixLines(input: NodeJS.ReadableStream, prefix: string, output: NodeJS.WritableStream): void {
+  createInterface({ input, crlfDelay: Infinity }).on('line', (line) => output.write(`${prefix}${line}\n`));
+}
+
+/** Stops the children first so that the worker can finish its tasks against a live server. */
+async function shutdown(code: number, reason: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${reason}; stopping ...`);
+  await Promise.all(children.map((c) => stopGuarded(c.process, CHILD_STOP_GRACE_MS)));
+  await devServer?.stop();
+  log(code === 0 ? 'stopped.' : 'stopped after a failure.');
+  process.exit(code);
+}
+
+async function waitForPort(port: number): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline && !stopping) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+/** The worker bundles its workflows first (seconds here); "running" should mean it polls. */
+async function waitForWorker(address: string, namespace: string, taskQueue: string): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const connection = await Connection.connect({ address });
+  try {
+    while (Date.now() < deadline && !stopping) {
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if ((pollers ?? []).length > 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return false;
+  } finally {
+    await connection.close();
+  }
+}
+
+function printBanner(o: { apiPort: number; address: string; namespace: string; dataDir: string }): void {
+  const lines = [
+    '',
+    'Huiying is running.',
+    `  API:          http://localhost:${o.apiPort}`,
+    devServer?.uiUrl
+      ? `  Temporal UI:  ${devServer.uiUrl}/namespaces/${o.namespace}/workflows`
+      : '  Temporal UI:  (not started by npm start)',
+    `  Temporal:     ${o.address}, namespace ${o.namespace}`,
+    `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,
+    '  Get a token:  npm run token -- --sub op1 --name 张三 --role operator',
+    '  Stop:         Ctrl-C',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function log(message: string): void {
+  process.stdout.write(`[start] ${message}\n`);
+}
+
+main().catch(async (err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = / is not free/.test(message)
+    ? '\n[start] Is another `npm start` running? Set TEMPORAL_PORT / TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use a running server.'
+    : '';
+  console.error(`[start] ${message}${hint}`);
+  await shutdown(1, 'start-up failed');
+});
