@@ -3,7 +3,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { ActorSchema, hasRole, type Actor, type Role } from '../domain/roles';
 import { ApiError } from './errors';
-const TOKEN_ISSUER = 'huiying'; // TODO(merge): share with api/tokens.ts
+import { JWT_ALG, JWT_ISSUER } from './tokens';
 
 /** The JWT claims Huiying reads; `sub` becomes the actor id. */
 const ClaimsSchema = z.object({
@@ -23,7 +23,7 @@ export function authenticate(secret: string): RequestHandler {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return next(new ApiError('unauthorized', 'missing bearer token'));
     try {
-      const { payload } = await jwtVerify(match[1], key, { algorithms: ['HS256'], issuer: TOKEN_ISSUER, clockTolerance: 30, requiredClaims: ['exp', 'sub'] });
+      const { payload } = await jwtVerify(match[1], key, { algorithms: [JWT_ALG], issuer: JWT_ISSUER, clockTolerance: 30, requiredClaims: ['exp', 'sub'] });
       const claims = ClaimsSchema.safeParse(payload);
       if (!claims.success) return next(new ApiError('unauthorized', 'token claims are incomplete'));
       const { sub, name, roles, unit, levels } = claims.data;
