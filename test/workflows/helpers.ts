@@ -305,3 +305,33 @@ function eventTypeName(type: unknown): string {
   const name = typeof type === 'number' ? temporal.api.enums.v1.EventType[type] : String(type);
   return name.replace(/^EVENT_TYPE_/, '');
 }
+
+type HistoryType = typeof temporal.api.history.v1.History;
+interface ProtoJson {
+  toJson(type: HistoryType, message: temporal.api.history.v1.IHistory): unknown;
+  fromJson(type: HistoryType, json: unknown, options: { ignoreUnknownFields: boolean }): temporal.api.history.v1.History;
+}
+
+/**
+ * protobufjs' proto-JSON codec, from the very copy of protobufjs that `@temporalio/proto` uses. The SDK's own
+ * `historyToJSON`/`historyFromJSON` (and so `Worker.runReplayHistory` given JSON) fail in this install with
+ * "type must be a Type": npm left three copies of protobufjs 8 (under @temporalio/proto, /common and /worker,
+ * because grpc's proto-loader pins protobufjs 7 at the top), and `ext/protojson` of one copy rejects the reflection
+ * types of another. Resolving it next to @temporalio/proto works whether or not the tree is ever deduplicated.
+ */
+function protoJson(): ProtoJson {
+  const protoDir = path.dirname(require.resolve('@temporalio/proto/package.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve('protobufjs/ext/protojson', { paths: [protoDir] })) as ProtoJson;
+}
+
+/** A history as canonical proto-JSON, the format the SDK's `historyToJSON` writes (enum values by full name). */
+export function historyToJson(history: temporal.api.history.v1.IHistory): string {
+  const History = temporal.api.history.v1.History;
+  return JSON.stringify(protoJson().toJson(History, History.fromObject(history)), null, 2) + '\n';
+}
+
+/** The inverse of `historyToJson`; the result goes to `Worker.runReplayHistory` as a decoded History. */
+export function historyFromJson(json: unknown): temporal.api.history.v1.History {
+  return protoJson().fromJson(temporal.api.history.v1.History, json, { ignoreUnknownFields: true });
+}

@@ -1,0 +1,66 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { ledgerWorkflow } from '../../workflows/ledger';
+import { allocateLedgerNoUpdate, ledgerWorkflowId } from '../../workflows/definitions';
+import { startHarness, type Harness } from './helpers';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+/**
+ * What the API does for each new case: update-with-start, so the first request of a year starts the sequencer.
+ * (SDK 1.24 builds the operation with `new`; it has no `WithStartWorkflowOperation.create`.)
+ */
+function allocate(prefix: string, year: number, caseId: string): Promise<string> {
+  return h.client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, {
+    args: [caseId],
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
+      workflowId: ledgerWorkflowId(prefix, year),
+      taskQueue: h.taskQueue,
+      args: [{ prefix, year, last: 0, recent: [] }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
+  });
+}
+
+describe('ledger number sequencer (台账编号)', () => {
+  test('hands out LZ-2026-000001, 000002, … in order, once per case id', async () => {
+    expect(await allocate('LZ', 2026, 'case-a')).toBe('LZ-2026-000001');
+    expect(await allocate('LZ', 2026, 'case-b')).toBe('LZ-2026-000002');
+    expect(await allocate('LZ', 2026, 'case-c')).toBe('LZ-2026-000003');
+
+    // Asking again for the same case (a retried API call) returns the same number and burns none.
+    expect(await allocate('LZ', 2026, 'case-a')).toBe('LZ-2026-000001');
+    expect(await allocate('LZ', 2026, 'case-b')).toBe('LZ-2026-000002');
+    expect(await allocate('LZ', 2026, 'case-d')).toBe('LZ-2026-000004');
+
+    // One sequencer workflow served all of them.
+    const description = await h.client.workflow.getHandle(ledgerWorkflowId('LZ', 2026)).describe();
+    expect(description.status.name).toBe('RUNNING');
+    expect(description.type).toBe('ledgerWorkflow');
+  });
+
+  test('each prefix and year has its own sequence', async () => {
+    expect(await allocate('LZ', 2030, 'x-1')).toBe('LZ-2030-000001');
+    expect(await allocate('XF', 2030, 'x-1')).toBe('XF-2030-000001');
+    expect(await allocate('LZ', 2030, 'x-2')).toBe('LZ-2030-000002');
+  });
+
+  test('20 concurrent allocations for distinct ids give 20 distinct, dense numbers', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `concurrent-${i}`);
+    // A fresh year, so the concurrent calls also race to start the sequencer.
+    const numbers = await Promise.all(ids.map((id) => allocate('LZ', 2027, id)));
+    expect(new Set(numbers).size).toBe(20);
+    const seqs = numbers.map((n) => Number(/^LZ-2027-(\d{6})$/.exec(n)![1])).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+
+    // And each id keeps its number when asked again, concurrently too.
+    const again = await Promise.all(ids.map((id) => allocate('LZ', 2027, id)));
+    expect(again).toEqual(numbers);
+    expect(await allocate('LZ', 2027, 'after')).toBe('LZ-2027-000021');
+  });
+});

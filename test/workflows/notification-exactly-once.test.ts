@@ -1,0 +1,113 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Notifier } from '../../activities/notifier';
+import type { OutboxNotifier } from '../../activities/outbox-notifier';
+import type { Notification } from '../../domain/notifications';
+import { act, actors, eventually, historyEventTypes, HOUSING, outboxOf, startCase, startHarness, type Harness } from './helpers';
+
+/**
+ * Delivers through the real outbox, and on its first call only throws afterwards: the worker "crashed" after the
+ * message went out but before the activity reported success, so Temporal runs the activity again.
+ */
+class CrashAfterFirstDelivery implements Notifier {
+  readonly name = 'crash-after-first-delivery';
+  readonly calls: { id: string; outcome: string }[] = [];
+  constructor(private readonly inner: OutboxNotifier) {}
+
+  async deliver(notification: Notification): Promise<{ delivered: boolean }> {
+    const result = await this.inner.deliver(notification);
+    if (this.calls.length === 0) {
+      this.calls.push({ id: notification.id, outcome: `delivered=${result.delivered}, then crashed` });
+      throw new Error('simulated worker crash after delivering, before reporting');
+    }
+    this.calls.push({ id: notification.id, outcome: `delivered=${result.delivered}` });
+    return result;
+  }
+}
+
+let h: Harness;
+let notifier: CrashAfterFirstDelivery;
+beforeAll(async () => {
+  h = await startHarness({
+    notifier: (outbox) => {
+      notifier = new CrashAfterFirstDelivery(outbox);
+      return notifier;
+    },
+  });
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+describe('notifications are delivered exactly once', () => {
+  test('a delivery that crashes after sending is retried, and the outbox still holds it once', async () => {
+    const { handle, caseId, input } = await startCase(h);
+
+    // The receipt is the first notification of the run: delivered, crash, retried.
+    const receiptId = `${caseId}:0:receipt`;
+    await eventually(
+      async () => notifier.calls.filter((c) => c.id === receiptId).length,
+      (n) => n >= 2,
+    );
+    expect(notifier.calls.filter((c) => c.id === receiptId)).toEqual([
+      { id: receiptId, outcome: 'delivered=true, then crashed' },
+      { id: receiptId, outcome: 'delivered=false' },
+    ]);
+
+    // The case carries on: later notifications go out normally.
+    await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    const outbox = await eventually(
+      () => outboxOf(h, caseId),
+      (o) => o.some((n) => n.template === 'assigned'),
+    );
+    expect(outbox.map((n) => n.template)).toEqual(['receipt', 'assigned']);
+    const receipt = outbox[0];
+    expect(receipt).toMatchObject({ id: receiptId, ledgerNo: input.ledgerNo });
+
+    // One file per notification: no duplicates and no temporary files left behind.
+    const files = await fs.readdir(path.join(h.outboxDir, caseId));
+    expect(files.sort()).toEqual([`${caseId}_0_receipt.json`, `${caseId}_2_assigned.json`]);
+
+    // The retry is visible in history as a second attempt of the same activity; no failure reached the case.
+    const types = await historyEventTypes(handle);
+    expect(types.filter((t) => t === 'ACTIVITY_TASK_FAILED')).toHaveLength(0); // retries are not separate events
+    const history = await handle.fetchHistory();
+    const firstStart = history.events!.find((e) => e.activityTaskStartedEventAttributes)!;
+    expect(firstStart.activityTaskStartedEventAttributes!.attempt).toBe(2);
+    const state = await act(handle, 'accept', actors.housingHandler, {});
+    expect(state.timeline.map((e) => e.action)).not.toContain('notify_failed');
+  });
+
+  test('re-delivering a notification through the outbox directly is a no-op that says so', async () => {
+    const { caseId } = await startCase(h);
+    const [receipt] = await eventually(
+      () => outboxOf(h, caseId),
+      (o) => o.length === 1,
+    );
+    const { queuedAt, ...notification } = receipt;
+    const file = path.join(h.outboxDir, caseId, `${caseId}_0_receipt.json`);
+    const before = await fs.readFile(file, 'utf8');
+
+    await expect(h.outbox.deliver(notification)).resolves.toEqual({ delivered: false });
+    // Concurrent re-deliveries: still none delivered, file untouched.
+    const again = await Promise.all([1, 2, 3, 4, 5].map(() => h.outbox.deliver(notification)));
+    expect(again).toEqual(Array(5).fill({ delivered: false }));
+    expect(await fs.readFile(file, 'utf8')).toBe(before);
+    expect(JSON.parse(before).queuedAt).toBe(queuedAt);
+    expect(await fs.readdir(path.join(h.outboxDir, caseId))).toEqual([`${caseId}_0_receipt.json`]);
+  });
+
+  test('of concurrent first deliveries of one id, exactly one delivers', async () => {
+    const notification: Notification = {
+      id: 'race:0:receipt',
+      caseId: 'race',
+      ledgerNo: 'LZ-2026-000999',
+      template: 'receipt',
+      to: { kind: 'citizen', citizen: { name: '测试', phone: '13900000000' } },
+      text: '【12345】您的诉求已受理',
+    };
+    const results = await Promise.all(Array.from({ length: 8 }, () => h.outbox.deliver(notification)));
+    expect(results.filter((r) => r.delivered)).toHaveLength(1);
+    expect(await fs.readdir(path.join(h.outboxDir, 'race'))).toEqual(['race_0_receipt.json']);
+  });
+});

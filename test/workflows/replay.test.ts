@@ -1,0 +1,143 @@
+/**
+ * Replay tests: histories recorded from real runs must replay against the current workflow code without a
+ * DeterminismViolationError. The committed fixture is the guard for cases already running in production: if a
+ * change to workflows/ or domain/ alters the commands a recorded case produces, this test fails, and the change
+ * needs `patched()` (or a new workflow type) instead.
+ *
+ * Re-record the fixture only for a deliberate, compatible change of the recorded scenario:
+ *   RECORD_HISTORY=1 npx jest test/workflows/replay --runInBand   # then commit test/workflows/fixtures/
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { loadWorkflowBundle } from '../support/bundle';
+import {
+  act,
+  actors,
+  approveAllLevels,
+  assignAndAccept,
+  historyFromJson,
+  historyToJson,
+  startCase,
+  startHarness,
+  type CaseHandle,
+  type Harness,
+} from './helpers';
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'full-case-history.json');
+const RECORDING = process.env.RECORD_HISTORY === '1';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.teardown();
+});
+
+/** A case through every branch the workflow has today: a level-2 rejection, then a dissatisfied call-back and reopen. */
+async function runFullCase(): Promise<CaseHandle> {
+  const { handle } = await startCase(h, { title: '回放用例：小区路灯', citizen: { name: '回放测试', phone: '13800000000' } });
+  await assignAndAccept(handle, actors.housingHandler);
+  await act(handle, 'progress', actors.housingHandler, { note: '现场查看' });
+  await act(handle, 'submit', actors.housingHandler, { result: '已处理' });
+  await act(handle, 'review', actors.reviewer1, { level: 1, decision: 'approve' });
+  await act(handle, 'review', actors.reviewer2, { level: 2, decision: 'reject', comment: '缺少照片' });
+  await act(handle, 'progress', actors.housingHandler, { note: '补拍照片' });
+  await act(handle, 'submit', actors.housingHandler, { result: '已处理，附照片' });
+  await approveAllLevels(handle);
+  await act(handle, 'callback', actors.operator, { result: 'dissatisfied', note: '又坏了' });
+  await act(handle, 'submit', actors.housingHandler, { result: '更换线路' });
+  await approveAllLevels(handle);
+  await act(handle, 'callback', actors.operator, { result: 'satisfied' });
+  const final = await handle.result();
+  expect(final).toMatchObject({ stage: 'closed', reopenCount: 1, reviewRound: 3 });
+  return handle;
+}
+
+/** Always a decoded History: given JSON, the SDK would parse it with its `historyFromJSON` (see helpers.ts). */
+function replay(history: temporal.api.history.v1.IHistory): Promise<void> {
+  return Worker.runReplayHistory({ workflowBundle: loadWorkflowBundle() }, history);
+}
+
+type History = temporal.api.history.v1.IHistory;
+
+function eventName(e: temporal.api.history.v1.IHistoryEvent): string {
+  return Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '';
+}
+
+/** The update names accepted in a history, in order. */
+function acceptedUpdates(history: History): string[] {
+  return (history.events ?? [])
+    .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)
+    .filter((n): n is string => !!n);
+}
+
+describe('replaying recorded histories', () => {
+  (RECORDING ? test : test.skip)('records the fixture (RECORD_HISTORY=1)', async () => {
+    const handle = await runFullCase();
+    fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
+    fs.writeFileSync(FIXTURE, historyToJson(await handle.fetchHistory()));
+  });
+
+  test('the committed fixture replays against the current workflow code', async () => {
+    if (!fs.existsSync(FIXTURE)) {
+      throw new Error(`${FIXTURE} is missing; record it with RECORD_HISTORY=1 and commit it`);
+    }
+    const history = historyFromJson(JSON.parse(fs.readFileSync(FIXTURE, 'utf8')));
+
+    // The fixture is the full scenario, not a stub: completed, with a rejection round and a reopen.
+    const events = history.events ?? [];
+    expect(eventName(events[0])).toBe('workflowExecutionStartedEventAttributes');
+    expect(events[0].workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('caseWorkflow');
+    expect(eventName(events.at(-1)!)).toBe('workflowExecutionCompletedEventAttributes');
+    expect(acceptedUpdates(history)).toEqual([
+      'assign', 'accept', 'progress', 'submit', 'review', 'review', 'progress', 'submit', 'review', 'review', 'review',
+      'callback', 'submit', 'review', 'review', 'review', 'callback',
+    ]);
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes).length).toBeGreaterThanOrEqual(12);
+
+    await expect(replay(history)).resolves.toBeUndefined();
+  });
+
+  test('the fixture is tracked by git, so replay guards what was committed', () => {
+    if (RECORDING) return;
+    let tracked: boolean;
+    try {
+      execFileSync('git', ['ls-files', '--error-unmatch', FIXTURE], { cwd: __dirname, stdio: 'ignore' });
+      tracked = true;
+    } catch (err) {
+      // No git, or not a work tree (e.g. an exported tarball): nothing to check.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || !isGitWorkTree()) return;
+      tracked = false;
+    }
+    expect(tracked).toBe(true);
+  });
+
+  test('a freshly recorded history replays', async () => {
+    const handle = await runFullCase();
+    const history = await handle.fetchHistory();
+    await expect(replay(history)).resolves.toBeUndefined();
+    // Through JSON, as the fixture is stored.
+    await expect(replay(historyFromJson(JSON.parse(historyToJson(history))))).resolves.toBeUndefined();
+  });
+
+  test('replay does catch a history the code would not produce', async () => {
+    // Rename the activity of the first notification: the code schedules `notify`, the history says otherwise.
+    const raw = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
+    const scheduled = raw.events.find((e: Record<string, unknown>) => e.activityTaskScheduledEventAttributes);
+    scheduled.activityTaskScheduledEventAttributes.activityType.name = 'notifyBySomethingElse';
+    await expect(replay(historyFromJson(raw))).rejects.toThrow(DeterminismViolationError);
+  });
+});
+
+function isGitWorkTree(): boolean {
+  try {
+    return execFileSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: __dirname, encoding: 'utf8' }).trim() === 'true';
+  } catch {
+    return false;
+  }
+}
