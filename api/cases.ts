@@ -20,6 +20,8 @@ export interface CaseServiceOptions {
   ledgerPrefix: string;
   calendar: WorkingCalendar;
   limits: TimeLimits;
+  /** How long one API call may wait on Temporal before answering 503. */
+  requestTimeoutMs?: number;
 }
 
 /** Everything the API asks of Temporal about cases. Routes stay thin; rules stay in domain/. */
@@ -30,7 +32,16 @@ export class CaseService {
     return this.opts.client;
   }
 
-  async create(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
+  /** Bounds a call to Temporal: with no worker, an update would otherwise wait indefinitely. */
+  private timed<R>(fn: () => Promise<R>): Promise<R> {
+    return this.client.withDeadline(Date.now() + (this.opts.requestTimeoutMs ?? 30_000), fn);
+  }
+
+  create(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
+    return this.timed(() => this.register(actor, request, idempotencyKey));
+  }
+
+  private async register(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
     const id = caseIdFor(actor.id, idempotencyKey);
     const requestHash = hashRequest(request);
     const ledgerNo = await this.allocateLedgerNo(id, shanghaiYear(new Date()));
@@ -65,7 +76,7 @@ export class CaseService {
     } catch (err) {
       // The same key after the case already closed: that case is the answer.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      state = await this.get(id);
+      state = await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
     }
     if (state.requestHash !== requestHash) {
       throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: state.ledgerNo });
@@ -73,17 +84,19 @@ export class CaseService {
     return state;
   }
 
-  async get(id: string): Promise<CaseState> {
-    return this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
+  get(id: string): Promise<CaseState> {
+    return this.timed(() => this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery));
   }
 
   async act<K extends ActionKind>(id: string, kind: K, actor: Actor, body: ActionBody<K>, idempotencyKey?: string): Promise<CaseState> {
     const handle = this.client.workflow.getHandle(caseWorkflowId(id));
     try {
-      return await handle.executeUpdate(actionUpdates[kind], {
-        args: [actor, body],
-        ...(idempotencyKey ? { updateId: updateIdFor(actor.id, kind, idempotencyKey) } : {}),
-      });
+      return await this.timed(() =>
+        handle.executeUpdate(actionUpdates[kind], {
+          args: [actor, body],
+          ...(idempotencyKey ? { updateId: updateIdFor(actor.id, kind, idempotencyKey) } : {}),
+        }),
+      );
     } catch (err) {
       throw await this.explainClosed(id, err);
     }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
@@ -11,6 +11,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unavailable: 503,
 };
 
 export class ApiError extends Error {
@@ -46,7 +47,16 @@ export function fromTemporal(err: unknown): ApiError | null {
     return new ApiError(err.cause.type, err.cause.message, err.cause.details?.[0]);
   }
   if (err instanceof WorkflowNotFoundError) return new ApiError('not_found', 'no such case');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err) || isUnavailable((err as Error)?.cause)) {
+    // Nothing was lost: an update that did arrive runs once; a retry with the same Idempotency-Key is safe.
+    return new ApiError('unavailable', 'Temporal or the worker did not answer in time; retry with the same Idempotency-Key');
+  }
   return null;
+}
+
+/** gRPC DEADLINE_EXCEEDED (4) or UNAVAILABLE (14). */
+function isUnavailable(err: unknown): boolean {
+  return isGrpcServiceError(err) && (err.code === 4 || err.code === 14);
 }
 
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionBodies, ACTION_KINDS, ACTION_PATHS } from '../domain/actions';
+import { ERROR_CODES } from '../domain/errors';
 import { CaseStateSchema, NewCaseSchema } from '../domain/case';
 import { ACTION_ROLE } from '../domain/permissions';
 import { UnitSchema } from '../domain/units';
@@ -9,7 +10,7 @@ const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchem
 
 const ErrorSchema = z.object({
   error: z.object({
-    code: z.enum(['invalid_input', 'unauthorized', 'forbidden', 'not_found', 'conflict']),
+    code: z.enum(ERROR_CODES),
     message: z.string(),
     details: z.unknown().optional(),
   }),
@@ -18,7 +19,7 @@ const ErrorSchema = z.object({
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: STATUS_TEXT[s], ...json('Error') }]));
-const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict' };
+const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'unavailable' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } };
 

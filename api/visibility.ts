@@ -23,6 +23,8 @@ export interface CaseSummary {
   status: string;
 }
 
+const VISIBILITY_TIMEOUT_MS = 15_000;
+
 export interface Page<T> {
   items: T[];
   nextPageToken: string | null;
@@ -37,12 +39,14 @@ export function caseQuery(...clauses: (string | false | undefined)[]): string {
 export const quoted = (value: string): string => `'${value.replace(/'/g, '')}'`;
 
 export async function listCaseSummaries(client: Client, query: string, pageSize: number, pageToken?: string): Promise<Page<CaseSummary>> {
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace: client.options.namespace,
-    query,
-    pageSize,
-    nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
-  });
+  const response = await client.withDeadline(Date.now() + VISIBILITY_TIMEOUT_MS, () =>
+    client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      pageSize,
+      nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+    }),
+  );
   const items = await Promise.all((response.executions ?? []).map((raw) => summarize(client, raw)));
   const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
   return { items, nextPageToken: token };
