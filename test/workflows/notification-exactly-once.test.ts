@@ -4,7 +4,7 @@ import type { Notifier } from '../../activities/notifier';
 import { WebhookError } from '../../activities/webhook-notifier';
 import type { OutboxNotifier } from '../../activities/outbox-notifier';
 import type { Notification } from '../../domain/notifications';
-import { act, actors, eventually, historyEventTypes, HOUSING, outboxOf, startCase, startHarness, type Harness } from './helpers';
+import { act, actors, eventually, getCase, historyEventTypes, HOUSING, outboxOf, startCase, startHarness, type Harness } from './helpers';
 
 /** A number the fake gateway refuses outright, as an SMS gateway refuses an invalid recipient (a 4xx). */
 const REFUSED_PHONE = '10000000000';
@@ -107,7 +107,7 @@ describe('notifications are delivered exactly once', () => {
   test('a notification the gateway refuses for good is recorded on the case, which carries on', async () => {
     const { handle, caseId } = await startCase(h, { citizen: { name: '号码有误', phone: REFUSED_PHONE } });
     const state = await eventually(
-      () => handle.query('getCase') as Promise<{ timeline: { action: string; note?: string; by: { id: string } }[] }>,
+      () => getCase(handle),
       (s) => s.timeline.some((e) => e.action === 'notify_failed'),
     );
     const failed = state.timeline.find((e) => e.action === 'notify_failed')!;
