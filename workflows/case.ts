@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTION_KINDS, ActionBodies, type ActionKind, type CaseAction } from '../domain/actions';
 import type { CaseInput, CaseState } from '../domain/case';
@@ -124,7 +124,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       await notify(notification);
     } catch (err) {
       // Only a gateway's permanent refusal gets here (transient faults retry): record it, keep the case going.
-      const note = `通知未送达（${notification.template}）：${err instanceof Error ? err.message : String(err)}`;
+      // The ActivityFailure only says "Activity task failed"; the gateway's reason is its cause.
+      const reason = err instanceof ActivityFailure && err.cause ? err.cause : err;
+      const note = `通知未送达（${notification.template}）：${reason instanceof Error ? reason.message : String(reason)}`;
       state = { ...state, timeline: [...state.timeline, { at: now(), by: SYSTEM, action: 'notify_failed', note }] };
     }
   }

@@ -63,6 +63,10 @@ export interface Harness {
 export interface HarnessOptions {
   /** Wraps the real outbox, e.g. to inject faults; the worker gets the wrapper. */
   notifier?: (outbox: OutboxNotifier) => Notifier;
+  /** Start the server's clock at this ISO instant instead of now (see createTimeSkippingEnv). */
+  startAt?: string;
+  /** A workflow bundle to use instead of the one jest's globalSetup built (e.g. outside jest). */
+  workflowBundle?: { code: string };
 }
 
 /**
@@ -89,7 +93,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const outbox = new OutboxNotifier(outboxDir);
 
     quietRuntime();
-    const env = await createTimeSkippingEnv();
+    const env = await createTimeSkippingEnv({ startAt: opts.startAt });
     cleanups.push(() => env.teardown());
     const namespace = env.namespace ?? 'default';
     await registerSearchAttributes(env, namespace);
@@ -100,7 +104,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       namespace,
       taskQueue,
       notifier: opts.notifier ? opts.notifier(outbox) : outbox,
-      workflowBundle: await sharedWorkflowBundle(),
+      workflowBundle: opts.workflowBundle ?? (await sharedWorkflowBundle()),
     });
     const running = worker.run();
     cleanups.push(() => stopWorker(worker, running));

@@ -1,9 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Notifier } from '../../activities/notifier';
+import { WebhookError } from '../../activities/webhook-notifier';
 import type { OutboxNotifier } from '../../activities/outbox-notifier';
 import type { Notification } from '../../domain/notifications';
-import { act, actors, eventually, historyEventTypes, HOUSING, outboxOf, startCase, startHarness, type Harness } from './helpers';
+import { act, actors, eventually, getCase, historyEventTypes, HOUSING, outboxOf, startCase, startHarness, type Harness } from './helpers';
+
+/** A number the fake gateway refuses outright, as an SMS gateway refuses an invalid recipient (a 4xx). */
+const REFUSED_PHONE = '10000000000';
 
 /**
  * Delivers through the real outbox, and on its first call only throws afterwards: the worker "crashed" after the
@@ -15,6 +19,9 @@ class CrashAfterFirstDelivery implements Notifier {
   constructor(private readonly inner: OutboxNotifier) {}
 
   async deliver(notification: Notification): Promise<{ delivered: boolean }> {
+    if (notification.to.kind === 'citizen' && notification.to.citizen.phone === REFUSED_PHONE) {
+      throw new WebhookError(`gateway answered 400 for ${notification.id}`, true);
+    }
     const result = await this.inner.deliver(notification);
     if (this.calls.length === 0) {
       this.calls.push({ id: notification.id, outcome: `delivered=${result.delivered}, then crashed` });
@@ -95,6 +102,26 @@ describe('notifications are delivered exactly once', () => {
     expect(await fs.readFile(file, 'utf8')).toBe(before);
     expect(JSON.parse(before).queuedAt).toBe(queuedAt);
     expect(await fs.readdir(path.join(h.outboxDir, caseId))).toEqual([`${caseId}_0_receipt.json`]);
+  });
+
+  test('a notification the gateway refuses for good is recorded on the case, which carries on', async () => {
+    const { handle, caseId } = await startCase(h, { citizen: { name: '号码有误', phone: REFUSED_PHONE } });
+    const state = await eventually(
+      () => getCase(handle),
+      (s) => s.timeline.some((e) => e.action === 'notify_failed'),
+    );
+    const failed = state.timeline.find((e) => e.action === 'notify_failed')!;
+    expect(failed.by.id).toBe('system');
+    expect(failed.note).toContain('receipt');
+    expect(failed.note).toContain('gateway answered 400');
+    // Not retried: one attempt, no outbox file; the case still moves and the unit is notified.
+    expect(notifier.calls.map((c) => c.id)).not.toContain(`${caseId}:0:receipt`);
+    await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    const outbox = await eventually(
+      () => outboxOf(h, caseId),
+      (o) => o.length > 0,
+    );
+    expect(outbox.map((n) => n.template)).toEqual(['assigned']);
   });
 
   test('of concurrent first deliveries of one id, exactly one delivers', async () => {

@@ -60,6 +60,20 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     expect(round2).toMatchObject({ reviewRound: 2, reviewLevel: 3 });
   });
 
+  test('two reviewers deciding the same level at the same moment: exactly one decision counts', async () => {
+    const handle = await caseInReview();
+    const settled = await Promise.allSettled([
+      act(handle, 'review', actors.reviewer1, { level: 1, decision: 'approve' }),
+      act(handle, 'review', actors.reviewer12, { level: 1, decision: 'reject', comment: '不同意' }),
+    ]);
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    const refused = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')!;
+    expect((await refusalOf(Promise.reject(refused.reason))).type).toBe('conflict');
+    const state = await getCase(handle);
+    expect(state.reviews).toHaveLength(1);
+    expect(state.timeline.filter((e) => e.action === 'review')).toHaveLength(1);
+  });
+
   test('nobody reviews a result they submitted themselves', async () => {
     const { handle } = await startCase(h);
     await act(handle, 'assign', actors.dispatcher, { unit: actors.housingHandlerReviewer.unit });

@@ -1,0 +1,485 @@
+/**
+ * End-to-end harness: a real `temporal server start-dev` (free ports, temp db), a real Worker from `createWorker`
+ * with a real `OutboxNotifier` in a temp dir, a real Temporal `Client`, and the real Express app from `createApp`
+ * listening on a free port. Nothing of Temporal is mocked: tests talk HTTP to the API and, where a scenario cannot
+ * be reached through the API (a case registered days ago), start workflows the way the API does.
+ *
+ * One harness per test file (`beforeAll(startE2E)`, `afterAll(h.teardown)`): a dev server per file keeps files
+ * independent; teardown stops everything it started, in reverse order, even after failures.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import { OutboxNotifier } from '../../activities/outbox-notifier';
+import { createApp, type AppDeps } from '../../api/app';
+import { caseIdFor, hashRequest } from '../../api/ids';
+import { signToken } from '../../api/tokens';
+import { createCalendar, type WorkingCalendar } from '../../domain/calendar';
+import type { CaseInput, CaseState, NewCase } from '../../domain/case';
+import { computeDeadline, deadlinesStarted } from '../../domain/deadlines';
+import { shanghaiYear } from '../../domain/ledger';
+import { DEFAULT_LIMITS, TimeLimitsSchema, type TimeLimits } from '../../domain/limits';
+import type { Notification } from '../../domain/notifications';
+import type { Actor, ReviewLevel } from '../../domain/roles';
+import { initialState } from '../../domain/rules';
+import { searchValuesOf } from '../../domain/search';
+import { DEFAULT_UNITS, UnitDirectory } from '../../domain/units';
+import { getFreePort } from '../../scripts/ports';
+import { createWorker } from '../../worker/create-worker';
+import type { caseWorkflow, ledgerWorkflow } from '../../workflows';
+import { allocateLedgerNoUpdate, caseWorkflowId, ledgerWorkflowId } from '../../workflows/definitions';
+import { startSearchAttributes } from '../../workflows/search-attributes';
+import { loadWorkflowBundle } from '../support/bundle';
+import { startTestDevServer, type TestDevServer } from '../support/dev-server';
+
+export const HOUSING = 'housing-construction';
+export const TRANSPORT = 'transport';
+export const HEALTH = 'health';
+export const LEDGER_PREFIX = 'LZ';
+
+/** One person per role (as the JWT describes them). */
+export const people = {
+  operator: { id: 'op-li', name: '李话务', roles: ['operator'], levels: [] },
+  dispatcher: { id: 'disp-zhao', name: '赵派单', roles: ['dispatcher'], levels: [] },
+  housingHandler: { id: 'hc-wang', name: '王承办', roles: ['handler'], unit: HOUSING, levels: [] },
+  transportHandler: { id: 'tr-chen', name: '陈承办', roles: ['handler'], unit: TRANSPORT, levels: [] },
+  healthHandler: { id: 'hl-he', name: '何承办', roles: ['handler'], unit: HEALTH, levels: [] },
+  reviewer1: { id: 'rv-1-sun', name: '孙初审', roles: ['reviewer'], levels: [1] },
+  reviewer2: { id: 'rv-2-zhou', name: '周审核', roles: ['reviewer'], levels: [2] },
+  reviewer3: { id: 'rv-3-wu', name: '吴审发', roles: ['reviewer'], levels: [3] },
+  supervisor: { id: 'sup-qian', name: '钱督办', roles: ['supervisor'], levels: [] },
+} satisfies Record<string, Actor>;
+
+export const levelReviewers: Record<ReviewLevel, Actor> = { 1: people.reviewer1, 2: people.reviewer2, 3: people.reviewer3 };
+
+export const CITIZEN_PHONE = '13800001234';
+export const MASKED_PHONE = '138****1234';
+
+/** A valid POST /cases body; JSON as a client sends it. */
+export function newCaseBody(overrides: Partial<NewCase> = {}): NewCase {
+  return {
+    channel: 'hotline',
+    type: 'complaint',
+    urgent: false,
+    confidential: false,
+    citizen: { name: '张市民', phone: CITIZEN_PHONE },
+    title: '小区楼道灯长期不亮',
+    content: '天池街道某小区3栋楼道灯坏了两个月，物业不修。',
+    location: '乐至县天池街道',
+    category: '物业管理',
+    ...overrides,
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface ApiResponse {
+  status: number;
+  body: Json;
+  text: string;
+  headers: Headers;
+}
+
+export interface ApiOptions {
+  /** A raw bearer token, or an actor to sign one for. */
+  token?: string | Actor;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is, with content-type application/json (for malformed bodies). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export type ApiCall = (method: string, path: string, opts?: ApiOptions) => Promise<ApiResponse>;
+
+export interface ExtraApp {
+  baseUrl: string;
+  api: ApiCall;
+}
+
+export interface E2E {
+  server: TestDevServer;
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+  baseUrl: string;
+  secret: string;
+  outbox: OutboxNotifier;
+  calendar: WorkingCalendar;
+  limits: TimeLimits;
+  units: UnitDirectory;
+  /** A bearer token for `actor`, signed with the harness's secret (8 h unless told otherwise). */
+  token(actor: Actor, expiresIn?: string): Promise<string>;
+  api: ApiCall;
+  /** Another app on its own port, e.g. pointing at another task queue; stopped by teardown. */
+  startApp(overrides?: Partial<AppDeps>): Promise<ExtraApp>;
+  /** Another worker (e.g. with a county's own limits) on its own task queue; stopped by teardown. */
+  startWorker(opts: { taskQueue: string; limits?: TimeLimits }): Promise<void>;
+  /** A case's delivered notifications, in delivery order. */
+  outboxOf(caseId: string): Promise<(Notification & { queuedAt: string })[]>;
+  /**
+   * Starts a case workflow as the API does, but registered at `registeredAt` (in the past) with its first
+   * deadline computed from then: its timer fires `overdue` (and the red flag, if due) at once.
+   */
+  startBackdatedCase(registeredAt: Date, overrides?: Partial<NewCase>): Promise<{ id: string; ledgerNo: string }>;
+  teardown(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+  const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
+  const teardown = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup.run();
+      } catch (err) {
+        errors.push(new Error(`teardown step '${cleanup.name}' failed: ${String(err)}`));
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  };
+
+  try {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-e2e-'));
+    cleanups.push({ name: 'temp dir', run: () => fs.rm(tmp, { recursive: true, force: true }) });
+    const outbox = new OutboxNotifier(path.join(tmp, 'outbox'));
+
+    quietRuntime();
+    const server = await startTestDevServer();
+    cleanups.push({ name: 'dev server', run: () => server.stop() });
+    const namespace = server.namespace;
+
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.push({ name: 'client connection', run: () => connection.close() });
+    const client = new Client({ connection, namespace });
+
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    cleanups.push({ name: 'worker connection', run: () => nativeConnection.close() });
+
+    const calendar = createCalendar();
+    const limits = DEFAULT_LIMITS;
+    const units = new UnitDirectory(DEFAULT_UNITS);
+    const workflowBundle = await sharedWorkflowBundle();
+
+    const startWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<void> => {
+      const worker = await createWorker({
+        connection: nativeConnection,
+        namespace,
+        taskQueue: opts.taskQueue,
+        notifier: outbox,
+        calendar,
+        limits: opts.limits ?? limits,
+        workflowBundle,
+      });
+      const running = worker.run();
+      // A worker that dies mid-test must not take the process down with an unhandled rejection; teardown reports it.
+      running.catch(() => undefined);
+      cleanups.push({ name: `worker ${opts.taskQueue}`, run: () => stopWorker(worker, running) });
+    };
+
+    const taskQueue = `huiying-e2e-${randomUUID()}`;
+    await startWorker({ taskQueue });
+
+    const secret = randomBytes(32).toString('hex');
+    const tokens = new Map<string, Promise<string>>();
+    const token = (actor: Actor, expiresIn?: string): Promise<string> => {
+      const sign = () => signToken({ sub: actor.id, name: actor.name, roles: actor.roles, unit: actor.unit, levels: actor.levels }, secret, expiresIn);
+      if (expiresIn !== undefined) return sign();
+      const key = JSON.stringify(actor);
+      if (!tokens.has(key)) tokens.set(key, sign());
+      return tokens.get(key)!;
+    };
+
+    const baseDeps: AppDeps = { client, taskQueue, jwtSecret: secret, units, ledgerPrefix: LEDGER_PREFIX, calendar, limits };
+    const startApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp> => {
+      const { server: http, baseUrl } = await listen(createApp({ ...baseDeps, ...overrides }));
+      cleanups.push({ name: `api ${baseUrl}`, run: () => closeServer(http) });
+      return { baseUrl, api: apiClient(baseUrl, token) };
+    };
+    const main = await startApp();
+
+    const startBackdatedCase = async (registeredAt: Date, overrides: Partial<NewCase> = {}) => {
+      const request = newCaseBody(overrides);
+      const id = caseIdFor('e2e-backdated', randomUUID());
+      const at = registeredAt.toISOString();
+      const ledgerNo = await allocateLedgerNo(client, taskQueue, id, shanghaiYear(registeredAt));
+      const base: CaseInput = {
+        id,
+        ledgerNo,
+        request,
+        registeredBy: { id: people.operator.id, name: people.operator.name, role: 'operator' },
+        requestHash: hashRequest(request),
+        registeredAt: at,
+        policy: { extension: limits.extension },
+      };
+      const deadlines = deadlinesStarted(null, initialState(base, at), at).map((r) => computeDeadline(r, calendar, limits));
+      const input: CaseInput = { ...base, deadlines };
+      await client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+        workflowId: caseWorkflowId(id),
+        taskQueue,
+        args: [input],
+        typedSearchAttributes: startSearchAttributes(searchValuesOf(initialState(input, at))),
+      });
+      return { id, ledgerNo };
+    };
+
+    const h: E2E = {
+      server,
+      client,
+      namespace,
+      taskQueue,
+      baseUrl: main.baseUrl,
+      secret,
+      outbox,
+      calendar,
+      limits,
+      units,
+      token,
+      api: main.api,
+      startApp,
+      startWorker,
+      outboxOf: (caseId) => outbox.listCase(caseId),
+      startBackdatedCase,
+      teardown,
+    };
+
+    // Ready means what /health means: Temporal answers and our worker polls the task queue.
+    await waitFor('the API to report healthy (worker polling)', () => h.api('GET', '/health'), (r) => r.status === 200, { timeoutMs: 60_000 });
+    return h;
+  } catch (err) {
+    await teardown().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The same ledger sequencer the API uses (CaseService.allocateLedgerNo), for cases started past the API. */
+async function allocateLedgerNo(client: Client, taskQueue: string, caseId: string, year: number): Promise<string> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
+    workflowId: ledgerWorkflowId(LEDGER_PREFIX, year),
+    taskQueue,
+    args: [{ prefix: LEDGER_PREFIX, year, last: 0, recent: [] }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  });
+  return client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, { args: [caseId], startWorkflowOperation });
+}
+
+function apiClient(baseUrl: string, token: (actor: Actor) => Promise<string>): ApiCall {
+  return async (method, urlPath, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token !== undefined) headers.authorization = `Bearer ${typeof opts.token === 'string' ? opts.token : await token(opts.token)}`;
+    let body: string | undefined;
+    if (opts.rawBody !== undefined || opts.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = opts.rawBody ?? JSON.stringify(opts.body);
+    }
+    const res = await fetch(`${baseUrl}${urlPath}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: Json = undefined;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text.length > 0) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+}
+
+async function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; baseUrl: string }> {
+  // getFreePort leaves a small window before we bind: retry on the rare collision.
+  for (let attempt = 1; ; attempt++) {
+    const port = await getFreePort();
+    const server = createServer(app);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return { server, baseUrl: `http://127.0.0.1:${port}` };
+    } catch (err) {
+      if (attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+}
+
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+  // fetch keeps connections alive; without this, close() would wait for them to time out.
+  server.closeAllConnections();
+  await closed;
+}
+
+async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running;
+}
+
+/**
+ * The bundle jest's globalSetup built. Another jest run in the same checkout deletes and rewrites it in its own
+ * globalSetup, so give a missing file some time to come back.
+ */
+async function sharedWorkflowBundle(): Promise<{ code: string }> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return loadWorkflowBundle();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(250);
+    }
+  }
+}
+
+/** The SDK logs at INFO by default, which buries jest's report; HUIYING_TEST_LOG=INFO shows everything. */
+function quietRuntime(): void {
+  if (Runtime._instance) return;
+  const level = (process.env.HUIYING_TEST_LOG?.toUpperCase() ?? 'WARN') as LogLevel;
+  Runtime.install({ logger: new DefaultLogger(level) });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------------------
+// Polling: visibility and notifications are eventually consistent.
+
+/** How long each labelled wait took, for the report (printed by `reportTimings` when HUIYING_E2E_TIMINGS is set). */
+export const timings: Record<string, number[]> = {};
+
+/**
+ * Polls `probe` until `check` passes and returns the value; fails with `description` and the last value after
+ * `timeoutMs`. With `label`, records how long it took.
+ */
+export async function waitFor<T>(
+  description: string,
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  opts: { timeoutMs?: number; intervalMs?: number; label?: string } = {},
+): Promise<T> {
+  const { timeoutMs = 20_000, intervalMs = 100, label } = opts;
+  const started = Date.now();
+  let last: T | undefined;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      last = await probe();
+      lastError = undefined;
+      if (check(last)) {
+        if (label) (timings[label] ??= []).push(Date.now() - started);
+        return last;
+      }
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() - started > timeoutMs) {
+      const seen = lastError ? `last error: ${String(lastError)}` : `last value: ${JSON.stringify(last)?.slice(0, 1500)}`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; ${seen}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export function reportTimings(file: string): void {
+  if (!process.env.HUIYING_E2E_TIMINGS) return;
+  const lines = Object.entries(timings).map(([label, ms]) => {
+    const sorted = [...ms].sort((a, b) => a - b);
+    return `  ${label}: n=${ms.length} min=${sorted[0]} median=${sorted[Math.floor(sorted.length / 2)]} max=${sorted[sorted.length - 1]} ms`;
+  });
+  process.stderr.write(`[e2e timings] ${file}\n${lines.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Assertions and drivers shared by the e2e files.
+
+/** Asserts the one error shape of the API: `{error: {code, message, details?}}`, and nothing else. */
+export function expectApiError(res: ApiResponse, status: number, code: string, message?: string | RegExp): Json {
+  const where = `${res.status} ${res.text.slice(0, 500)}`;
+  if (res.status !== status) throw new Error(`expected HTTP ${status} (${code}), got ${where}`);
+  expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  expect(Object.keys(res.body)).toEqual(['error']);
+  const error = res.body.error;
+  expect(Object.keys(error).every((k) => ['code', 'message', 'details'].includes(k))).toBe(true);
+  expect(error.code).toBe(code);
+  expect(typeof error.message).toBe('string');
+  expect(error.message.length).toBeGreaterThan(0);
+  if (message !== undefined) expect(error.message).toMatch(message);
+  return error;
+}
+
+/** Asserts a 2xx-class status with a readable failure message (the body) otherwise. */
+export function expectStatus(res: ApiResponse, status: number): Json {
+  if (res.status !== status) throw new Error(`expected HTTP ${status}, got ${res.status}: ${res.text.slice(0, 800)}`);
+  return res.body;
+}
+
+export interface Drive {
+  create(overrides?: Partial<NewCase>, headers?: Record<string, string>): Promise<Json>;
+  act(id: string, path: string, actor: Actor, body: unknown, headers?: Record<string, string>): Promise<Json>;
+  get(id: string, actor: Actor): Promise<Json>;
+  assign(id: string, unit: string): Promise<Json>;
+  assignAndAccept(id: string, handler: Actor): Promise<Json>;
+  toReviewing(id: string, handler: Actor): Promise<Json>;
+  approveLevels(id: string, levels?: ReviewLevel[]): Promise<Json>;
+  toReplied(id: string, handler: Actor): Promise<Json>;
+}
+
+/** Small drivers of the case loop, each call an HTTP request that must succeed. */
+export function drive(h: { api: ApiCall }): Drive {
+  const d: Drive = {
+    async create(overrides = {}, headers) {
+      return expectStatus(await h.api('POST', '/cases', { token: people.operator, body: newCaseBody(overrides), headers }), 201);
+    },
+    async act(id, actionPath, actor, body, headers) {
+      return expectStatus(await h.api('POST', `/cases/${id}/${actionPath}`, { token: actor, body, headers }), 200);
+    },
+    async get(id, actor) {
+      return expectStatus(await h.api('GET', `/cases/${id}`, { token: actor }), 200);
+    },
+    assign: (id, unit) => d.act(id, 'assign', people.dispatcher, { unit }),
+    async assignAndAccept(id, handler) {
+      await d.assign(id, handler.unit!);
+      return d.act(id, 'accept', handler, { note: '已签收' });
+    },
+    async toReviewing(id, handler) {
+      await d.assignAndAccept(id, handler);
+      return d.act(id, 'submit', handler, { result: '已督促物业更换楼道灯，现场核实正常' });
+    },
+    async approveLevels(id, levels = [1, 2, 3]) {
+      let last: Json;
+      for (const level of levels) last = await d.act(id, 'review', levelReviewers[level], { level, decision: 'approve' });
+      return last;
+    },
+    async toReplied(id, handler) {
+      await d.toReviewing(id, handler);
+      return d.approveLevels(id);
+    },
+  };
+  return d;
+}
+
+/** Lists from GET /cases (all pages) as `actor`. */
+export async function listAll(api: ApiCall, actor: Actor, query: string): Promise<Json[]> {
+  const items: Json[] = [];
+  let pageToken: string | null = null;
+  do {
+    const sep = query ? '&' : '';
+    const res = await api('GET', `/cases?${query}${sep}pageSize=200${pageToken ? `&pageToken=${pageToken}` : ''}`, { token: actor });
+    const body = expectStatus(res, 200);
+    items.push(...body.items);
+    pageToken = body.nextPageToken;
+  } while (pageToken);
+  return items;
+}
+
+export const ids = (items: { id: string }[]): string[] => items.map((i) => i.id);
+
+/** The state as the case workflow holds it, minus what the view adds; handy where a test needs the raw type. */
+export type CaseView = CaseState & { unitName: string | null; dueAt: string | null; overdue: boolean; redFlag: boolean };
+
+/** A county's limits, validated like HUIYING_LIMITS_FILE would be. */
+export function countyLimits(overrides: Record<string, unknown>): TimeLimits {
+  return TimeLimitsSchema.parse(overrides);
+}
