@@ -9,10 +9,13 @@ export interface LedgerInput {
   last: number;
   /** Recent case ids and their numbers, so a retried allocation gets the same number back. */
   recent: [caseId: string, no: number][];
+  /** Allocations per run before continuing as new (Temporal allows 2,000 updates per run). */
+  rotateAfter?: number;
 }
 
 /** How many recent allocations to remember: far more than any client retries within a continue-as-new span. */
 const REMEMBER = 5000;
+const ROTATE_AFTER = 1000;
 
 /**
  * One sequencer per prefix and year. Numbers are dense and ordered because a single workflow hands them out;
@@ -21,8 +24,10 @@ const REMEMBER = 5000;
 export async function ledgerWorkflow(input: LedgerInput): Promise<void> {
   let last = input.last;
   const recent = new Map(input.recent);
+  let served = 0;
 
   setHandler(allocateLedgerNoUpdate, (caseId: string) => {
+    served += 1;
     let no = recent.get(caseId);
     if (no === undefined) {
       no = ++last;
@@ -32,7 +37,8 @@ export async function ledgerWorkflow(input: LedgerInput): Promise<void> {
     return formatLedgerNo(input.prefix, input.year, no);
   });
 
-  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > 8000);
+  const rotateAfter = input.rotateAfter ?? ROTATE_AFTER;
+  await condition(() => served >= rotateAfter || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
   await continueAsNew<typeof ledgerWorkflow>({ ...input, last, recent: [...recent] });
 }

@@ -15,13 +15,13 @@ afterAll(async () => {
  * What the API does for each new case: update-with-start, so the first request of a year starts the sequencer.
  * (SDK 1.24 builds the operation with `new`; it has no `WithStartWorkflowOperation.create`.)
  */
-function allocate(prefix: string, year: number, caseId: string): Promise<string> {
+function allocate(prefix: string, year: number, caseId: string, rotateAfter?: number): Promise<string> {
   return h.client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, {
     args: [caseId],
     startWorkflowOperation: new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
       workflowId: ledgerWorkflowId(prefix, year),
       taskQueue: h.taskQueue,
-      args: [{ prefix, year, last: 0, recent: [] }],
+      args: [{ prefix, year, last: 0, recent: [], ...(rotateAfter ? { rotateAfter } : {}) }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
@@ -62,5 +62,22 @@ describe('ledger number sequencer (台账编号)', () => {
     const again = await Promise.all(ids.map((id) => allocate('LZ', 2027, id)));
     expect(again).toEqual(numbers);
     expect(await allocate('LZ', 2027, 'after')).toBe('LZ-2027-000021');
+  });
+
+  test('continues as new before the per-run update limit, keeping the sequence and the memory of recent ids', async () => {
+    const first = await h.client.workflow.getHandle(ledgerWorkflowId('RT', 2026)).describe().catch(() => null);
+    expect(first).toBeNull();
+    const numbers: string[] = [];
+    for (let i = 1; i <= 7; i++) numbers.push(await allocate('RT', 2026, `rot-${i}`, 3));
+    expect(numbers).toEqual(Array.from({ length: 7 }, (_, i) => `RT-2026-${String(i + 1).padStart(6, '0')}`));
+    // An id served before the rotation still gets its number back.
+    expect(await allocate('RT', 2026, 'rot-2', 3)).toBe('RT-2026-000002');
+    const handle = h.client.workflow.getHandle(ledgerWorkflowId('RT', 2026));
+    const description = await handle.describe();
+    expect(description.status.name).toBe('RUNNING');
+    // Three allocations per run: the current run was continued from an earlier one.
+    const history = await handle.fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(started?.continuedExecutionRunId).toBeTruthy();
   });
 });
