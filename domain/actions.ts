@@ -12,11 +12,14 @@ export const ActionBodies = {
   return: z.object({ reason: z.string().trim().min(1).max(2000) }),
   progress: z.object({ note: z.string().trim().min(1).max(5000) }),
   submit: z.object({ result: z.string().trim().min(1).max(10_000) }),
-  review: z.object({
-    level: ReviewLevelSchema,
-    decision: ReviewDecisionSchema,
-    comment: z.string().trim().max(2000).optional(),
-  }),
+  review: z
+    .object({
+      level: ReviewLevelSchema,
+      decision: ReviewDecisionSchema,
+      comment: z.string().trim().max(2000).optional(),
+    })
+    // A rejection goes back to the unit "with the reviewer's comments" (DOMAIN.md): it must say why.
+    .refine((b) => b.decision !== 'reject' || !!b.comment, { path: ['comment'], message: 'a rejection needs a comment for the unit' }),
   callback: z.object({ result: SatisfactionSchema, note: z.string().trim().max(2000).optional() }),
   extension: z.object({ workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(1).max(2000) }),
   extensionDecision: z.object({ approve: z.boolean(), note: z.string().trim().max(2000).optional() }),

@@ -178,8 +178,8 @@ function applyReview(draft: Draft, prev: CaseState, action: Extract<CaseAction, 
   const label = REVIEW_LEVEL_LABELS[action.level];
   if (action.decision === 'reject') {
     draft.set({ reviewLevel: null, reviews: [...prev.reviews, record] });
-    moveTo(draft.log('review', `${label}退回：${action.comment ?? ''}`.trim()), 'rectifying');
-    draft.notify('review_rejected', { kind: 'unit', unit: prev.unit ?? '' }, `【审核退回】${prev.ledgerNo} ${label}未通过：${action.comment ?? '请补充完善'}。`);
+    moveTo(draft.log('review', `${label}退回：${action.comment}`), 'rectifying');
+    draft.notify('review_rejected', { kind: 'unit', unit: prev.unit ?? '' }, `【审核退回】${prev.ledgerNo} ${label}未通过：${action.comment}。`);
     return;
   }
   draft.set({ reviews: [...prev.reviews, record] }).log('review', `${label}通过${action.comment ? `：${action.comment}` : ''}`);
