@@ -12,5 +12,6 @@ module.exports = {
   testTimeout: 120_000,
   // Installs the Temporal binaries and bundles the workflows once per run (see test/support/global-setup.ts).
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

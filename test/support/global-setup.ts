@@ -6,30 +6,18 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalBinaries } from '../../scripts/temporal-binaries';
-import { WORKFLOW_BUNDLE_FILE } from './bundle';
+import { BUNDLE_ENV, newBundlePath } from './bundle';
 
 const WORKFLOWS_ENTRY = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
 export default async function globalSetup(): Promise<void> {
   await ensureTemporalBinaries();
-  await bundleWorkflows();
-}
-
-async function bundleWorkflows(): Promise<void> {
-  // A stale bundle must never outlive the workflows it was built from.
-  await fs.rm(WORKFLOW_BUNDLE_FILE, { force: true });
-  try {
-    await fs.access(WORKFLOWS_ENTRY);
-  } catch {
-    process.stderr.write(`globalSetup: ${WORKFLOWS_ENTRY} does not exist yet; no workflow bundle\n`);
-    return;
-  }
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_ENTRY,
-    logger: quietLogger(),
-  });
-  await fs.mkdir(path.dirname(WORKFLOW_BUNDLE_FILE), { recursive: true });
-  await fs.writeFile(WORKFLOW_BUNDLE_FILE, code);
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietLogger() });
+  const file = newBundlePath();
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, code);
+  // Test files run in this process or in workers forked from it, so they inherit the variable.
+  process.env[BUNDLE_ENV] = file;
 }
 
 /** webpack's stats would bury jest's own output; warnings and errors still show. */

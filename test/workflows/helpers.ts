@@ -104,7 +104,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       namespace,
       taskQueue,
       notifier: opts.notifier ? opts.notifier(outbox) : outbox,
-      workflowBundle: opts.workflowBundle ?? (await sharedWorkflowBundle()),
+      workflowBundle: opts.workflowBundle ?? loadWorkflowBundle(),
     });
     const running = worker.run();
     cleanups.push(() => stopWorker(worker, running));
@@ -113,22 +113,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   } catch (err) {
     await teardown().catch(() => undefined);
     throw err;
-  }
-}
-
-/**
- * The bundle jest's globalSetup built. Another jest run in the same checkout (several people work here at once)
- * deletes and rewrites it in its own globalSetup, so give a missing file a few seconds to come back.
- */
-async function sharedWorkflowBundle(): Promise<{ code: string }> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return loadWorkflowBundle();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
   }
 }
 
