@@ -461,12 +461,12 @@ export function drive(h: { api: ApiCall }): Drive {
 }
 
 /** Lists from GET /cases (all pages) as `actor`. */
-export async function listAll(api: ApiCall, actor: Actor, query: string): Promise<Json[]> {
+export async function listAll(api: ApiCall, actor: Actor, query: string, pageSize = 200): Promise<Json[]> {
   const items: Json[] = [];
   let pageToken: string | null = null;
   do {
     const sep = query ? '&' : '';
-    const res = await api('GET', `/cases?${query}${sep}pageSize=200${pageToken ? `&pageToken=${pageToken}` : ''}`, { token: actor });
+    const res = await api('GET', `/cases?${query}${sep}pageSize=${pageSize}${pageToken ? `&pageToken=${pageToken}` : ''}`, { token: actor });
     const body = expectStatus(res, 200);
     items.push(...body.items);
     pageToken = body.nextPageToken;
