@@ -1,0 +1,127 @@
+/**
+ * Helpers for the deadline tests: a harness whose server clock starts on a real date in the past (libfaketime,
+ * see test/support/time-skipping.ts), moving that clock to an exact instant, and reading dates the way people
+ * do, in Asia/Shanghai.
+ *
+ * Expected dates in these tests are written out by hand from the State Council's 2026 schedule (National Day
+ * Oct 1–7 off, Mid-Autumn Sep 25–27 off, make-up working days Sun Sep 20 and Sat Oct 10); nothing here calls the
+ * calendar under test. Formatting uses the ICU time-zone database (Intl), not the project's own helpers.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CaseInput, CaseState, NewCase } from '../../domain/case';
+import type { Deadline } from '../../domain/deadlines';
+import { DEFAULT_LIMITS } from '../../domain/limits';
+import { initialState } from '../../domain/rules';
+import { searchValuesOf } from '../../domain/search';
+import type { caseWorkflow } from '../../workflows/case';
+import { caseWorkflowId } from '../../workflows/definitions';
+import { startSearchAttributes } from '../../workflows/search-attributes';
+import { actors, eventually, getCase, newCaseRequest, startHarness, type CaseHandle, type Harness } from '../workflows/helpers';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** A harness whose server clock starts at `startAt` (an ISO instant) and can then only move forward. */
+export function startDeadlineHarness(startAt: string): Promise<Harness> {
+  return startHarness({ startAt });
+}
+
+/** The server's current time. */
+export async function serverNow(h: Harness): Promise<number> {
+  return h.env.currentTimeMs();
+}
+
+/**
+ * Moves the server clock forward to `iso` (timers due on the way fire in order). The clock then runs on in real
+ * time, so what a test does next happens a few real seconds after `iso`; that is why assertions compare to the
+ * minute. Fails if `iso` is already past by more than a minute: a test plan whose steps are out of order.
+ */
+export async function skipTo(h: Harness, iso: string): Promise<void> {
+  const target = Date.parse(iso);
+  if (Number.isNaN(target)) throw new RangeError(`skipTo: not an instant: ${iso}`);
+  const now = await serverNow(h);
+  if (now > target + MINUTE) {
+    throw new Error(`skipTo(${iso}): the server clock is already at ${new Date(now).toISOString()}; time only moves forward`);
+  }
+  if (target > now) await h.env.sleep(target - now);
+  const after = await serverNow(h);
+  if (after < target) throw new Error(`skipTo(${iso}): the server clock reached only ${new Date(after).toISOString()}`);
+}
+
+const shanghaiFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** '2026-10-23 10:00': the Asia/Shanghai wall-clock minute of an instant, whatever the process time zone. */
+export function shanghai(iso: string | Date | null | undefined): string | null {
+  if (iso === null || iso === undefined) return null;
+  const parts = Object.fromEntries(shanghaiFormat.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** A deadline's times in Shanghai wall-clock minutes, for one readable `toEqual`. */
+export function deadlineInShanghai(d: Deadline | undefined): { dueAt: string | null; warnAt: string | null; redFlagAt: string | null; provisional: boolean } | undefined {
+  if (!d) return undefined;
+  return { dueAt: shanghai(d.dueAt), warnAt: shanghai(d.warnAt), redFlagAt: shanghai(d.redFlagAt), provisional: d.provisional };
+}
+
+/**
+ * Starts a case the way the API does: registered now (server time), search attributes set at start from the
+ * same state. Unlike the API it leaves the first deadline to the workflow (its planDeadlines local activity).
+ */
+export async function startCaseNow(h: Harness, overrides: Partial<NewCase> = {}): Promise<{ handle: CaseHandle; caseId: string; input: CaseInput }> {
+  const caseId = `d-${randomUUID().slice(0, 12)}`;
+  const registeredAt = new Date(await serverNow(h)).toISOString();
+  const input: CaseInput = {
+    id: caseId,
+    ledgerNo: `LZ-2026-D${caseId.slice(2, 8)}`,
+    request: newCaseRequest(overrides),
+    registeredBy: { id: actors.operator.id, name: actors.operator.name, role: 'operator' },
+    policy: { extension: DEFAULT_LIMITS.extension },
+    registeredAt,
+  };
+  const handle = await h.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+    taskQueue: h.taskQueue,
+    workflowId: caseWorkflowId(caseId),
+    args: [input],
+    typedSearchAttributes: startSearchAttributes(searchValuesOf(initialState(input, registeredAt))),
+  });
+  return { handle, caseId, input };
+}
+
+/** The case once its deadlines for the current stage are planned (the first one is planned after start). */
+export function caseWithDeadline(handle: CaseHandle, key: keyof CaseState['deadlines']): Promise<CaseState> {
+  return eventually(() => getCase(handle), (s) => !!s.deadlines[key]);
+}
+
+/**
+ * The case's search attributes as the server holds them (describe), by name, as plain values. The
+ * time-skipping server cannot list by them, but it stores and describes them.
+ */
+export async function searchAttributesOf(handle: CaseHandle): Promise<Record<string, unknown>> {
+  const description = await handle.describe();
+  const values: Record<string, unknown> = {};
+  for (const pair of description.typedSearchAttributes.getAll()) {
+    values[pair.key.name] = pair.value instanceof Date ? pair.value.toISOString() : pair.value;
+  }
+  return values;
+}
+
+/** The timeline entries of one action (e.g. 'warning'), as [Shanghai minute, by id]. */
+export function entries(state: CaseState, action: string): [string | null, string][] {
+  return state.timeline.filter((e) => e.action === action).map((e) => [shanghai(e.at), e.by.id]);
+}
+
+/** The single timeline entry of an action; fails when there are none or several. */
+export function onlyEntry(state: CaseState, action: string): CaseState['timeline'][number] {
+  const found = state.timeline.filter((e) => e.action === action);
+  if (found.length !== 1) throw new Error(`expected one '${action}' timeline entry, found ${found.length}: ${JSON.stringify(state.timeline)}`);
+  return found[0];
+}
