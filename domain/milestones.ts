@@ -30,6 +30,13 @@ export function fireMilestone(state: CaseState, m: Milestone, at: string): Trans
   const mark = (patch: Partial<Deadline>) => draft.set({ deadlines: { ...draft.current.deadlines, [m.key]: { ...deadline, ...patch } } });
   switch (m.kind) {
     case 'warn':
+      // The warning comes due late when the deadline was not running at its time (e.g. the case sat in review
+      // and was sent back after the due date): "will be due at <a past time>" would mislead, and the overdue
+      // step follows at once, so the warning is only marked done.
+      if (Date.parse(at) >= Date.parse(deadline.dueAt)) {
+        mark({ warned: true });
+        break;
+      }
       mark({ warned: true }).log('warning', `${label}时限将于 ${due} 到期`);
       if (who) draft.notify('warning', who, `【预警】${head}${label}时限将于 ${due} 到期，请抓紧办理。`);
       break;
