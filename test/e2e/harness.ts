@@ -164,7 +164,7 @@ export async function startE2E(): Promise<E2E> {
     const calendar = createCalendar();
     const limits = DEFAULT_LIMITS;
     const units = new UnitDirectory(DEFAULT_UNITS);
-    const workflowBundle = await sharedWorkflowBundle();
+    const workflowBundle = loadWorkflowBundle();
 
     const startWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<void> => {
       const worker = await createWorker({
@@ -316,22 +316,6 @@ async function closeServer(server: Server): Promise<void> {
 async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running;
-}
-
-/**
- * The bundle jest's globalSetup built. Another jest run in the same checkout deletes and rewrites it in its own
- * globalSetup, so give a missing file some time to come back.
- */
-async function sharedWorkflowBundle(): Promise<{ code: string }> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return loadWorkflowBundle();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(250);
-    }
-  }
 }
 
 /** The SDK logs at INFO by default, which buries jest's report; HUIYING_TEST_LOG=INFO shows everything. */
