@@ -236,6 +236,7 @@ describe('supervision of complaint A', () => {
     const sa = await eventually(() => searchAttributesOf(A.handle), (v) => v.HuiyingOverdue === true);
     expect(sa).toMatchObject({ HuiyingOverdue: true, HuiyingRedFlag: false });
 
+    // chase_up then overdue, delivered one by one: the second one's arrival means both are there.
     const outbox = await eventually(() => outboxOf(h, A.caseId), (o) => o.some((n) => n.template === 'overdue'));
     expect(outboxSummary(outbox.filter((n) => ['chase_up', 'overdue'].includes(n.template)))).toEqual([
       `chase_up→unit:${HOUSING}`,
@@ -255,7 +256,8 @@ describe('supervision of complaint A', () => {
     const sa = await eventually(() => searchAttributesOf(A.handle), (v) => v.HuiyingRedFlag === true);
     expect(sa).toMatchObject({ HuiyingOverdue: true, HuiyingRedFlag: true, HuiyingStage: 'rectifying' });
 
-    const outbox = await eventually(() => outboxOf(h, A.caseId), (o) => o.some((n) => n.template === 'red_flag'));
+    // red_flag then the second chase_up, delivered one by one: wait for both.
+    const outbox = await eventually(() => outboxOf(h, A.caseId), (o) => o.filter((n) => n.template === 'chase_up').length === 2);
     expect(outboxSummary(outbox)).toEqual(
       [
         `receipt→citizen:13800001234`,
