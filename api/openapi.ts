@@ -5,6 +5,7 @@ import { CaseStateSchema, NewCaseSchema } from '../domain/case';
 import { ACTION_ROLE } from '../domain/permissions';
 import { UnitSchema } from '../domain/units';
 import { CaseListQuerySchema } from './case-list';
+import { StuckQuerySchema } from './supervision';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
 
@@ -23,6 +24,9 @@ const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauth
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } };
 
+const queryParams = (q: z.ZodType) =>
+  Object.entries((schema(q) as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+
 /** The OpenAPI 3 document, generated from the same zod schemas the routes validate with. */
 export function openApiDocument(): Record<string, unknown> {
   const actionPaths = Object.fromEntries(
@@ -38,7 +42,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
     ]),
   );
-  const listParams = Object.entries((schema(CaseListQuerySchema) as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+  const listParams = queryParams(CaseListQuerySchema);
   return {
     openapi: '3.0.3',
     info: { title: 'Huiying (回应) API', version: '1' },
@@ -69,6 +73,14 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/cases/{id}': { get: { summary: 'one case', parameters: [idParam], responses: { '200': { description: 'the case', ...json('Case') }, ...errors(401, 403, 404) } } },
       ...actionPaths,
+      '/supervision/stuck': {
+        get: {
+          summary: 'overdue, due-soon and stalled cases (roles: supervisor, admin)',
+          parameters: queryParams(StuckQuerySchema),
+          responses: { '200': { description: '{items}: each case with reasons, late, redFlag' }, ...errors(400, 401, 403) },
+        },
+      },
+      '/inbox': { get: { summary: "what awaits the caller, per role", responses: { '200': { description: '{items}: each case with what it awaits' }, ...errors(401) } } },
       '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
       '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },

@@ -43,27 +43,30 @@ export async function findStuckCases(
     `(HuiyingOverdue = true OR HuiyingDueAt <= ${quoted(soon.toISOString())} OR ${stalled.join(' OR ')})`,
   );
   const found = await listAllCaseSummaries(client, query);
-  return found
-    .map((c) => describe(c, calendar, limits, now, soon, stalledSince))
+  return classifyStuck(found, calendar, limits, now);
+}
+
+/** Why each case is stuck (if it is), how late, how long in its stage; most severe first. Pure. */
+export function classifyStuck(cases: CaseSummary[], calendar: WorkingCalendar, limits: TimeLimits, now: Date): StuckCase[] {
+  return cases
+    .map((c) => describe(c, calendar, limits, now))
     .filter((c) => c.reasons.length > 0)
     .sort(bySeverity);
 }
 
-function describe(
-  c: CaseSummary,
-  calendar: WorkingCalendar,
-  limits: TimeLimits,
-  now: Date,
-  soon: Date,
-  stalledSince: (stage: Exclude<Stage, 'closed'>) => Date,
-): StuckCase {
+function describe(c: CaseSummary, calendar: WorkingCalendar, limits: TimeLimits, now: Date): StuckCase {
+  const soon = calendar.addWorkingDays(now, limits.supervision.dueSoon).at;
+  const stalledSince = (stage: Exclude<Stage, 'closed'>) => calendar.subtractWorkingDays(now, limits.supervision.stalled[stage]).at;
   const reasons: StuckReason[] = [];
   const due = c.dueAt ? new Date(c.dueAt) : null;
   // The search attribute flips when the workflow's timer fires; the clock may be a moment ahead of it.
   const overdue = c.overdue || (due !== null && due <= now);
-  if (overdue) reasons.push('overdue');
-  else if (due && due <= soon) reasons.push('due_soon');
   const since = c.stageSince ? new Date(c.stageSince) : null;
+  // A limit no longer than the "due soon" window (a half-day assignment, a one-day review) would be due soon
+  // from the moment it starts; only longer ones can be "about to be overdue" in a way worth a supervisor's look.
+  const longLimit = due !== null && since !== null && calendar.workingDaysBetween(since, due) > limits.supervision.dueSoon;
+  if (overdue) reasons.push('overdue');
+  else if (due && due <= soon && longLimit) reasons.push('due_soon');
   if (since && c.stage !== 'closed' && since < stalledSince(c.stage as Exclude<Stage, 'closed'>)) reasons.push('stalled');
   return {
     ...c,

@@ -162,14 +162,15 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     await waitFor('3 cases with HuiyingOverdue = true and 1 with HuiyingRedFlag = true in visibility', async () => [await count('HuiyingOverdue = true'), await count('HuiyingRedFlag = true')], ([o, r]) => o === 3 && r === 1, { label: 'visibility: overdue flags' });
 
     const stuck = (query = '') => h.api('GET', `/supervision/stuck${query}`, { token: people.supervisor }).then((r) => expectStatus(r, 200).items as Json[]);
-    const items = await waitFor('all 50 open cases in the stuck view', () => stuck(), (xs) => all.every((id) => ids(xs).includes(id)), { label: 'visibility: 50 cases in stuck view' });
+    const inList = `WorkflowId IN (${all.map((id) => `'case-${id}'`).join(', ')})`;
+    await waitFor('all 50 cases in visibility, the assigned ones as assigned', async () => [await count(inList), await count(`${inList} AND HuiyingStage = 'assigned'`)], ([n, a]) => n === 50 && a === 20, { label: 'visibility: 50 cases' });
+    const items = await stuck();
 
+    // Exactly the 3 overdue: the 47 fresh ones are neither late, nor stalled, nor "due soon" (their limits,
+    // half a day to assign and one to sign for, are no longer than the due-soon window itself).
     const overdueItems = items.filter((x) => x.reasons.includes('overdue'));
+    expect(ids(items).sort()).toEqual([...overdueIds].sort());
     expect(ids(overdueItems).sort()).toEqual([...overdueIds].sort());
-    expect(items.filter((x) => x.overdue).map((x) => x.id).sort()).toEqual([...overdueIds].sort());
-    // The rest are only due soon (0.5 day to assign, 1 day to sign for).
-    for (const x of items.filter((i) => !overdueIds.includes(i.id))) expect({ id: x.id, overdue: x.overdue, late: x.late }).toEqual({ id: x.id, overdue: false, late: null });
-    for (const id of ids(fresh)) expect(items.find((x) => x.id === id).reasons).toEqual(['due_soon']);
 
     const asOf = new Date();
     overdue.forEach(({ id, ledgerNo }, i) => {
@@ -199,12 +200,9 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     expect(late.timeline.map((e: Json) => e.action)).toEqual(['register', 'overdue']);
     await waitFor('chase-up and overdue notices', () => outboxSummary(redFlagId), (s) => ['chase_up→dispatchers', 'overdue→supervisors', 'red_flag→supervisors'].every((t) => s.includes(t)));
 
-    // ?unit= and ?stage= filter.
-    const health = await stuck(`?unit=${HEALTH}`);
-    expect(ids(health).sort()).toEqual([...healthIds].sort());
-    expect(health.every((x) => x.unit === HEALTH && x.stage === 'assigned' && !x.overdue)).toBe(true);
-    const education = await stuck(`?unit=${EDUCATION}`);
-    expect(ids(education).sort()).toEqual([...educationIds].sort());
+    // ?unit= and ?stage= filter (overdue cases in units are the next test's subject).
+    expect(await stuck(`?unit=${HEALTH}`)).toEqual([]);
+    expect(await stuck(`?unit=${EDUCATION}`)).toEqual([]);
     const registered = await stuck('?stage=registered');
     expect(ids(registered)).toEqual(expect.arrayContaining(overdueIds));
     expect(registered.every((x) => x.stage === 'registered')).toBe(true);
