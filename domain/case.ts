@@ -65,6 +65,8 @@ export const NewCaseSchema = z.object({
   content: z.string().trim().min(1).max(10_000),
   location: z.string().trim().max(500).optional(),
   category: z.string().trim().max(100).optional(),
+  /** The unit a complaint or report is about: that unit's people must never learn who complained. */
+  about: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
 });
 export type NewCase = z.infer<typeof NewCaseSchema>;
 

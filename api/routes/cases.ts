@@ -22,6 +22,9 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
 
   router.post('/cases', requireRole(CREATE_CASE_ROLE), async (req, res) => {
     const body = parseBody(NewCaseSchema, req.body);
+    if (body.about && !units.has(body.about)) {
+      throw new ApiError('invalid_input', `unknown unit '${body.about}'`, [{ field: 'about', message: 'not in the unit directory (GET /units)' }]);
+    }
     const state = await cases.create(actorOf(res), body, idempotencyKey(req.get('idempotency-key')));
     res.status(201).json(caseView(state, actorOf(res), units));
   });
