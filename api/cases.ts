@@ -9,7 +9,7 @@ import { actionUpdates, allocateLedgerNoUpdate, caseWorkflowId, getCaseQuery, le
 import { startSearchAttributes } from '../workflows/search-attributes';
 import type { WorkingCalendar } from '../domain/calendar';
 import { computeDeadline, deadlinesStarted } from '../domain/deadlines';
-import type { TimeLimits } from '../domain/limits';
+import { policyFrom, type TimeLimits } from '../domain/limits';
 import type { caseWorkflow, ledgerWorkflow } from '../workflows';
 import { ApiError } from './errors';
 import { caseIdFor, hashRequest, updateIdFor } from './ids';
@@ -54,7 +54,7 @@ export class CaseService {
       registeredBy: { id: actor.id, name: actor.name, role: 'operator' },
       requestHash,
       registeredAt,
-      policy: { extension: limits.extension },
+      policy: policyFrom(limits),
     };
     // The first deadline is computed here, before the start, so the case starts with it at no extra cost.
     const deadlines = deadlinesStarted(null, initialState(base, registeredAt), registeredAt).map((r) => computeDeadline(r, calendar, limits));

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ReviewDecisionSchema, SatisfactionSchema } from './case';
 import { ReviewLevelSchema } from './roles';
 
+/** Case ids as the API makes them (see api/ids.ts): 16 characters of Crockford base32. */
+export const CaseIdSchema = z.string().regex(/^[0-9a-z]{16}$/, 'a case id');
+
 /**
  * The actions people take on a case. Each body schema is what the API validates and what the workflow
  * update receives; `kind` names the update, the route and the timeline action alike.
@@ -20,11 +23,26 @@ export const ActionBodies = {
     })
     // A rejection goes back to the unit "with the reviewer's comments" (DOMAIN.md): it must say why.
     .refine((b) => b.decision !== 'reject' || !!b.comment, { path: ['comment'], message: 'a rejection needs a comment for the unit' }),
-  callback: z.object({ result: SatisfactionSchema, note: z.string().trim().max(2000).optional() }),
+  callback: z.object({
+    result: SatisfactionSchema,
+    /** Whether the problem itself got solved (解决), asked apart from satisfaction. */
+    resolved: z.boolean().optional(),
+    note: z.string().trim().max(2000).optional(),
+  }),
   extension: z.object({ workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(1).max(2000) }),
   extensionDecision: z.object({ approve: z.boolean(), note: z.string().trim().max(2000).optional() }),
   urge: z.object({ note: z.string().trim().min(1).max(2000) }),
+  answer: z.object({ answer: z.string().trim().min(1).max(10_000) }),
+  decision: z.object({ action: z.enum(['reopen', 'close']), note: z.string().trim().min(1).max(2000) }),
+  spotCheck: z.object({ passed: z.boolean(), note: z.string().trim().min(1).max(2000) }),
+  /** Sent by the API after it looked the target up (the route takes only `{into}`). */
+  merge: z.object({ into: CaseIdSchema, intoLedgerNo: z.string().min(1) }),
+  /** The other half of a merge, on the case merged into; only the API sends it. */
+  absorb: z.object({ id: CaseIdSchema, ledgerNo: z.string().min(1) }),
 } as const;
+
+/** Actions with a route of their own (or none): the API does more than forward the body. */
+export const CUSTOM_ROUTED_ACTIONS: ReadonlySet<ActionKind> = new Set<ActionKind>(['merge', 'absorb']);
 
 export type ActionKind = keyof typeof ActionBodies;
 export const ACTION_KINDS = Object.keys(ActionBodies) as ActionKind[];
@@ -43,6 +61,11 @@ export const ACTION_PATHS: Record<ActionKind, string> = {
   extension: 'extension',
   extensionDecision: 'extension/decision',
   urge: 'urge',
+  answer: 'answer',
+  decision: 'decision',
+  spotCheck: 'spot-check',
+  merge: 'merge',
+  absorb: 'absorb',
 };
 
 export const ACTION_LABELS: Record<ActionKind | 'register', string> = {
@@ -57,4 +80,9 @@ export const ACTION_LABELS: Record<ActionKind | 'register', string> = {
   extension: '申请延期',
   extensionDecision: '延期审批',
   urge: '督办',
+  answer: '直接答复',
+  decision: '督办决定',
+  spotCheck: '抽查',
+  merge: '并单',
+  absorb: '并入',
 };

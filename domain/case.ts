@@ -24,7 +24,7 @@ export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
 };
 
 /** One loop, in order. `reviewing` carries a level (1, 2, 3) beside it. */
-export const STAGES = ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'closed'] as const;
+export const STAGES = ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'deciding', 'closed'] as const;
 export const StageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof StageSchema>;
 export const STAGE_LABELS: Record<Stage, string> = {
@@ -33,6 +33,7 @@ export const STAGE_LABELS: Record<Stage, string> = {
   rectifying: '整改中',
   reviewing: '审核中',
   replied: '已回复',
+  deciding: '待督办决定',
   closed: '已办结',
 };
 
@@ -67,6 +68,8 @@ export const NewCaseSchema = z.object({
   category: z.string().trim().max(100).optional(),
   /** The unit a complaint or report is about: that unit's people must never learn who complained. */
   about: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  /** 直接答复: the operator answered a consultation on the phone; the case closes at once. */
+  answer: z.string().trim().min(1).max(10_000).optional(),
 });
 export type NewCase = z.infer<typeof NewCaseSchema>;
 
@@ -93,6 +96,10 @@ export type ReviewRecord = z.infer<typeof ReviewRecordSchema>;
 /** Rules fixed for a case when it is registered, so a later change of configuration does not rewrite them. */
 export const CasePolicySchema = z.object({
   extension: z.object({ maxCount: z.number().int().min(0), maxWorkingDays: z.number().min(0) }),
+  /** Reopenings (重办) after which a further dissatisfied call-back goes to a supervisor's decision. */
+  maxReopens: z.number().int().min(0).default(2),
+  /** Calendar days a closed case stays open to a spot-check (定期抽查) before it is archived. */
+  spotCheckWindowDays: z.number().min(0).default(60),
 });
 export type CasePolicy = z.infer<typeof CasePolicySchema>;
 
@@ -104,6 +111,33 @@ export const ExtensionRequestSchema = z.object({
   at: z.string(),
 });
 export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
+
+export const CaseRefSchema = z.object({ id: z.string(), ledgerNo: z.string() });
+export type CaseRef = z.infer<typeof CaseRefSchema>;
+
+export const CaseOutcomeSchema = z.object({
+  signedAt: z.string().nullable(),
+  signedLate: z.boolean(),
+  /** The first reply to the citizen (after sign-off, or a direct answer). */
+  completedAt: z.string().nullable(),
+  completedLate: z.boolean(),
+  everOverdue: z.boolean(),
+  everRedFlag: z.boolean(),
+  /** From the call-back: did the citizen's problem get solved (解决), apart from satisfaction. */
+  resolved: z.boolean().nullable(),
+  directAnswer: z.boolean(),
+});
+export type CaseOutcome = z.infer<typeof CaseOutcomeSchema>;
+
+export const SpotCheckSchema = z.object({
+  /** The round that sampled the case, if any. */
+  round: z.string().nullable(),
+  result: z.enum(['passed', 'failed']).nullable(),
+  at: z.string().nullable(),
+  by: ActorRefSchema.nullable(),
+  note: z.string().nullable(),
+});
+export type SpotCheck = z.infer<typeof SpotCheckSchema>;
 
 /** Everything the case workflow holds; the API's view is this, masked for the caller. */
 export const CaseStateSchema = NewCaseSchema.extend({
@@ -137,6 +171,14 @@ export const CaseStateSchema = NewCaseSchema.extend({
     approvedDays: z.number(),
   }),
   policy: CasePolicySchema,
+  /** What the unit measures are computed from (see README "Unit metrics"). */
+  outcome: CaseOutcomeSchema,
+  /** 并单: this request was merged into another case, or others into this one. */
+  mergedInto: CaseRefSchema.nullable(),
+  mergedFrom: z.array(CaseRefSchema.extend({ at: z.string() })),
+  spotCheck: SpotCheckSchema,
+  /** Keyed hash of the citizen's phone, to find repeat requests without putting the phone in visibility. */
+  citizenKey: z.string().nullable(),
   timeline: z.array(TimelineEntrySchema),
 });
 export type CaseState = z.infer<typeof CaseStateSchema>;
@@ -154,5 +196,8 @@ export const CaseInputSchema = z.object({
   registeredAt: z.string().optional(),
   /** Deadlines the API computed before the start (saves the workflow a round trip); computed by the workflow when absent. */
   deadlines: z.array(DeadlineSchema).optional(),
+  citizenKey: z.string().optional(),
+  /** 并单 at intake: a repeat of this open case; the new case starts closed, merged into it. */
+  mergeInto: CaseRefSchema.optional(),
 });
 export type CaseInput = z.infer<typeof CaseInputSchema>;

@@ -22,6 +22,7 @@ export const STAGE_DEADLINE: Record<Stage, DeadlineKey | null> = {
   rectifying: 'handling',
   reviewing: 'review',
   replied: 'callback',
+  deciding: null,
   closed: null,
 };
 
@@ -104,11 +105,12 @@ function limitFor(key: DeadlineKey, type: RequestType, limits: TimeLimits): numb
  */
 export function deadlinesStarted(prev: CaseState | null, next: CaseState, at: string): DeadlineRequest[] {
   const base = { at, from: at, type: next.type, urgent: next.urgent };
-  if (!prev) return [{ key: 'assign', ...base }];
+  if (!prev) return next.stage === 'registered' ? [{ key: 'assign', ...base }] : [];
   const requests: DeadlineRequest[] = [];
   if (next.stage === 'registered' && prev.stage !== 'registered') requests.push({ key: 'assign', ...base });
   if (next.stage === 'assigned' && prev.stage !== 'assigned') requests.push({ key: 'signFor', ...base }, { key: 'handling', ...base });
-  if (next.stage === 'rectifying' && prev.stage === 'replied') requests.push({ key: 'handling', ...base });
+  // A reopening (重办: after a call-back, a supervisor's decision or a failed spot-check) restarts handling.
+  if (next.reopenCount > prev.reopenCount) requests.push({ key: 'handling', ...base });
   if (next.stage === 'reviewing' && (prev.stage !== 'reviewing' || prev.reviewLevel !== next.reviewLevel)) requests.push({ key: 'review', ...base });
   if (next.stage === 'replied' && prev.stage !== 'replied') requests.push({ key: 'callback', ...base });
   const extendBy = next.extension.approvedDays - prev.extension.approvedDays;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestType, Stage } from './case';
+import type { CasePolicy, RequestType, Stage } from './case';
 
 const workingDays = z.number().min(0).max(365);
 
@@ -32,6 +32,26 @@ export const TimeLimitsSchema = z.strictObject({
   warnBefore: workingDays.default(1),
   /** Red flag this long after a missed deadline. */
   redFlagAfter: workingDays.default(5),
+  /** Reopenings (重办) after which a further dissatisfied call-back goes to a supervisor's decision. */
+  maxReopens: z.number().int().min(0).default(2),
+  /** 定期抽查: how often a round runs, what share of the period's closed cases it samples (at least `min`). */
+  spotCheck: z
+    .strictObject({
+      period: z.enum(['day', 'week', 'month']).default('month'),
+      rate: z.number().min(0).max(1).default(0.05),
+      min: z.number().int().min(0).default(1),
+      /** Calendar days a closed case stays open to a spot-check, then it is archived. */
+      windowDays: z.number().min(0).max(3650).default(60),
+    })
+    .prefault({}),
+  /** 并单: a new request from the same phone, of the same type, whose text is this similar to an open case's. */
+  merge: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Similarity of title + content, 0–1 (Jaccard over character bigrams). */
+      minSimilarity: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
   extension: z
     .strictObject({ maxCount: z.number().int().min(0).default(2), maxWorkingDays: workingDays.default(10) })
     .prefault({}),
@@ -47,6 +67,7 @@ export const TimeLimitsSchema = z.strictObject({
           rectifying: workingDays.default(10),
           reviewing: workingDays.default(2),
           replied: workingDays.default(2),
+          deciding: workingDays.default(2),
         } satisfies Record<Exclude<Stage, 'closed'>, z.ZodType>)
         .prefault({}),
     })
@@ -55,3 +76,8 @@ export const TimeLimitsSchema = z.strictObject({
 export type TimeLimits = z.infer<typeof TimeLimitsSchema>;
 
 export const DEFAULT_LIMITS: TimeLimits = TimeLimitsSchema.parse({});
+
+/** The rules fixed into a case when it is registered (a later configuration change applies to new cases). */
+export function policyFrom(limits: TimeLimits): CasePolicy {
+  return { extension: limits.extension, maxReopens: limits.maxReopens, spotCheckWindowDays: limits.spotCheck.windowDays };
+}

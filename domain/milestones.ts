@@ -11,6 +11,7 @@ export function responsibleFor(state: CaseState): Recipient | null {
     rectifying: state.unit ? { kind: 'unit', unit: state.unit } : null,
     reviewing: state.reviewLevel ? { kind: 'reviewers', level: state.reviewLevel } : null,
     replied: { kind: 'operators' },
+    deciding: { kind: 'supervisors' },
     closed: null,
   };
   return byStage[state.stage];
@@ -42,11 +43,13 @@ export function fireMilestone(state: CaseState, m: Milestone, at: string): Trans
       break;
     case 'overdue':
       mark({ overdue: true }).log('overdue', `${label}时限 ${due} 已超期`);
+      draft.set({ outcome: { ...draft.current.outcome, everOverdue: true } });
       if (who) draft.notify('chase_up', who, `【催办】${head}${label}时限已于 ${due} 到期，请立即办理。`);
       draft.notify('overdue', { kind: 'supervisors' }, `【超期】${head}${label}超期（时限 ${due}）。`);
       break;
     case 'redFlag':
       mark({ redFlag: true }).log('red_flag', `${label}超期已达红牌期限（时限 ${due}）`);
+      draft.set({ outcome: { ...draft.current.outcome, everRedFlag: true } });
       draft.notify('red_flag', { kind: 'supervisors' }, `【红牌】${head}${label}严重超期（时限 ${due}），请督办。`);
       if (who) draft.notify('chase_up', who, `【红牌督办】${head}${label}严重超期（时限 ${due}），请立即办理并说明情况。`);
       break;

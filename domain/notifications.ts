@@ -27,6 +27,9 @@ export const NOTIFICATION_TEMPLATES = [
   'extension_requested',
   'extension_decided',
   'urged',
+  'decision_needed',
+  'merged',
+  'spot_check_failed',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 

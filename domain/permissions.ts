@@ -13,6 +13,11 @@ export const ACTION_ROLE: Record<ActionKind, Role> = {
   extension: 'handler',
   extensionDecision: 'supervisor',
   urge: 'supervisor',
+  answer: 'operator',
+  decision: 'supervisor',
+  spotCheck: 'supervisor',
+  merge: 'operator',
+  absorb: 'operator',
 };
 
 /** Actions a handler may take only on cases of its own unit. */

@@ -21,12 +21,17 @@ export const ALLOWED_STAGES: Record<ActionKind, readonly Stage[]> = {
   extension: ['rectifying'],
   extensionDecision: ['assigned', 'rectifying', 'reviewing', 'replied'],
   urge: ['assigned', 'rectifying'],
+  answer: ['registered'],
+  decision: ['deciding'],
+  spotCheck: ['closed'],
+  merge: ['registered'],
+  absorb: ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'deciding'],
 };
 
 export function initialState(input: CaseInput, startedAt: string): CaseState {
   const at = input.registeredAt ?? startedAt;
   const deadlines = Object.fromEntries((input.deadlines ?? []).map((d) => [d.key, d]));
-  return {
+  const registered: CaseState = {
     ...input.request,
     id: input.id,
     ledgerNo: input.ledgerNo,
@@ -49,8 +54,41 @@ export function initialState(input: CaseInput, startedAt: string): CaseState {
     deadlines,
     extension: { pending: null, approvedCount: 0, approvedDays: 0 },
     policy: input.policy,
+    outcome: { signedAt: null, signedLate: false, completedAt: null, completedLate: false, everOverdue: false, everRedFlag: false, resolved: null, directAnswer: false },
+    mergedInto: null,
+    mergedFrom: [],
+    spotCheck: { round: null, result: null, at: null, by: null, note: null },
+    citizenKey: input.citizenKey ?? null,
     timeline: [{ at, by: input.registeredBy, action: 'register', note: ACTION_LABELS.register }],
   };
+  if (input.mergeInto) {
+    const { id, ledgerNo } = input.mergeInto;
+    return { ...registered, stage: 'closed', closedAt: at, deadlines: {}, mergedInto: { id, ledgerNo }, timeline: [...registered.timeline, { at, by: input.registeredBy, action: 'merge', note: `并入 ${ledgerNo}` }] };
+  }
+  if (input.request.answer) {
+    return {
+      ...registered,
+      stage: 'closed',
+      closedAt: at,
+      deadlines: {},
+      outcome: { ...registered.outcome, completedAt: at, directAnswer: true },
+      timeline: [...registered.timeline, { at, by: input.registeredBy, action: 'answer', note: input.request.answer }],
+    };
+  }
+  return registered;
+}
+
+/** What the citizen hears at registration: the receipt, or at once the answer, or that it was merged. */
+export function intakeNotifications(state: CaseState): Notification[] {
+  const to = { kind: 'citizen' as const, citizen: state.citizen };
+  const base = { caseId: state.id, ledgerNo: state.ledgerNo, to };
+  if (state.mergedInto) {
+    return [{ ...base, id: notificationId(state.id, 0, 'merged'), template: 'merged', text: `【12345】您的诉求（编号${state.ledgerNo}）与您此前反映的${state.mergedInto.ledgerNo}为同一事项，已合并办理，办理结果将一并答复。` }];
+  }
+  if (state.outcome.directAnswer) {
+    return [{ ...base, id: notificationId(state.id, 0, 'answer'), template: 'answer', text: `【12345】您的咨询（编号${state.ledgerNo}）答复如下：${state.answer ?? ''}` }];
+  }
+  return [receiptNotification(state)];
 }
 
 /** Why `actor` may not take `action` now, or null when it may. Checked by the API and again by the workflow. */
@@ -81,6 +119,14 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
     case 'extensionDecision':
       if (!state.extension.pending) return refusal('conflict', 'no extension request awaits a decision');
       return action.approve ? refuseBeyondCaps(state, state.extension.pending.workingDays) : null;
+    case 'answer':
+      return state.type === 'consultation' ? null : refusal('conflict', `only a consultation can be answered directly; this case is a ${state.type}`);
+    case 'spotCheck':
+      if (state.mergedInto) return refusal('conflict', 'a merged case is checked through the case it was merged into');
+      if (!state.spotCheck.round) return refusal('conflict', 'this case is not in a spot-check sample');
+      return state.spotCheck.result ? refusal('conflict', `this case was already spot-checked (${state.spotCheck.result})`) : null;
+    case 'merge':
+      return action.into === state.id ? refusal('conflict', 'a case cannot be merged into itself') : null;
     default:
       return null;
   }
@@ -130,9 +176,12 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
       draft.notify('assigned', { kind: 'unit', unit: action.unit }, `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位，请及时签收办理。`);
       moveTo(draft, 'assigned');
       break;
-    case 'accept':
+    case 'accept': {
+      const due = prev.deadlines.signFor?.dueAt;
+      draft.set({ outcome: { ...prev.outcome, signedAt: at, signedLate: due !== undefined && at > due } });
       moveTo(draft.log('accept', action.note), 'rectifying');
       break;
+    }
     case 'return':
       draft.set({ unit: null, returnedBy: [...prev.returnedBy, prev.unit ?? ''] }).log('return', action.reason);
       draft.notify('returned', { kind: 'dispatchers' }, `【退单】${prev.ledgerNo}「${prev.title}」被承办单位退回：${action.reason}。请改派。`);
@@ -164,6 +213,29 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
       draft.log('urge', action.note);
       draft.notify('urged', { kind: 'unit', unit: prev.unit ?? '' }, `【督办】${prev.ledgerNo}「${prev.title}」：${action.note}`);
       break;
+    case 'answer':
+      draft.set({ answer: action.answer, closedAt: at, outcome: { ...prev.outcome, completedAt: at, directAnswer: true } }).log('answer', action.answer);
+      draft.notify('answer', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的咨询（编号${prev.ledgerNo}）答复如下：${action.answer}`);
+      moveTo(draft, 'closed');
+      break;
+    case 'decision':
+      draft.log('decision', `${action.action === 'reopen' ? '重办' : '办结'}：${action.note}`);
+      if (action.action === 'reopen') reopen(draft, prev, `【重办】${prev.ledgerNo}「${prev.title}」经督办决定重新办理：${action.note}`);
+      else moveTo(draft.set({ closedAt: at }), 'closed');
+      break;
+    case 'spotCheck':
+      draft.set({ spotCheck: { ...prev.spotCheck, result: action.passed ? 'passed' : 'failed', at, by, note: action.note } });
+      draft.log('spotCheck', `${action.passed ? '抽查合格' : '抽查不合格'}：${action.note}`);
+      if (!action.passed) reopen(draft, prev, `【抽查不合格】${prev.ledgerNo}「${prev.title}」抽查未通过，请重新办理：${action.note}`, 'spot_check_failed');
+      break;
+    case 'merge':
+      draft.set({ mergedInto: { id: action.into, ledgerNo: action.intoLedgerNo }, closedAt: at, deadlines: {} }).log('merge', `并入 ${action.intoLedgerNo}`);
+      draft.notify('merged', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的诉求（编号${prev.ledgerNo}）与${action.intoLedgerNo}为同一事项，已合并办理。`);
+      moveTo(draft, 'closed');
+      break;
+    case 'absorb':
+      draft.set({ mergedFrom: [...prev.mergedFrom, { id: action.id, ledgerNo: action.ledgerNo, at }] }).log('absorb', `${action.ledgerNo} 并入本件`);
+      break;
   }
   return draft.done();
 }
@@ -189,21 +261,36 @@ function applyReview(draft: Draft, prev: CaseState, action: Extract<CaseAction, 
     draft.notifyReviewers(next);
     return;
   }
-  draft.set({ reviewLevel: null });
+  const due = prev.deadlines.handling?.dueAt;
+  const first = prev.outcome.completedAt === null;
+  draft.set({ reviewLevel: null, outcome: first ? { ...prev.outcome, completedAt: draft.at, completedLate: due !== undefined && draft.at > due } : prev.outcome });
   moveTo(draft, 'replied');
   draft.notify('answer', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的诉求（编号${prev.ledgerNo}）办理结果：${prev.result ?? ''}`);
 }
 
 function applyCallback(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'callback' }>): void {
-  draft.set({ satisfaction: action.result }).log('callback', action.note ? `${action.result}：${action.note}` : action.result);
-  if (action.result === 'dissatisfied') {
-    draft.set({ reopenCount: prev.reopenCount + 1, reviewLevel: null });
-    moveTo(draft, 'rectifying');
-    draft.notify('reopened', { kind: 'unit', unit: prev.unit ?? '' }, `【重办】${prev.ledgerNo}「${prev.title}」回访不满意，请重新办理。`);
+  const resolved = action.resolved ?? prev.outcome.resolved;
+  draft.set({ satisfaction: action.result, outcome: { ...prev.outcome, resolved } });
+  draft.log('callback', action.note ? `${action.result}：${action.note}` : action.result);
+  if (action.result !== 'dissatisfied') {
+    moveTo(draft.set({ closedAt: draft.at }), 'closed');
     return;
   }
-  draft.set({ closedAt: draft.at });
-  moveTo(draft, 'closed');
+  // Cases registered before this rule carry no maxReopens: they keep reopening, as they did.
+  if (prev.reopenCount >= ((prev.policy.maxReopens as number | undefined) ?? Infinity)) {
+    // After the allowed reopenings a supervisor decides whether the unit tries again or the case closes.
+    moveTo(draft, 'deciding');
+    draft.notify('decision_needed', { kind: 'supervisors' }, `【待决定】${prev.ledgerNo}「${prev.title}」已重办${prev.reopenCount}次，群众仍不满意，请督办员决定重办或办结。`);
+    return;
+  }
+  reopen(draft, prev, `【重办】${prev.ledgerNo}「${prev.title}」回访不满意，请重新办理。`);
+}
+
+/** 重办: back to the same unit, a fresh handling period, one more reopening on the record. */
+function reopen(draft: Draft, prev: CaseState, text: string, template: 'reopened' | 'spot_check_failed' = 'reopened'): void {
+  draft.set({ reopenCount: prev.reopenCount + 1, reviewLevel: null, closedAt: null });
+  moveTo(draft, 'rectifying');
+  draft.notify(template, { kind: 'unit', unit: prev.unit ?? '' }, text);
 }
 
 function applyExtensionDecision(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'extensionDecision' }>): void {

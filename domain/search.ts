@@ -21,8 +21,12 @@ export interface CaseSearchValues {
   HuiyingOverdue: boolean;
   HuiyingRedFlag: boolean;
   HuiyingStageSince: Date;
-  /** Markers a list must find: `extension_pending`, `provisional_due`. */
+  /** Markers lists and metrics look for: see `flagsOf`. */
   HuiyingFlags: string[];
+  HuiyingSatisfaction: string;
+  HuiyingClosedAt: Date | null;
+  /** Keyed hash of the phone (never the phone): finds a citizen's open cases for 并单. */
+  HuiyingCitizenKey: string;
 }
 
 /** `none` stands for "no unit yet" because visibility cannot match an unset Keyword with `=`. */
@@ -43,9 +47,40 @@ export function searchValuesOf(state: CaseState): CaseSearchValues {
     HuiyingOverdue: deadline?.overdue ?? false,
     HuiyingRedFlag: deadline?.redFlag ?? false,
     HuiyingStageSince: new Date(state.stageSince),
-    HuiyingFlags: [
-      ...(state.extension.pending ? ['extension_pending'] : []),
-      ...(deadline?.provisional ? ['provisional_due'] : []),
-    ],
+    HuiyingFlags: flagsOf(state, deadline?.provisional ?? false),
+    HuiyingSatisfaction: state.satisfaction ?? 'none',
+    HuiyingClosedAt: state.closedAt ? new Date(state.closedAt) : null,
+    HuiyingCitizenKey: state.citizenKey ?? 'none',
   };
+}
+
+/**
+ * The case's markers in visibility. Unit metrics and lists are computed from these and the other search
+ * attributes, never by replaying histories; each marker's meaning is in README "Unit metrics".
+ */
+export function flagsOf(state: CaseState, provisionalDue: boolean): string[] {
+  const o = state.outcome;
+  const sc = state.spotCheck;
+  const flags: [boolean, string][] = [
+    [state.extension.pending !== null, 'extension_pending'],
+    [provisionalDue, 'provisional_due'],
+    [o.signedAt !== null, 'signed'],
+    [o.signedLate, 'signed_late'],
+    [o.completedAt !== null, 'completed'],
+    [o.completedLate, 'completed_late'],
+    [o.everOverdue, 'overdue_ever'],
+    [o.everRedFlag, 'red_flag_ever'],
+    [o.resolved === true, 'resolved'],
+    [o.resolved === false, 'unresolved'],
+    [o.directAnswer, 'direct_answer'],
+    [state.mergedInto !== null, 'merged'],
+    [sc.round !== null && sc.result === null, 'spot_check_pending'],
+    [sc.result === 'passed', 'spot_check_passed'],
+    [sc.result === 'failed', 'spot_check_failed'],
+  ];
+  return [
+    ...flags.filter(([on]) => on).map(([, flag]) => flag),
+    ...[...new Set(state.returnedBy)].filter(Boolean).map((unit) => `returned_by:${unit}`),
+    ...(sc.round ? [`spot_check_round:${sc.round}`] : []),
+  ];
 }

@@ -8,9 +8,9 @@ import { refusal } from '../domain/errors';
 import { fireMilestone } from '../domain/milestones';
 import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
-import { initialState, receiptNotification, refuse, transition } from '../domain/rules';
+import { initialState, intakeNotifications, refuse, transition } from '../domain/rules';
 import { searchValuesOf, type CaseSearchValues } from '../domain/search';
-import { actionUpdates, getCaseQuery } from './definitions';
+import { actionUpdates, getCaseQuery, sampleSignal } from './definitions';
 import { refusalFailure } from './failures';
 import { searchAttributeChanges } from './search-attributes';
 import { serializer } from './serial';
@@ -32,7 +32,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   let state = initialState(input, now());
   // The API sets these at start (free); afterwards only what changed is upserted (each upsert is billed).
   let published: CaseSearchValues = searchValuesOf(state);
-  const outbox: Notification[] = [receiptNotification(state)];
+  const outbox: Notification[] = intakeNotifications(state);
   const serially = serializer();
 
   /** Applies a change, starts the deadlines it implies, and publishes what visibility needs. */
@@ -83,6 +83,13 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     );
   }
 
+  setHandler(sampleSignal, (round: string) => {
+    // Only a closed case that is not merged and not yet sampled joins a sample; anything else is a late or repeated signal.
+    if (state.stage !== 'closed' || state.mergedInto || state.spotCheck.round) return;
+    state = { ...state, spotCheck: { ...state.spotCheck, round }, timeline: [...state.timeline, { at: now(), by: SYSTEM, action: 'sampled', note: `列入抽查（${round}）` }] };
+    publish();
+  });
+
   if (!input.deadlines) {
     void serially(async () => {
       state = withDeadlines(state, await planDeadlines(deadlinesStarted(null, state, state.registeredAt)));
@@ -108,16 +115,29 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     }
   }
 
+  // Runs until the case has been closed for the whole spot-check window (定期抽查), then it is archived.
   for (;;) {
     await condition(() => outbox.length > 0 || state.stage === 'closed');
     while (outbox.length > 0) {
       await deliver(outbox[0]);
       outbox.shift();
     }
-    if (state.stage === 'closed') break;
+    if (state.stage !== 'closed') continue;
+    if (!settled()) {
+      // Cases registered before spot-checks existed have no window in their policy: they archive at once, as they did.
+      const windowDays = (state.policy.spotCheckWindowDays as number | undefined) ?? 0;
+      const left = Date.parse(state.closedAt ?? now()) + windowDays * 86_400_000 - Date.now();
+      if (left > 0 && (await condition(() => state.stage !== 'closed' || outbox.length > 0 || settled(), left))) continue;
+    }
+    if (state.stage === 'closed' && outbox.length === 0) break;
   }
   await condition(allHandlersFinished);
   return state;
+
+  /** Nothing more can happen to a merged case or one that passed its spot-check: no need to wait out the window. */
+  function settled(): boolean {
+    return state.mergedInto !== null || state.spotCheck.result === 'passed';
+  }
 
   async function deliver(notification: Notification): Promise<void> {
     try {

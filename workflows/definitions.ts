@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionBody, ActionKind } from '../domain/actions';
 import type { CaseState } from '../domain/case';
 import type { Actor } from '../domain/roles';
@@ -25,7 +25,15 @@ export const actionUpdates: { [K in ActionKind]: ActionUpdate<K> } = {
   extension: action('extension'),
   extensionDecision: action('extensionDecision'),
   urge: action('urge'),
+  answer: action('answer'),
+  decision: action('decision'),
+  spotCheck: action('spotCheck'),
+  merge: action('merge'),
+  absorb: action('absorb'),
 };
+
+/** A spot-check round puts a closed case into its sample (from workflow to workflow, so a signal). */
+export const sampleSignal = defineSignal<[round: string]>('sampleForSpotCheck');
 
 export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
 

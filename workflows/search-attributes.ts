@@ -18,6 +18,7 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   HuiyingStageSince: 'Datetime',
   HuiyingClosedAt: 'Datetime',
   HuiyingFlags: 'KeywordList',
+  HuiyingCitizenKey: 'Keyword',
 } as const;
 
 export const keys = {
@@ -34,6 +35,9 @@ export const keys = {
   HuiyingRedFlag: defineSearchAttributeKey('HuiyingRedFlag', SearchAttributeType.BOOL),
   HuiyingStageSince: defineSearchAttributeKey('HuiyingStageSince', SearchAttributeType.DATETIME),
   HuiyingFlags: defineSearchAttributeKey('HuiyingFlags', SearchAttributeType.KEYWORD_LIST),
+  HuiyingSatisfaction: defineSearchAttributeKey('HuiyingSatisfaction', SearchAttributeType.KEYWORD),
+  HuiyingClosedAt: defineSearchAttributeKey('HuiyingClosedAt', SearchAttributeType.DATETIME),
+  HuiyingCitizenKey: defineSearchAttributeKey('HuiyingCitizenKey', SearchAttributeType.KEYWORD),
 } as const;
 
 /** The pairs a case starts with (set in the start request, which costs no extra action). Unset values are left out. */

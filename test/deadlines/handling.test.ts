@@ -98,7 +98,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
     const requested = await act(E.handle, 'extension', actors.housingHandler, body);
     expect(requested.extension).toMatchObject({ pending: { workingDays: 4, by: { id: actors.housingHandler.id } }, approvedCount: 0, approvedDays: 0 });
     expect(requested.deadlines.handling).toEqual(accepted.deadlines.handling);
-    expect((await searchAttributesOf(E.handle)).HuiyingFlags).toEqual(['extension_pending']);
+    expect((await searchAttributesOf(E.handle)).HuiyingFlags).toEqual(['extension_pending', 'signed']);
 
     expect(await refusalOf(act(E.handle, 'extension', actors.housingHandler, { workingDays: 2, reason: '再申请' }))).toMatchObject({
       type: 'conflict',
@@ -122,7 +122,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
     expect(Date.parse(approved.deadlines.handling!.dueAt) - Date.parse(before.dueAt)).toBe(6 * DAY);
     const sa = await searchAttributesOf(E.handle);
     expect(sa.HuiyingDueAt).toBe(approved.deadlines.handling!.dueAt);
-    expect(sa.HuiyingFlags ?? []).toEqual([]);
+    expect(sa.HuiyingFlags ?? []).toEqual(['signed']);
   });
 
   test('7 more working days break the 10-day cap; a refused request leaves the due date alone; 6 more are approved', async () => {

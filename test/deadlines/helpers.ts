@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseInput, CaseState, NewCase } from '../../domain/case';
 import type { Deadline } from '../../domain/deadlines';
-import { DEFAULT_LIMITS } from '../../domain/limits';
+import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
 import { initialState } from '../../domain/rules';
 import { searchValuesOf } from '../../domain/search';
 import type { caseWorkflow } from '../../workflows/case';
@@ -84,7 +84,7 @@ export async function startCaseNow(h: Harness, overrides: Partial<NewCase> = {})
     ledgerNo: `LZ-2026-D${caseId.slice(2, 8)}`,
     request: newCaseRequest(overrides),
     registeredBy: { id: actors.operator.id, name: actors.operator.name, role: 'operator' },
-    policy: { extension: DEFAULT_LIMITS.extension },
+    policy: policyFrom(DEFAULT_LIMITS),
     registeredAt,
   };
   const handle = await h.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {

@@ -39,7 +39,7 @@ describe('a deadline in a year without a published schedule', () => {
 
     // Once handling runs, the list of provisional deadlines must find it.
     await act(handle, 'accept', actors.housingHandler, {});
-    expect((await searchAttributesOf(handle)).HuiyingFlags).toEqual(['provisional_due']);
+    expect((await searchAttributesOf(handle)).HuiyingFlags).toEqual(['provisional_due', 'signed']);
   });
 
   test('a consultation assigned the same morning stays within 2026: due Tue 2026-12-22 10:00, not provisional', async () => {
@@ -52,6 +52,6 @@ describe('a deadline in a year without a published schedule', () => {
       redFlagAt: '2026-12-29 10:00', // Dec 23, 24, 25, 28, 29
       provisional: false,
     });
-    expect((await searchAttributesOf(handle)).HuiyingFlags ?? []).toEqual([]);
+    expect((await searchAttributesOf(handle)).HuiyingFlags ?? []).toEqual(['signed']);
   });
 });

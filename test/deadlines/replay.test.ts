@@ -49,7 +49,10 @@ test('a run with an extension, a warning and overdue replays against the current
   await act(handle, 'submit', actors.housingHandler, { result: '已协调商户调整营业时间' });
   await approveAllLevels(handle);
   await act(handle, 'callback', actors.operator, { result: 'satisfied' });
-  // Not handle.result(): in this environment it unlocks time skipping and lets the clock race ahead.
+  // A closed case stays open to a spot-check for 60 days, then is archived (the workflow completes).
+  await skipTo(h, '2026-12-27T02:00:00Z');
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  await skipTo(h, '2026-12-29T02:00:00Z');
   await eventually(() => handle.describe(), (d) => d.status.name === 'COMPLETED');
   const final = await getCase(handle);
   expect(final.stage).toBe('closed');

@@ -22,7 +22,7 @@ import { createCalendar, type WorkingCalendar } from '../../domain/calendar';
 import type { CaseInput, CaseState, NewCase } from '../../domain/case';
 import { computeDeadline, deadlinesStarted } from '../../domain/deadlines';
 import { shanghaiYear } from '../../domain/ledger';
-import { DEFAULT_LIMITS, TimeLimitsSchema, type TimeLimits } from '../../domain/limits';
+import { DEFAULT_LIMITS, policyFrom, TimeLimitsSchema, type TimeLimits } from '../../domain/limits';
 import type { Notification } from '../../domain/notifications';
 import type { Actor, ReviewLevel } from '../../domain/roles';
 import { initialState } from '../../domain/rules';
@@ -215,7 +215,7 @@ export async function startE2E(): Promise<E2E> {
         registeredBy: { id: people.operator.id, name: people.operator.name, role: 'operator' },
         requestHash: hashRequest(request),
         registeredAt: at,
-        policy: { extension: limits.extension },
+        policy: policyFrom(limits),
       };
       const deadlines = deadlinesStarted(null, initialState(base, at), at).map((r) => computeDeadline(r, calendar, limits));
       const input: CaseInput = { ...base, deadlines };

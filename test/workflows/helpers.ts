@@ -25,7 +25,7 @@ import { createWorker } from '../../worker/create-worker';
 import type { caseWorkflow } from '../../workflows/case';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
 import { SEARCH_ATTRIBUTE_TYPES, startSearchAttributes } from '../../workflows/search-attributes';
-import { DEFAULT_LIMITS } from '../../domain/limits';
+import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
 import { loadWorkflowBundle } from '../support/bundle';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
@@ -176,7 +176,7 @@ export async function startCase(h: Harness, overrides: Partial<NewCase> = {}): P
     ledgerNo: `LZ-2026-${String(900_000 + caseSeq).padStart(6, '0')}`,
     request: newCaseRequest(overrides),
     registeredBy: { id: actors.operator.id, name: actors.operator.name, role: 'operator' },
-    policy: { extension: DEFAULT_LIMITS.extension },
+    policy: policyFrom(DEFAULT_LIMITS),
   };
   const typedSearchAttributes = startSearchAttributes(searchValuesOf(initialState(input, new Date().toISOString())));
   const handle = await h.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
