@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { SATISFACTIONS, type Satisfaction } from '../domain/case';
 import { NO_UNIT } from '../domain/search';
 import { keys } from '../workflows/search-attributes';
 
@@ -20,6 +21,14 @@ export interface CaseSummary {
   overdue: boolean;
   redFlag: boolean;
   flags: string[];
+  /**
+   * The latest call-back's result; null before any (`HuiyingSatisfaction` 'none'). This and the next two are
+   * always set by `summarize`; optional only so that summaries built by hand elsewhere need not name them.
+   */
+  satisfaction?: Satisfaction | null;
+  closedAt?: string | null;
+  /** From the memo `{title}` the API sets at registration (memo values pass through the payload codec); '' when absent. */
+  title?: string;
   status: string;
 }
 
@@ -71,6 +80,8 @@ async function summarize(client: Client, raw: RawExecution): Promise<CaseSummary
   const sa = info.typedSearchAttributes;
   const unit = sa.get(keys.HuiyingUnit);
   const level = sa.get(keys.HuiyingReviewLevel) ?? 0;
+  const satisfaction = sa.get(keys.HuiyingSatisfaction);
+  const title = info.memo?.title;
   return {
     id: info.workflowId.replace(/^case-/, ''),
     ledgerNo: sa.get(keys.HuiyingLedgerNo) ?? '',
@@ -87,6 +98,9 @@ async function summarize(client: Client, raw: RawExecution): Promise<CaseSummary
     overdue: sa.get(keys.HuiyingOverdue) ?? false,
     redFlag: sa.get(keys.HuiyingRedFlag) ?? false,
     flags: sa.get(keys.HuiyingFlags) ?? [],
+    satisfaction: (SATISFACTIONS as readonly (string | undefined)[]).includes(satisfaction) ? (satisfaction as Satisfaction) : null,
+    closedAt: sa.get(keys.HuiyingClosedAt)?.toISOString() ?? null,
+    title: typeof title === 'string' ? title : '',
     status: info.status.name,
   };
 }
