@@ -1,0 +1,202 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { Client } from '@temporalio/client';
+import ExcelJS from 'exceljs';
+import { z } from 'zod';
+import {
+  CHANNEL_LABELS,
+  REQUEST_TYPE_LABELS,
+  RequestTypeSchema,
+  SATISFACTION_LABELS,
+  STAGE_LABELS,
+  StageSchema,
+  type Channel,
+  type RequestType,
+  type Stage,
+} from '../domain/case';
+import { addDays, completedOnTime, HOTLINE, HOTLINE_NAME, IsoDaySchema, isWholeMonth, resolvePeriod, shanghaiMidnight, type Period } from '../domain/metrics';
+import type { UnitDirectory } from '../domain/units';
+import { ApiError, invalidInput } from './errors';
+import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from './visibility';
+
+/**
+ * The ledger (台账) as a spreadsheet, and the filter it shares with GET /stats: cases registered in a period of
+ * Asia/Shanghai dates, optionally of one unit, stage and type. Rows come from visibility (search attributes and
+ * the memo's title), never from the workflows: no history is replayed and no personal data is read. None of
+ * the columns carries the citizen's name or phone, and none may: the export leaves the system.
+ */
+
+export interface ReportFilter extends Period {
+  /** A unit code of the directory, or `hotline` (direct answers). */
+  unit?: string;
+  stage?: Stage;
+  type?: RequestType;
+}
+
+/** The query string of /ledger.* (and, without stage and type, of /stats), checked against the unit directory. */
+export function reportQuerySchema(units: UnitDirectory) {
+  return z.object({
+    from: IsoDaySchema.optional(),
+    to: IsoDaySchema.optional(),
+    unit: z
+      .string()
+      .refine((code) => code === HOTLINE || units.has(code), { message: `not a unit of the directory (GET /units) nor '${HOTLINE}'` })
+      .optional(),
+    stage: StageSchema.optional(),
+    type: RequestTypeSchema.optional(),
+  });
+}
+
+export type ReportQuery = z.infer<ReturnType<typeof reportQuerySchema>>;
+
+/** Parses the query (400 naming each bad field, e.g. `query.from`) and resolves the period's defaults. */
+export function parseReportFilter(schema: z.ZodType<ReportQuery>, query: unknown, now = new Date()): ReportFilter {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) throw invalidInput(parsed.error, 'query');
+  const { from, to, ...rest } = parsed.data;
+  const period = resolvePeriod({ from, to }, now);
+  if ('field' in period) {
+    throw new ApiError('invalid_input', `invalid query: query.${period.field}`, [{ field: `query.${period.field}`, message: period.message }]);
+  }
+  const filter: ReportFilter = { ...period };
+  for (const key of ['unit', 'stage', 'type'] as const) if (rest[key] !== undefined) Object.assign(filter, { [key]: rest[key] });
+  return filter;
+}
+
+/** Registered in [from, to): the workflow's start time, which is when the API registered the case. */
+export function periodClause(p: Period): string {
+  return `StartTime >= ${quoted(shanghaiMidnight(p.from).toISOString())} AND StartTime < ${quoted(shanghaiMidnight(p.to).toISOString())}`;
+}
+
+/** The ledger's unit filter: the unit holding the case now; `hotline`: the direct answers. */
+export function holderClause(unit: string | undefined): string | undefined {
+  if (!unit) return undefined;
+  return unit === HOTLINE ? `HuiyingFlags = 'direct_answer'` : `HuiyingUnit = ${quoted(unit)}`;
+}
+
+export const LEDGER_HEADERS = ['台账编号', '登记时间', '渠道', '类型', '标题', '责任单位', '环节', '办理时限', '办结时间', '是否按时', '满意度', '重办次数'] as const;
+export type LedgerRow = [string, string, string, string, string, string, string, string, string, string, string, number];
+
+/** 'YYYY-MM-DD HH:mm' on the Shanghai wall clock, whatever the process time zone. */
+export function shanghaiMinute(iso: string | null | undefined): string {
+  if (!iso) return '';
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** One ledger row. Nothing personal: ledger number, times, labels, the title, the unit. */
+export function ledgerRow(c: CaseSummary, units: UnitDirectory): LedgerRow {
+  const merged = c.flags.includes('merged');
+  const direct = c.flags.includes('direct_answer');
+  const onTime = completedOnTime(c);
+  const stage = STAGE_LABELS[c.stage as Stage] ?? c.stage;
+  return [
+    c.ledgerNo,
+    shanghaiMinute(c.registeredAt),
+    CHANNEL_LABELS[c.channel as Channel] ?? c.channel,
+    REQUEST_TYPE_LABELS[c.type as RequestType] ?? c.type,
+    c.title ?? '',
+    direct ? HOTLINE_NAME : c.unit ? units.name(c.unit) : '',
+    merged ? `${stage}（并单）` : stage,
+    shanghaiMinute(c.dueAt),
+    shanghaiMinute(c.closedAt),
+    onTime === null ? '—' : onTime ? '是' : '否',
+    c.satisfaction ? SATISFACTION_LABELS[c.satisfaction] : '',
+    c.reopenCount,
+  ];
+}
+
+/**
+ * The filter's cases one Shanghai day at a time, oldest first, each day in registration order (then ledger
+ * number). Visibility on SQL has no ORDER BY, so a day is listed whole (all its pages) and sorted: memory holds
+ * one day of a county's cases, not the period.
+ */
+export async function* ledgerBatches(client: Client, f: ReportFilter): AsyncGenerator<CaseSummary[]> {
+  for (let day = f.from; day < f.to; day = addDays(day, 1)) {
+    const query = caseQuery(
+      periodClause({ from: day, to: addDays(day, 1) }),
+      holderClause(f.unit),
+      f.stage && `HuiyingStage = ${quoted(f.stage)}`,
+      f.type && `HuiyingType = ${quoted(f.type)}`,
+    );
+    const cases = await listAllCaseSummaries(client, query, Number.POSITIVE_INFINITY);
+    cases.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.ledgerNo.localeCompare(b.ledgerNo));
+    yield cases;
+  }
+}
+
+/** `ledger-2026-11.xlsx` for a calendar month, else `ledger-2026-11-03_2026-11-09.xlsx` (both dates included); the unit appended. */
+export function ledgerFileName(f: ReportFilter, format: LedgerFormat): string {
+  const last = addDays(f.to, -1);
+  const span = isWholeMonth(f) ? f.from.slice(0, 7) : last === f.from ? f.from : `${f.from}_${last}`;
+  return `ledger-${span}${f.unit ? `-${f.unit}` : ''}.${format}`;
+}
+
+export type LedgerFormat = 'xlsx' | 'csv';
+
+export const LEDGER_CONTENT_TYPES: Record<LedgerFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+};
+
+/** Writes rows as they come, counting them in `progress.rows`. Stops early when the client went away. */
+export async function writeLedger(
+  format: LedgerFormat,
+  out: Writable,
+  batches: AsyncIterable<CaseSummary[]>,
+  units: UnitDirectory,
+  progress: { rows: number } = { rows: 0 },
+): Promise<void> {
+  await (format === 'xlsx' ? writeXlsx : writeCsv)(out, batches, units, progress);
+}
+
+async function drained(out: Writable): Promise<void> {
+  if (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+}
+
+async function writeXlsx(out: Writable, batches: AsyncIterable<CaseSummary[]>, units: UnitDirectory, progress: { rows: number }): Promise<void> {
+  // Streaming writer: each committed row goes through the zip straight to the response.
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'Huiying';
+  const sheet = workbook.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = LEDGER_HEADERS.map((header, i) => ({ header, width: [16, 17, 11, 6, 40, 20, 12, 17, 17, 8, 9, 8][i] }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  for await (const batch of batches) {
+    if (out.destroyed) break;
+    for (const c of batch) {
+      sheet.addRow(ledgerRow(c, units)).commit();
+      progress.rows++;
+    }
+    await drained(out);
+  }
+  sheet.commit();
+  await workbook.commit();
+}
+
+async function writeCsv(out: Writable, batches: AsyncIterable<CaseSummary[]>, units: UnitDirectory, progress: { rows: number }): Promise<void> {
+  // The BOM tells Excel the file is UTF-8; CRLF line ends as RFC 4180 says.
+  out.write(`\uFEFF${csvLine(LEDGER_HEADERS)}`);
+  for await (const batch of batches) {
+    if (out.destroyed) break;
+    for (const c of batch) {
+      out.write(csvLine(ledgerRow(c, units)));
+      progress.rows++;
+    }
+    await drained(out);
+  }
+  out.end();
+}
+
+export function csvLine(fields: readonly (string | number)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+/**
+ * RFC 4180 quoting; and a text starting with = + - @ (or a tab or CR) gets a leading apostrophe, so that a
+ * title a citizen typed cannot run as a formula when the file is opened in a spreadsheet (CSV injection).
+ */
+export function csvField(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
