@@ -9,6 +9,8 @@ import { ApiError, errorHandler } from './errors';
 import { checkHealth } from './health';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
+import { ledgerRoutes, type OnExport } from './routes/ledger';
+import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
 
 export interface AppDeps {
@@ -19,6 +21,8 @@ export interface AppDeps {
   ledgerPrefix: string;
   calendar: WorkingCalendar;
   limits: TimeLimits;
+  /** Told of every ledger export (who, which filter, which format, how many rows), e.g. for an audit log. */
+  onExport?: OnExport;
 }
 
 /** The HTTP API. Everything it knows about cases it asks Temporal; every rule it applies lives in domain/. */
@@ -43,6 +47,8 @@ export function createApp(deps: AppDeps): Express {
   const cases = new CaseService(deps);
   app.use(caseRoutes({ cases, client: deps.client, units: deps.units }));
   app.use(supervisionRoutes(deps));
+  app.use(statsRoutes(deps));
+  app.use(ledgerRoutes(deps));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
   app.use(errorHandler);

@@ -1,0 +1,69 @@
+import type { Client } from '@temporalio/client';
+import { Router, type Response } from 'express';
+import type { Actor } from '../../domain/roles';
+import type { UnitDirectory } from '../../domain/units';
+import { actorOf } from '../auth';
+import { restrictUnit } from '../case-list';
+import {
+  LEDGER_CONTENT_TYPES,
+  ledgerBatches,
+  ledgerFileName,
+  parseReportFilter,
+  reportQuerySchema,
+  writeLedger,
+  type LedgerFormat,
+  type ReportFilter,
+} from '../ledger-export';
+
+/** Called once per export that started streaming, with the rows written (all of them unless it broke off). */
+export type OnExport = (actor: Actor, filter: ReportFilter, format: LedgerFormat, rows: number) => void | Promise<void>;
+
+/**
+ * GET /ledger.xlsx and GET /ledger.csv?from=&to=&unit=&stage=&type= — the ledger (台账) of the cases registered
+ * in [from, to), streamed page by page from visibility. Anyone may export what GET /cases would list for them:
+ * a handler only its own unit's cases (another unit → 403).
+ */
+export function ledgerRoutes(deps: { client: Client; units: UnitDirectory; onExport?: OnExport }): Router {
+  const router = Router();
+  const schema = reportQuerySchema(deps.units);
+  for (const format of ['xlsx', 'csv'] as const) {
+    router.get(`/ledger.${format}`, async (req, res) => {
+      const actor = actorOf(res);
+      const asked = parseReportFilter(schema, req.query);
+      const unit = restrictUnit(actor, asked.unit);
+      const filter: ReportFilter = { ...asked, ...(unit ? { unit } : {}) };
+      await exportLedger(deps, actor, filter, format, res);
+    });
+  }
+  return router;
+}
+
+async function exportLedger(deps: { client: Client; units: UnitDirectory; onExport?: OnExport }, actor: Actor, filter: ReportFilter, format: LedgerFormat, res: Response): Promise<void> {
+  const batches = ledgerBatches(deps.client, filter);
+  // The first day is fetched before anything is sent, so that Temporal being down is still a JSON 503.
+  const first = await batches.next();
+  res.status(200);
+  res.setHeader('content-type', LEDGER_CONTENT_TYPES[format]);
+  res.setHeader('content-disposition', `attachment; filename="${ledgerFileName(filter, format)}"`);
+  res.setHeader('cache-control', 'no-store');
+  async function* all() {
+    if (!first.done) yield first.value;
+    yield* batches;
+  }
+  const progress = { rows: 0 };
+  try {
+    await writeLedger(format, res, all(), deps.units, progress);
+  } catch (err) {
+    // Headers are gone: the only honest signal left is a broken download, never a file that looks complete.
+    console.error('[api] ledger export broke off', err);
+    res.destroy(err as Error);
+  } finally {
+    if (deps.onExport) {
+      try {
+        await deps.onExport(actor, filter, format, progress.rows);
+      } catch (err) {
+        console.error('[api] onExport hook failed', err);
+      }
+    }
+  }
+}
