@@ -149,8 +149,11 @@ export async function writeLedger(
   await (format === 'xlsx' ? writeXlsx : writeCsv)(out, batches, units, progress);
 }
 
+/** Resolves when `out` closes: after the last byte, or when the client went away. Never rejects. */
+const closeOf = (out: Writable): Promise<void> => (out.closed || out.destroyed ? Promise.resolve() : new Promise((resolve) => out.once('close', () => resolve())));
+
 async function drained(out: Writable): Promise<void> {
-  if (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), closeOf(out)]);
 }
 
 async function writeXlsx(out: Writable, batches: AsyncIterable<CaseSummary[]>, units: UnitDirectory, progress: { rows: number }): Promise<void> {
@@ -169,8 +172,10 @@ async function writeXlsx(out: Writable, batches: AsyncIterable<CaseSummary[]>, u
     }
     await drained(out);
   }
+  if (out.destroyed) return;
   sheet.commit();
-  await workbook.commit();
+  // The writer waits for the response's 'finish', which never comes if the client goes away meanwhile.
+  await Promise.race([workbook.commit(), closeOf(out)]);
 }
 
 async function writeCsv(out: Writable, batches: AsyncIterable<CaseSummary[]>, units: UnitDirectory, progress: { rows: number }): Promise<void> {

@@ -15,9 +15,10 @@ export const MAX_STATS_CASES = 50_000;
  * GET /stats?from=&to=&unit= — unit metrics (README "Unit metrics") over the cases registered in [from, to).
  *
  * Computed in the API from ONE paginated visibility listing of the period's cases (search attributes and
- * `HuiyingFlags` markers), never by replaying histories: visibility counts cannot GROUP BY on the dev server's
- * SQLite (one count per unit and figure would be hundreds of count queries per request), while one listing of a county's
- * month is a few thousand rows, cheap to count in memory; replaying histories would cost a round trip per case.
+ * `HuiyingFlags` markers), never by replaying histories: visibility counts cannot GROUP BY on the dev
+ * server's SQLite (one count per unit and figure would be hundreds of count queries per request), while one
+ * listing of a county's month is a few thousand rows, cheap to count in memory; replaying histories would cost
+ * a round trip per case.
  *
  * Who: supervisors and admins see every unit (or the one asked for). A handler sees only its own unit's line
  * (the default for it; another unit → 403). Anyone else → 403.
