@@ -2,6 +2,8 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { createCalendar, type WorkingCalendar } from '../domain/calendar';
 import { DEFAULT_LIMITS, type TimeLimits } from '../domain/limits';
 import type { Notification } from '../domain/notifications';
+import type { Client } from '@temporalio/client';
+import { createClosedCaseFinder } from './closed-cases';
 import { createDeadlinePlanner } from './deadlines';
 import type { Notifier } from './notifier';
 import { WebhookError } from './webhook-notifier';
@@ -11,11 +13,14 @@ export interface ActivityDeps {
   /** The official calendar without county files, and the default limits, when not given. */
   calendar?: WorkingCalendar;
   limits?: TimeLimits;
+  /** For visibility queries (the spot-check round); workers without it cannot run spot-check rounds. */
+  client?: Client;
 }
 
 /** Activities are plain functions closed over their adapters, so tests hand in the same real adapters. */
-export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS }: ActivityDeps) {
+export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, client }: ActivityDeps) {
   return {
+    findClosedCases: createClosedCaseFinder(client),
     planDeadlines: createDeadlinePlanner(calendar, limits),
     async notify(notification: Notification): Promise<{ delivered: boolean }> {
       try {

@@ -7,9 +7,11 @@ import { authenticate } from './auth';
 import { CaseService } from './cases';
 import { ApiError, errorHandler } from './errors';
 import { checkHealth } from './health';
+import { deriveSecret } from './ids';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
 import { ledgerRoutes, type OnExport } from './routes/ledger';
+import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
 
@@ -44,9 +46,11 @@ export function createApp(deps: AppDeps): Express {
   app.get('/units', (_req, res) => {
     res.json(deps.units.units);
   });
-  const cases = new CaseService(deps);
+  // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
+  const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
   app.use(caseRoutes({ cases, client: deps.client, units: deps.units }));
   app.use(supervisionRoutes(deps));
+  app.use(spotCheckRoutes(deps));
   app.use(statsRoutes(deps));
   app.use(ledgerRoutes(deps));
 

@@ -11,8 +11,12 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { computeDeadline, deadlinesStarted } from '../domain/deadlines';
 import { policyFrom, type TimeLimits } from '../domain/limits';
 import type { caseWorkflow, ledgerWorkflow } from '../workflows';
-import { ApiError } from './errors';
-import { caseIdFor, hashRequest, updateIdFor } from './ids';
+import { textSimilarity } from '../domain/similarity';
+import { refuse } from '../domain/rules';
+import type { CaseRef } from '../domain/case';
+import { ApiError, fromTemporal } from './errors';
+import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
+import { caseQuery, listCaseSummaries, quoted } from './visibility';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -22,6 +26,8 @@ export interface CaseServiceOptions {
   limits: TimeLimits;
   /** How long one API call may wait on Temporal before answering 503. */
   requestTimeoutMs?: number;
+  /** Keys the phone hash that finds repeat requests (并单); never stored, never in visibility. */
+  citizenKeySecret: string;
 }
 
 /** Everything the API asks of Temporal about cases. Routes stay thin; rules stay in domain/. */
@@ -44,6 +50,8 @@ export class CaseService {
   private async register(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
     const id = caseIdFor(actor.id, idempotencyKey);
     const requestHash = hashRequest(request);
+    const citizenKey = citizenKeyOf(this.opts.citizenKeySecret, request.citizen.phone);
+    const repeatOf = request.answer ? null : await this.findRepeat(citizenKey, request);
     const ledgerNo = await this.allocateLedgerNo(id, shanghaiYear(new Date()));
     const registeredAt = new Date().toISOString();
     const { limits, calendar } = this.opts;
@@ -55,6 +63,8 @@ export class CaseService {
       requestHash,
       registeredAt,
       policy: policyFrom(limits),
+      citizenKey,
+      ...(repeatOf ? { mergeInto: repeatOf } : {}),
     };
     // The first deadline is computed here, before the start, so the case starts with it at no extra cost.
     const deadlines = deadlinesStarted(null, initialState(base, registeredAt), registeredAt).map((r) => computeDeadline(r, calendar, limits));
@@ -71,6 +81,8 @@ export class CaseService {
         // Concurrent retries with one Idempotency-Key meet the same running workflow instead of failing.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Lists and the ledger export show the title without reading the case (memo values go through the codec).
+        memo: { title: request.title },
       });
       state = await handle.query(getCaseQuery);
     } catch (err) {
@@ -81,22 +93,55 @@ export class CaseService {
     if (state.requestHash !== requestHash) {
       throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: state.ledgerNo });
     }
+    // 并单 is recorded on both cases; a retry finds the first half done and the update id makes the second idempotent.
+    if (state.mergedInto) await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
     return state;
+  }
+
+  /** An open case of the same citizen and type whose text reads like this one (the configurable 并单 rule). */
+  private async findRepeat(citizenKey: string, request: NewCase): Promise<CaseRef | null> {
+    const rule = this.opts.limits.merge;
+    if (!rule.enabled) return null;
+    const query = caseQuery(`ExecutionStatus = 'Running'`, `HuiyingCitizenKey = ${quoted(citizenKey)}`, `HuiyingType = ${quoted(request.type)}`, `HuiyingStage != 'closed'`);
+    const { items } = await listCaseSummaries(this.client, query, 20);
+    let best: { ref: CaseRef; score: number } | null = null;
+    for (const candidate of items) {
+      const open = await this.client.workflow.getHandle(caseWorkflowId(candidate.id)).query(getCaseQuery);
+      const score = textSimilarity(`${open.title} ${open.content}`, `${request.title} ${request.content}`);
+      if (score >= rule.minSimilarity && (!best || score > best.score)) best = { ref: { id: open.id, ledgerNo: open.ledgerNo }, score };
+    }
+    return best?.ref ?? null;
+  }
+
+  /** 并单 by hand: the registered case `id` joins the open case `into`; recorded on both. */
+  merge(actor: Actor, id: string, into: string): Promise<CaseState> {
+    return this.timed(async () => {
+      if (into === id) throw new ApiError('conflict', 'a case cannot be merged into itself');
+      const target = await this.client.workflow.getHandle(caseWorkflowId(into)).query(getCaseQuery).catch((err) => {
+        throw fromTemporal(err)?.code === 'not_found' ? new ApiError('invalid_input', `no case '${into}' to merge into`, [{ field: 'into', message: 'no such case' }]) : err;
+      });
+      if (target.stage === 'closed') throw new ApiError('conflict', `cannot merge into ${target.ledgerNo}: it is closed`, { stage: target.stage });
+      const source = await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
+      const body = { into, intoLedgerNo: target.ledgerNo };
+      const why = refuse(source, actor, { kind: 'merge', ...body });
+      if (why) throw ApiError.from(why);
+      await this.update(into, 'absorb', actor, { id, ledgerNo: source.ledgerNo }, `absorb-${id}`);
+      return this.update(id, 'merge', actor, body, `merge-${id}`);
+    });
   }
 
   get(id: string): Promise<CaseState> {
     return this.timed(() => this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery));
   }
 
-  async act<K extends ActionKind>(id: string, kind: K, actor: Actor, body: ActionBody<K>, idempotencyKey?: string): Promise<CaseState> {
+  act<K extends ActionKind>(id: string, kind: K, actor: Actor, body: ActionBody<K>, idempotencyKey?: string): Promise<CaseState> {
+    return this.timed(() => this.update(id, kind, actor, body, idempotencyKey ? updateIdFor(actor.id, kind, idempotencyKey) : undefined));
+  }
+
+  private async update<K extends ActionKind>(id: string, kind: K, actor: Actor, body: ActionBody<K>, updateId?: string): Promise<CaseState> {
     const handle = this.client.workflow.getHandle(caseWorkflowId(id));
     try {
-      return await this.timed(() =>
-        handle.executeUpdate(actionUpdates[kind], {
-          args: [actor, body],
-          ...(idempotencyKey ? { updateId: updateIdFor(actor.id, kind, idempotencyKey) } : {}),
-        }),
-      );
+      return await handle.executeUpdate(actionUpdates[kind], { args: [actor, body], ...(updateId ? { updateId } : {}) });
     } catch (err) {
       throw await this.explainClosed(id, err);
     }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32: no i, l, o, u to misread on the phone
 
@@ -32,4 +32,17 @@ function canonicalJson(value: unknown): string {
     return `{${entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * A keyed hash of the phone number (digits only): equal for the same phone, useless without the secret, so it
+ * can sit in visibility to find a citizen's open cases while the phone itself never does.
+ */
+export function citizenKeyOf(secret: string, phone: string): string {
+  return createHmac('sha256', secret).update(phone.replace(/\D/g, '')).digest('hex').slice(0, 32);
+}
+
+/** A secret for one purpose derived from another, so one configured secret does not serve two jobs as is. */
+export function deriveSecret(secret: string, purpose: string): string {
+  return createHmac('sha256', secret).update(`huiying:${purpose}`).digest('hex');
 }

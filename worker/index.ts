@@ -1,23 +1,30 @@
 import { NativeConnection } from '@temporalio/worker';
+import { connectClient } from '../api/temporal-client';
 import { calendarFromEnv } from '../config/calendar';
 import { limitsFromEnv } from '../config/limits';
 import { temporalConfig } from '../config/temporal';
 import { createWorker } from './create-worker';
 import { notifierFromEnv } from './notifier-from-env';
+import { ensureSpotCheckSchedule } from './spot-check-schedule';
 
 /** Worker entry point (`npm run worker`; `npm start` runs it for you). */
 async function main(): Promise<void> {
   const config = temporalConfig();
   const connection = await NativeConnection.connect({ address: config.address });
+  // A plain client as well: activities query visibility, and the spot-check schedule is kept here.
+  const client = await connectClient(config);
   try {
     const notifier = notifierFromEnv(config.dataDir);
     const calendar = calendarFromEnv();
-    const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, notifier, calendar, limits: limitsFromEnv() });
+    const limits = limitsFromEnv();
+    const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, notifier, calendar, limits, client });
+    await ensureSpotCheckSchedule(client, config.taskQueue, limits.spotCheck);
     const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));
     if (uncovered.length > 0) console.warn(`holiday schedule unknown for ${uncovered.join(', ')}: deadlines there fall back to Monday–Friday and are marked provisional (add a county calendar file: config/calendars/README.md)`);
-    console.log(`worker polling task queue '${config.taskQueue}' on ${config.address} (notifications: ${notifier.name})`);
+    console.log(`worker polling task queue '${config.taskQueue}' on ${config.address} (notifications: ${notifier.name}; spot-checks: every ${limits.spotCheck.period})`);
     await worker.run(); // the SDK stops the worker gracefully on SIGINT/SIGTERM
   } finally {
+    await client.connection.close();
     await connection.close();
   }
 }

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ACTION_KINDS, ACTION_PATHS, ActionBodies, type ActionKind, type CaseAction } from '../../domain/actions';
+import { ACTION_KINDS, ACTION_PATHS, ActionBodies, CaseIdSchema, CUSTOM_ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
 import { NewCaseSchema } from '../../domain/case';
 import { ACTION_ROLE, CREATE_CASE_ROLE } from '../../domain/permissions';
 import { hasRole, type Actor } from '../../domain/roles';
@@ -13,7 +13,7 @@ import { parseBody, parseQuery } from '../validate';
 import { caseView } from '../view';
 import type { Client } from '@temporalio/client';
 
-const CaseIdSchema = z.string().regex(/^[0-9a-z]{16}$/);
+const MergeRequestSchema = z.object({ into: CaseIdSchema });
 const IdempotencyKeySchema = z.string().min(1).max(200);
 
 export function caseRoutes(deps: { cases: CaseService; client: Client; units: UnitDirectory }): Router {
@@ -22,6 +22,9 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
 
   router.post('/cases', requireRole(CREATE_CASE_ROLE), async (req, res) => {
     const body = parseBody(NewCaseSchema, req.body);
+    if (body.answer && body.type !== 'consultation') {
+      throw new ApiError('invalid_input', 'only a consultation can be answered directly', [{ field: 'answer', message: `not allowed for type '${body.type}'` }]);
+    }
     if (body.about && !units.has(body.about)) {
       throw new ApiError('invalid_input', `unknown unit '${body.about}'`, [{ field: 'about', message: 'not in the unit directory (GET /units)' }]);
     }
@@ -40,7 +43,13 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
     res.json(caseView(state, actor, units));
   });
 
-  for (const kind of ACTION_KINDS) {
+  router.post('/cases/:id/merge', requireRole(ACTION_ROLE.merge), async (req, res) => {
+    const { into } = parseBody(MergeRequestSchema, req.body);
+    const state = await cases.merge(actorOf(res), caseId(String(req.params.id)), into);
+    res.json(caseView(state, actorOf(res), units));
+  });
+
+  for (const kind of ACTION_KINDS.filter((k) => !CUSTOM_ROUTED_ACTIONS.has(k))) {
     router.post(`/cases/:id/${ACTION_PATHS[kind]}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
       const actor = actorOf(res);
       const body = parseBody(ActionBodies[kind], req.body);
