@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { ActionBodies, ACTION_KINDS, ACTION_PATHS } from '../domain/actions';
+import { ACTION_PATHS, routeBody, ROUTED_ACTIONS } from '../domain/actions';
 import { ERROR_CODES } from '../domain/errors';
 import { CaseStateSchema, NewCaseSchema } from '../domain/case';
 import { ACTION_ROLE } from '../domain/permissions';
-import { UnitSchema } from '../domain/units';
+import { DEFAULT_UNITS, UnitDirectory, UnitSchema } from '../domain/units';
 import { CaseListQuerySchema } from './case-list';
+import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
 import { StuckQuerySchema } from './supervision';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
@@ -30,7 +31,7 @@ const queryParams = (q: z.ZodType) =>
 /** The OpenAPI 3 document, generated from the same zod schemas the routes validate with. */
 export function openApiDocument(): Record<string, unknown> {
   const actionPaths = Object.fromEntries(
-    ACTION_KINDS.map((kind) => [
+    ROUTED_ACTIONS.map((kind) => [
       `/cases/{id}/${ACTION_PATHS[kind]}`,
       {
         post: {
@@ -43,6 +44,18 @@ export function openApiDocument(): Record<string, unknown> {
     ]),
   );
   const listParams = queryParams(CaseListQuerySchema);
+  // The unit check against the directory is a refinement: it does not change the documented shape.
+  const reportQuery = reportQuerySchema(new UnitDirectory(DEFAULT_UNITS));
+  const ledger = (format: 'xlsx' | 'csv') => ({
+    get: {
+      summary: `the ledger (台账) as ${format}, streamed: one row per case registered in [from, to) (a handler: its own unit)`,
+      parameters: queryParams(reportQuery),
+      responses: {
+        '200': { description: `ledger-<period>.${format} (Content-Disposition); Chinese headers, no personal data`, content: { [LEDGER_CONTENT_TYPES[format]]: { schema: { type: 'string', format: 'binary' } } } },
+        ...errors(400, 401, 403, 503),
+      },
+    },
+  });
   return {
     openapi: '3.0.3',
     info: { title: 'Huiying (回应) API', version: '1' },
@@ -53,7 +66,7 @@ export function openApiDocument(): Record<string, unknown> {
         NewCase: schema(NewCaseSchema),
         Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean() }), 'output'),
         Unit: schema(UnitSchema, 'output'),
-        ...Object.fromEntries(ACTION_KINDS.map((k) => [`${k}Body`, schema(ActionBodies[k])])),
+        ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`${k}Body`, schema(routeBody(k))])),
       },
     },
     security: [{ bearer: [] }],
@@ -80,6 +93,15 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: '{items}: each case with reasons, late, redFlag' }, ...errors(400, 401, 403) },
         },
       },
+      '/stats': {
+        get: {
+          summary: 'unit metrics for the cases registered in [from, to) (roles: supervisor, admin; a handler: its own unit)',
+          parameters: queryParams(reportQuery.pick({ from: true, to: true, unit: true })),
+          responses: { '200': { description: '{from, to, timeZone, unit, registered?, merged?, unassigned?, units}: rates with numerator and denominator' }, ...errors(400, 401, 403, 503) },
+        },
+      },
+      '/ledger.xlsx': ledger('xlsx'),
+      '/ledger.csv': ledger('csv'),
       '/inbox': { get: { summary: "what awaits the caller, per role", responses: { '200': { description: '{items}: each case with what it awaits' }, ...errors(401) } } },
       '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
       '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },

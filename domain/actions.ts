@@ -41,8 +41,16 @@ export const ActionBodies = {
   absorb: z.object({ id: CaseIdSchema, ledgerNo: z.string().min(1) }),
 } as const;
 
-/** Actions with a route of their own (or none): the API does more than forward the body. */
-export const CUSTOM_ROUTED_ACTIONS: ReadonlySet<ActionKind> = new Set<ActionKind>(['merge', 'absorb']);
+/** What POST /cases/:id/merge takes: the API looks up the rest before it merges. */
+export const MergeRequestSchema = z.object({ into: CaseIdSchema });
+
+/** Every action with a public route; `absorb` is only ever sent by the API itself, as half of a merge. */
+export const ROUTED_ACTIONS = (Object.keys(ActionBodies) as (keyof typeof ActionBodies)[]).filter((k) => k !== 'absorb');
+
+/** The body each public route validates: the action's own, except merge. */
+export function routeBody(kind: keyof typeof ActionBodies): z.ZodType {
+  return kind === 'merge' ? MergeRequestSchema : ActionBodies[kind];
+}
 
 export type ActionKind = keyof typeof ActionBodies;
 export const ACTION_KINDS = Object.keys(ActionBodies) as ActionKind[];

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ACTION_KINDS, ACTION_PATHS, ActionBodies, CaseIdSchema, CUSTOM_ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
+import { ACTION_PATHS, ActionBodies, CaseIdSchema, MergeRequestSchema, ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
 import { NewCaseSchema } from '../../domain/case';
 import { ACTION_ROLE, CREATE_CASE_ROLE } from '../../domain/permissions';
 import { hasRole, type Actor } from '../../domain/roles';
@@ -13,7 +13,6 @@ import { parseBody, parseQuery } from '../validate';
 import { caseView } from '../view';
 import type { Client } from '@temporalio/client';
 
-const MergeRequestSchema = z.object({ into: CaseIdSchema });
 const IdempotencyKeySchema = z.string().min(1).max(200);
 
 export function caseRoutes(deps: { cases: CaseService; client: Client; units: UnitDirectory }): Router {
@@ -49,7 +48,7 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
     res.json(caseView(state, actorOf(res), units));
   });
 
-  for (const kind of ACTION_KINDS.filter((k) => !CUSTOM_ROUTED_ACTIONS.has(k))) {
+  for (const kind of ROUTED_ACTIONS.filter((k) => k !== 'merge')) {
     router.post(`/cases/:id/${ACTION_PATHS[kind]}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
       const actor = actorOf(res);
       const body = parseBody(ActionBodies[kind], req.body);

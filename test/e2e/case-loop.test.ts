@@ -113,8 +113,8 @@ describe('a case from registration to close, through the API', () => {
     expect(receipt.to).toEqual({ kind: 'citizen', citizen: { name: '张市民', phone: CITIZEN_PHONE } });
     expect(outbox.find((n) => n.template === 'answer')!.text).toContain('物业已更换楼道灯');
 
-    // The workflow ends once its outbox is drained; the closed case can still be read.
-    await waitFor('the case workflow to complete', () => h.client.workflow.getHandle(`case-${id}`).describe(), (desc) => desc.status.name === 'COMPLETED');
+    // A closed case stays open to a spot-check (定期抽查) for 60 days before it is archived: its workflow still runs.
+    expect((await h.client.workflow.getHandle(`case-${id}`).describe()).status.name).toBe('RUNNING');
     expect(await d.get(id, people.operator)).toEqual(closed);
 
     // Visibility: the list finds it by stage, unit and type (eventually).
@@ -124,7 +124,7 @@ describe('a case from registration to close, through the API', () => {
       (items) => ids(items).includes(id),
       { label: 'visibility: closed case listed' },
     );
-    expect(listed.find((c) => c.id === id)).toMatchObject({ id, ledgerNo: created.ledgerNo, stage: 'closed', unit: HOUSING, type: 'complaint', channel: 'hotline', status: 'COMPLETED' });
+    expect(listed.find((c) => c.id === id)).toMatchObject({ id, ledgerNo: created.ledgerNo, stage: 'closed', unit: HOUSING, type: 'complaint', channel: 'hotline', status: 'RUNNING', dueAt: null });
     expect(ids(await listAll(h.api, people.supervisor, `unit=${HOUSING}&type=complaint`))).toContain(id);
     expect(ids(await listAll(h.api, people.supervisor, `unit=${HOUSING}&type=help`))).not.toContain(id);
     expect(ids(await listAll(h.api, people.supervisor, `unit=${TRANSPORT}&type=complaint`))).not.toContain(id);
@@ -224,7 +224,7 @@ describe('returns, re-assignment, review rejection and reopening', () => {
 
 describe('phone masking by role', () => {
   test('the operator and the supervisor see the full phone; dispatcher, handler and reviewer see 138****1234', async () => {
-    const c = await d.create({ title: '小区停水' });
+    const c = await d.create({ title: '小区停水', citizen: { name: '张市民', phone: CITIZEN_PHONE } });
     expect(c.citizen.phone).toBe(CITIZEN_PHONE); // the operator's own response
     const assigned = await d.assign(c.id, HOUSING);
     expect(assigned.citizen).toEqual({ name: '张市民', phone: MASKED_PHONE }); // the dispatcher's response

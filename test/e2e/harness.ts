@@ -59,6 +59,16 @@ export const levelReviewers: Record<ReviewLevel, Actor> = { 1: people.reviewer1,
 export const CITIZEN_PHONE = '13800001234';
 export const MASKED_PHONE = '138****1234';
 
+let citizenSeq = 0;
+/**
+ * A different caller for every new case unless a test says otherwise: the same phone with the same text is a
+ * repeat request and would be merged (并单) into the open one. The middle digits vary, so all mask to 138****1234.
+ */
+export function distinctPhone(): string {
+  citizenSeq += 1;
+  return `138${String(citizenSeq % 10_000).padStart(4, '0')}1234`;
+}
+
 /** A valid POST /cases body; JSON as a client sends it. */
 export function newCaseBody(overrides: Partial<NewCase> = {}): NewCase {
   return {
@@ -66,7 +76,7 @@ export function newCaseBody(overrides: Partial<NewCase> = {}): NewCase {
     type: 'complaint',
     urgent: false,
     confidential: false,
-    citizen: { name: '张市民', phone: CITIZEN_PHONE },
+    citizen: { name: '张市民', phone: distinctPhone() },
     title: '小区楼道灯长期不亮',
     content: '天池街道某小区3栋楼道灯坏了两个月，物业不修。',
     location: '乐至县天池街道',

@@ -90,7 +90,7 @@ describe('GET /inbox per role', () => {
   test('a supervisor: pending extensions (extension_decision) and red flags (red_flag)', async () => {
     const items = await waitFor('the supervisor inbox', () => inbox(people.supervisor), (xs) => ids(xs).includes(c.extension) && ids(xs).includes(c.redFlag), { label: 'visibility: red flag in supervisor inbox' });
     expect(entries(items).sort()).toEqual([`${c.extension}:extension_decision`, `${c.redFlag}:red_flag`].sort());
-    expect(items.find((x) => x.id === c.extension)).toMatchObject({ flags: ['extension_pending'], stage: 'rectifying', unit: TRANSPORT });
+    expect(items.find((x) => x.id === c.extension)).toMatchObject({ flags: ['extension_pending', 'signed'], stage: 'rectifying', unit: TRANSPORT });
     expect(items.find((x) => x.id === c.redFlag)).toMatchObject({ redFlag: true, overdue: true, stage: 'registered' });
 
     // Deciding takes it out of the inbox.
