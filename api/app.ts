@@ -9,6 +9,7 @@ import { ApiError, errorHandler } from './errors';
 import { checkHealth } from './health';
 import { openApiDocument } from './openapi';
 import { caseRoutes } from './routes/cases';
+import { codecRoutes, type CodecDecodeHook } from './routes/codec';
 import { supervisionRoutes } from './routes/supervision';
 
 export interface AppDeps {
@@ -19,12 +20,15 @@ export interface AppDeps {
   ledgerPrefix: string;
   calendar: WorkingCalendar;
   limits: TimeLimits;
+  /** The audit hook for every decode through the Web UI's codec endpoint (routes/codec.ts). */
+  onCodecDecode?: CodecDecodeHook;
 }
 
 /** The HTTP API. Everything it knows about cases it asks Temporal; every rule it applies lives in domain/. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(codecRoutes(deps)); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
   app.use(express.json({ limit: '100kb' }));
 
   const openapi = openApiDocument();

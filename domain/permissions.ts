@@ -22,3 +22,6 @@ export const CREATE_CASE_ROLE: Role = 'operator';
 
 /** Roles that see citizens' phone numbers unmasked: those who must call them. */
 export const UNMASKED_PHONE_ROLES: ReadonlySet<Role> = new Set(['operator', 'supervisor']);
+
+/** Roles that may decrypt Temporal payloads through the codec endpoint (the Web UI), i.e. see personal data in full. */
+export const CODEC_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
