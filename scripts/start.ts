@@ -154,8 +154,9 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
     '',
     'Huiying is running.',
     `  API:          http://localhost:${o.apiPort}`,
+    // localhost, as the codec endpoint: the UI's codec session cookie (SameSite=Lax) travels only within one site.
     devServer?.uiUrl
-      ? `  Temporal UI:  ${devServer.uiUrl}/namespaces/${o.namespace}/workflows`
+      ? `  Temporal UI:  ${devServer.uiUrl.replace('//127.0.0.1:', '//localhost:')}/namespaces/${o.namespace}/workflows`
       : '  Temporal UI:  (not started by npm start)',
     `  Temporal:     ${o.address}, namespace ${o.namespace}`,
     `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,
