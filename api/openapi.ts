@@ -5,6 +5,7 @@ import { CaseStateSchema, NewCaseSchema } from '../domain/case';
 import { ACTION_ROLE } from '../domain/permissions';
 import { UnitSchema } from '../domain/units';
 import { CaseListQuerySchema } from './case-list';
+import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
 import { StuckQuerySchema } from './supervision';
 
@@ -21,7 +22,7 @@ const ErrorSchema = z.object({
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: STATUS_TEXT[s], ...json('Error') }]));
-const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 503: 'unavailable' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } };
 
@@ -52,7 +53,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         Error: schema(ErrorSchema, 'output'),
         NewCase: schema(NewCaseSchema),
-        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean() }), 'output'),
+        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean(), citizenVisibility: z.enum(['full', 'masked', 'hidden']) }), 'output'),
         Unit: schema(UnitSchema, 'output'),
         ...Object.fromEntries(ACTION_KINDS.map((k) => [`${k}Body`, schema(ActionBodies[k])])),
       },
@@ -64,7 +65,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'register a case (role: operator)',
           parameters: [idempotencyHeader],
           requestBody: { required: true, ...json('NewCase') },
-          responses: { '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') }, ...errors(400, 401, 403, 409) },
+          responses: { '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') }, ...errors(400, 401, 403, 409, 429) },
         },
         get: {
           summary: 'list cases from Temporal visibility (a handler sees only its unit)',
@@ -85,6 +86,7 @@ export function openApiDocument(): Record<string, unknown> {
       '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
       '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },
       ...codecOpenApiPaths,
+      ...auditOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
     },
   };

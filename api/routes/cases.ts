@@ -2,10 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ACTION_KINDS, ACTION_PATHS, ActionBodies, type ActionKind, type CaseAction } from '../../domain/actions';
 import { NewCaseSchema } from '../../domain/case';
-import { ACTION_ROLE, CREATE_CASE_ROLE } from '../../domain/permissions';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, authorize } from '../auth';
 import { CaseListQuerySchema, listCases } from '../case-list';
 import type { CaseService } from '../cases';
 import { ApiError } from '../errors';
@@ -20,7 +19,7 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
   const { cases, client, units } = deps;
   const router = Router();
 
-  router.post('/cases', requireRole(CREATE_CASE_ROLE), async (req, res) => {
+  router.post('/cases', authorize('POST /cases'), async (req, res) => {
     const body = parseBody(NewCaseSchema, req.body);
     if (body.about && !units.has(body.about)) {
       throw new ApiError('invalid_input', `unknown unit '${body.about}'`, [{ field: 'about', message: 'not in the unit directory (GET /units)' }]);
@@ -41,7 +40,7 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
   });
 
   for (const kind of ACTION_KINDS) {
-    router.post(`/cases/:id/${ACTION_PATHS[kind]}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
+    router.post(`/cases/:id/${ACTION_PATHS[kind]}`, authorize(`POST /cases/:id/${ACTION_PATHS[kind]}`), async (req, res) => {
       const actor = actorOf(res);
       const body = parseBody(ActionBodies[kind], req.body);
       checkBeforeSending(actor, { kind, ...body } as CaseAction, units);
