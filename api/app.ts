@@ -1,19 +1,28 @@
-import type { Client } from '@temporalio/client';
+import path from 'node:path';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { temporalConfig } from '../config/temporal';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
+import { NO_UNIT } from '../domain/search';
 import type { UnitDirectory } from '../domain/units';
-import { authenticate } from './auth';
+import { caseWorkflowId } from '../workflows/definitions';
+import { keys } from '../workflows/search-attributes';
+import { AUDIT_DIR, AuditLog, auditUnmaskedReads } from './audit';
+import { authorize, authSettingsFromEnv, CASE_UNIT_LOOKUP, identify, requireAuthenticated, type AuthSettings, type CaseUnitLookup } from './auth';
 import { CaseService } from './cases';
-import { ApiError, errorHandler } from './errors';
+import { ApiError, errorHandlerWith } from './errors';
 import { checkHealth } from './health';
 import { deriveSecret } from './ids';
 import { openApiDocument } from './openapi';
+import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
+import { codecRoutes, type CodecDecodeHook } from './routes/codec';
 import { ledgerRoutes, type OnExport } from './routes/ledger';
 import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
+import { anonymousRateLimit, intakeRateLimit, rateLimitsFromEnv, securityHeaders, trustProxyFromEnv, type RateLimits } from './security';
 
 export interface AppDeps {
   client: Client;
@@ -23,38 +32,88 @@ export interface AppDeps {
   ledgerPrefix: string;
   calendar: WorkingCalendar;
   limits: TimeLimits;
-  /** Told of every ledger export (who, which filter, which format, how many rows), e.g. for an audit log. */
+  /** Told of every ledger export (who, which filter, which format, how many rows) besides the audit log. */
   onExport?: OnExport;
+  /** The audit hook for every decode through the Web UI's codec endpoint (routes/codec.ts). */
+  onCodecDecode?: CodecDecodeHook;
+  /** Who saw or exported personal data (api/audit.ts); default: a log under `<dataDir>/audit`. Routes get it in their deps. */
+  audit?: AuditLog;
+  /** Where the default audit log lives; default HUIYING_DATA_DIR (./data). */
+  dataDir?: string;
+  /** Clock skew and a county's single sign-on (JWKS); default from AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE. */
+  auth?: AuthSettings;
+  /** Default from HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN. */
+  rateLimits?: RateLimits;
+  /** Express 'trust proxy'; default HUIYING_TRUST_PROXY (unset: no proxy in front). */
+  trustProxy?: boolean | number | string;
 }
 
+/** Endpoints whose routes (in files shared with others) do not call `authorize` themselves: it runs here before them. */
+const AUTHORIZED_HERE = ['GET /cases', 'GET /cases/:id', 'GET /inbox'] as const;
+
 /** The HTTP API. Everything it knows about cases it asks Temporal; every rule it applies lives in domain/. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const audit = appDeps.audit ?? new AuditLog(path.join(appDeps.dataDir ?? temporalConfig().dataDir, AUDIT_DIR));
+  const deps = { ...appDeps, audit };
+  const rateLimits = deps.rateLimits ?? rateLimitsFromEnv();
+
   const app = express();
   app.disable('x-powered-by');
+  const trustProxy = deps.trustProxy ?? trustProxyFromEnv();
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.client);
+
+  app.use(securityHeaders());
+  app.use(codecRoutes(deps)); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
   app.use(express.json({ limit: '100kb' }));
+  // Who is calling (if anyone): the token is checked here, refused below for all but the public endpoints.
+  app.use(identify({ secret: deps.jwtSecret, ...(deps.auth ?? authSettingsFromEnv()) }));
+  app.use(anonymousRateLimit(rateLimits));
+  app.use(auditUnmaskedReads(audit));
 
   const openapi = openApiDocument();
-  app.get('/openapi.json', (_req, res) => {
+  app.get('/openapi.json', authorize('GET /openapi.json'), (_req, res) => {
     res.json(openapi);
   });
-  app.get('/health', async (_req, res) => {
+  app.get('/health', authorize('GET /health'), async (_req, res) => {
     const health = await checkHealth(deps.client, deps.taskQueue);
     res.status(health.ok ? 200 : 503).json(health);
   });
 
-  app.use(authenticate(deps.jwtSecret));
-  app.get('/units', (_req, res) => {
+  app.use(requireAuthenticated);
+  app.get('/units', authorize('GET /units'), (_req, res) => {
     res.json(deps.units.units);
   });
+  for (const endpoint of AUTHORIZED_HERE) {
+    const [method, route] = endpoint.split(' ') as ['GET', string];
+    app[method.toLowerCase() as 'get'](route, authorize(endpoint));
+  }
+  app.post('/cases', intakeRateLimit(rateLimits));
   // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
   const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
   app.use(caseRoutes({ cases, client: deps.client, units: deps.units }));
   app.use(supervisionRoutes(deps));
+  app.use(auditRoutes(deps));
   app.use(spotCheckRoutes(deps));
   app.use(statsRoutes(deps));
   app.use(ledgerRoutes(deps));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
-  app.use(errorHandler);
+  app.use(errorHandlerWith({ secrets: [deps.jwtSecret] }));
   return app;
+}
+
+/** The unit a case is assigned to, from its search attributes (a describe: no history is replayed, no worker needed). */
+function caseUnitLookup(client: Client): CaseUnitLookup {
+  return async (id) => {
+    if (!/^[0-9a-z]{16}$/.test(id)) return undefined; // the route answers 404 for an id that cannot exist
+    try {
+      const description = await client.withDeadline(Date.now() + 15_000, () => client.workflow.getHandle(caseWorkflowId(id)).describe());
+      const unit = description.typedSearchAttributes.get(keys.HuiyingUnit);
+      return unit && unit !== NO_UNIT ? unit : null;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  };
 }

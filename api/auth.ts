@@ -1,11 +1,12 @@
-import type { RequestHandler } from 'express';
-import { errors as joseErrors, jwtVerify } from 'jose';
+import type { Request, RequestHandler, Response } from 'express';
+import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { accessOf, PUBLIC, rolesOf, scopeCovers, scopeFor, UNIT_CHECKED_BY_WORKFLOW, type EndpointKey } from '../domain/authorization';
 import { ActorSchema, hasRole, type Actor, type Role } from '../domain/roles';
 import { ApiError } from './errors';
 import { JWT_ALG, JWT_ISSUER } from './tokens';
 
-/** The JWT claims Huiying reads; `sub` becomes the actor id. */
+/** The JWT claims Huiying reads; `sub` becomes the actor id. The same for its own tokens and a county's SSO. */
 const ClaimsSchema = z.object({
   sub: z.string().min(1),
   name: z.string().min(1),
@@ -15,25 +16,162 @@ const ClaimsSchema = z.object({
   exp: z.number(),
 });
 
-/** Bearer HS256 tokens; the algorithm is pinned so a token cannot choose how it is checked. */
-export function authenticate(secret: string): RequestHandler {
-  const key = new TextEncoder().encode(secret);
-  return async (req, res, next) => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return next(new ApiError('unauthorized', 'missing bearer token'));
+export const DEFAULT_CLOCK_SKEW_S = 30;
+export const MAX_CLOCK_SKEW_S = 300;
+/** What a county's single sign-on may sign with: asymmetric only, so its key set can be public. */
+export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+/** A county's single sign-on: tokens signed with a key of this JWKS, from this issuer (and for this audience). */
+export interface JwksOptions {
+  url: string;
+  issuer: string;
+  audience?: string;
+}
+
+export interface AuthSettings {
+  /** How far `exp`/`nbf` may be off between us and the token's issuer, in seconds (≤ MAX_CLOCK_SKEW_S). */
+  clockSkewS?: number;
+  jwks?: JwksOptions;
+}
+
+export interface AuthOptions extends AuthSettings {
+  /** HS256 secret of Huiying's own tokens (`npm run token`, issuer 'huiying'). */
+  secret: string;
+}
+
+/** AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE; a bad value stops the API at start. */
+export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthSettings {
+  const settings: AuthSettings = {};
+  const skew = env.AUTH_CLOCK_SKEW_S;
+  if (skew !== undefined && skew.trim() !== '') settings.clockSkewS = checkClockSkew(Number(skew), `AUTH_CLOCK_SKEW_S '${skew}'`);
+  const url = env.AUTH_JWKS_URL?.trim();
+  if (url) {
+    const issuer = env.AUTH_ISSUER?.trim();
+    if (!issuer) throw new Error('AUTH_JWKS_URL needs AUTH_ISSUER: the issuer (iss) the single sign-on puts in its tokens');
+    const audience = env.AUTH_AUDIENCE?.trim();
+    settings.jwks = { url, issuer, ...(audience ? { audience } : {}) };
+  }
+  return settings;
+}
+
+function checkClockSkew(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_CLOCK_SKEW_S) {
+    throw new Error(`${what}: the clock skew must be whole seconds from 0 to ${MAX_CLOCK_SKEW_S}`);
+  }
+  return value;
+}
+
+function checkJwksUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`AUTH_JWKS_URL is not a URL: '${raw}'`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('AUTH_JWKS_URL must be https (plain http only on this machine)');
+  return url;
+}
+
+/**
+ * Checks a bearer token and returns the actor it names. Huiying's own tokens are HS256 with our secret and issuer
+ * 'huiying'; with a JWKS configured, RS256/ES256 tokens are checked against that key set, issuer and audience.
+ * Any other algorithm (`none`, HS384, RS512, PS256...) is refused before any key is looked at: a token never
+ * chooses how it is checked. `exp` is required; clocks may differ by `clockSkewS`.
+ */
+export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Actor> {
+  const key = new TextEncoder().encode(opts.secret);
+  const clockTolerance = checkClockSkew(opts.clockSkewS ?? DEFAULT_CLOCK_SKEW_S, 'clockSkewS');
+  const jwks = opts.jwks;
+  const keySet = jwks ? createRemoteJWKSet(checkJwksUrl(jwks.url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }) : undefined;
+  const jwksAlgorithms: readonly string[] = JWKS_ALGORITHMS;
+
+  const verify = async (token: string): Promise<JWTPayload> => {
+    let alg: string | undefined;
     try {
-      const { payload } = await jwtVerify(match[1], key, { algorithms: [JWT_ALG], issuer: JWT_ISSUER, clockTolerance: 30, requiredClaims: ['exp', 'sub'] });
-      const claims = ClaimsSchema.safeParse(payload);
-      if (!claims.success) return next(new ApiError('unauthorized', 'token claims are incomplete'));
-      const { sub, name, roles, unit, levels } = claims.data;
-      if (hasRole({ id: sub, name, roles, levels }, 'handler') && !unit) return next(new ApiError('unauthorized', 'a handler token needs a unit'));
-      res.locals.actor = { id: sub, name, roles, levels, ...(unit ? { unit } : {}) } satisfies Actor;
-      next();
-    } catch (err) {
-      const expired = err instanceof joseErrors.JWTExpired;
-      next(new ApiError('unauthorized', expired ? 'token expired' : 'invalid token'));
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new ApiError('unauthorized', 'invalid token');
     }
+    if (alg === JWT_ALG) {
+      return (await jwtVerify(token, key, { algorithms: [JWT_ALG], issuer: JWT_ISSUER, clockTolerance, requiredClaims: ['exp', 'sub'] })).payload;
+    }
+    if (keySet && jwks && alg !== undefined && jwksAlgorithms.includes(alg)) {
+      try {
+        return (
+          await jwtVerify(token, keySet, {
+            algorithms: [...JWKS_ALGORITHMS],
+            issuer: jwks.issuer,
+            ...(jwks.audience ? { audience: jwks.audience } : {}),
+            clockTolerance,
+            requiredClaims: ['exp', 'sub'],
+          })
+        ).payload;
+      } catch (err) {
+        // The key set could not be fetched: the token may well be good, so this is not the caller's fault.
+        if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
+          throw new ApiError('unavailable', 'the single sign-on key set (AUTH_JWKS_URL) could not be fetched; retry later');
+        }
+        throw err;
+      }
+    }
+    throw new ApiError('unauthorized', 'invalid token');
+  };
+
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      payload = await verify(token);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError('unauthorized', err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token');
+    }
+    const claims = ClaimsSchema.safeParse(payload);
+    if (!claims.success) throw new ApiError('unauthorized', 'token claims are incomplete');
+    const { sub, name, roles, unit, levels } = claims.data;
+    if (hasRole({ id: sub, name, roles, levels }, 'handler') && !unit) throw new ApiError('unauthorized', 'a handler token needs a unit');
+    return { id: sub, name, roles, levels, ...(unit ? { unit } : {}) } satisfies Actor;
+  };
+}
+
+function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+}
+
+/**
+ * Checks the bearer token if there is one, without refusing anything yet: sets `res.locals.actor`, or
+ * `res.locals.authError` for a bad token. `requireAuthenticated` refuses afterwards; public endpoints between the
+ * two answer anyone, and the per-IP limit of token-less requests can tell who had a valid token.
+ */
+export function identify(opts: AuthOptions): RequestHandler {
+  const verify = tokenVerifier(opts);
+  return async (req, res, next) => {
+    const token = bearerToken(req);
+    if (token === undefined) {
+      res.locals.authError = new ApiError('unauthorized', 'missing bearer token');
+      return next();
+    }
+    try {
+      res.locals.actor = await verify(token);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'unavailable') return next(err);
+      res.locals.authError = err instanceof ApiError ? err : new ApiError('unauthorized', 'invalid token');
+    }
+    next();
+  };
+}
+
+/** Refuses a request that `identify` found no valid token on. */
+export const requireAuthenticated: RequestHandler = (_req, res, next) => {
+  if (res.locals.actor !== undefined) return next();
+  next(res.locals.authError ?? new ApiError('unauthorized', 'missing bearer token'));
+};
+
+/** `identify` and `requireAuthenticated` in one: a bearer token or 401. */
+export function authenticate(secretOrOptions: string | AuthOptions): RequestHandler {
+  const check = identify(typeof secretOrOptions === 'string' ? { secret: secretOrOptions } : secretOrOptions);
+  return (req, res, next) => {
+    void check(req, res, (err?: unknown) => (err ? next(err) : requireAuthenticated(req, res, next)));
   };
 }
 
@@ -41,8 +179,45 @@ export function actorOf(res: { locals: Record<string, unknown> }): Actor {
   return res.locals.actor as Actor;
 }
 
+/** Finds the unit a case is assigned to (null: none; undefined: no such case), for `authorize`'s own-unit check. */
+export type CaseUnitLookup = (caseId: string) => Promise<string | null | undefined>;
+/** Where `authorize` finds the lookup: `app.locals[CASE_UNIT_LOOKUP]`, set by createApp. */
+export const CASE_UNIT_LOOKUP = 'huiyingCaseUnitLookup';
+
+/**
+ * Enforces the authorization matrix (domain/authorization.ts) for one endpoint: the caller must hold a role that
+ * the endpoint's row names; a caller whose only standing is "own unit" (a handler) is held to cases assigned to
+ * its unit — by the case workflow's validator for actions (UNIT_CHECKED_BY_WORKFLOW), here for the rest. Sets
+ * `res.locals.endpoint` and `res.locals.caseScope`. An endpoint missing from the matrix fails at start-up.
+ */
+export function authorize(endpoint: EndpointKey): RequestHandler {
+  const access = accessOf(endpoint);
+  const roles = rolesOf(endpoint).map((r) => r.role);
+  return async (req, res, next) => {
+    res.locals.endpoint = endpoint;
+    if (access === PUBLIC) return next();
+    const actor = actorOf(res);
+    if (!actor) return next(new ApiError('unauthorized', 'missing bearer token'));
+    const scope = scopeFor(endpoint, actor);
+    if (scope === null) return next(new ApiError('forbidden', `this needs the ${roles.join(' or ')} role`));
+    res.locals.caseScope = scope;
+    const id = req.params.id;
+    if (scope === 'own_unit' && typeof id === 'string' && !UNIT_CHECKED_BY_WORKFLOW.has(endpoint)) {
+      const lookup = req.app.locals[CASE_UNIT_LOOKUP] as CaseUnitLookup | undefined;
+      try {
+        const unit = lookup ? await lookup(id) : undefined;
+        if (unit !== undefined && !scopeCovers(scope, actor, unit)) return next(new ApiError('forbidden', 'this case is not assigned to your unit'));
+      } catch (err) {
+        return next(err);
+      }
+    }
+    next();
+  };
+}
+
+/** @deprecated Use `authorize(endpoint)`: roles belong in the authorization matrix. Kept for routes not yet moved. */
 export function requireRole(...roles: Role[]): RequestHandler {
-  return (_req, res, next) => {
+  return (_req: Request, res: Response, next) => {
     const actor = actorOf(res);
     if (roles.some((r) => hasRole(actor, r))) return next();
     next(new ApiError('forbidden', `this needs the ${roles.join(' or ')} role`));

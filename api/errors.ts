@@ -3,6 +3,7 @@ import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, W
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
+import { describeForLog, secretsFromEnv } from './security';
 
 /** The one map from error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -11,6 +12,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -59,21 +61,37 @@ function isUnavailable(err: unknown): boolean {
   return isGrpcServiceError(err) && (err.code === 4 || err.code === 14);
 }
 
-export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
-  const known = err instanceof ApiError ? err : fromTemporal(err) ?? fromExpress(err);
-  if (known) {
-    res.status(HTTP_STATUS[known.code]).json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
-    return;
-  }
-  // Unknown failures: log the detail for operators, tell the caller nothing internal.
-  console.error('[api] unexpected error', err);
-  res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
-};
+/**
+ * The last handler: a known error becomes its status and our shape; anything else is 500 "internal error" and
+ * nothing more — no message, no stack — while the log gets one redacted line (no tokens, no `secrets`, no
+ * secret-looking environment values) for operators.
+ */
+export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): ErrorRequestHandler {
+  const secrets = [...(opts.secrets ?? []), ...secretsFromEnv()];
+  return (err, req, res, _next) => {
+    const known = err instanceof ApiError ? err : fromTemporal(err) ?? fromExpress(err);
+    if (known) {
+      res.status(HTTP_STATUS[known.code]).json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
+      return;
+    }
+    console.error(`[api] unexpected error in ${req.method} ${req.path}: ${describeForLog(err, secrets)}`);
+    if (res.headersSent) return;
+    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  };
+}
+
+let defaultErrorHandler: ErrorRequestHandler | undefined;
+/** `errorHandlerWith()` made on first use (errors.ts and security.ts import each other). */
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => (defaultErrorHandler ??= errorHandlerWith())(err, req, res, next);
 
 /** body-parser's own errors (malformed JSON, too large) carry an HTTP status of their own. */
 function fromExpress(err: unknown): ApiError | null {
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.parse.failed') return new ApiError('invalid_input', 'the body is not valid JSON', [{ field: '(body)', message: 'malformed JSON' }]);
   if (e?.type === 'entity.too.large') return new ApiError('invalid_input', 'the body is too large', [{ field: '(body)', message: 'too large' }]);
+  // Other refusals of the body (unsupported charset or encoding, an aborted upload) are the client's, not ours.
+  if (typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new ApiError('invalid_input', 'the body could not be read', [{ field: '(body)', message: e.type }]);
+  }
   return null;
 }

@@ -6,6 +6,8 @@ import { ACTION_ROLE } from '../domain/permissions';
 import { DEFAULT_UNITS, UnitDirectory, UnitSchema } from '../domain/units';
 import { CaseListQuerySchema } from './case-list';
 import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
+import { auditOpenApiPaths } from './routes/audit';
+import { codecOpenApiPaths } from './routes/codec';
 import { StuckQuerySchema } from './supervision';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
@@ -21,7 +23,7 @@ const ErrorSchema = z.object({
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: STATUS_TEXT[s], ...json('Error') }]));
-const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 503: 'unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 503: 'unavailable' };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } };
 
@@ -64,7 +66,7 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         Error: schema(ErrorSchema, 'output'),
         NewCase: schema(NewCaseSchema),
-        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean() }), 'output'),
+        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean(), citizenVisibility: z.enum(['full', 'masked', 'hidden']) }), 'output'),
         Unit: schema(UnitSchema, 'output'),
         ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`${k}Body`, schema(routeBody(k))])),
       },
@@ -76,7 +78,7 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'register a case (role: operator)',
           parameters: [idempotencyHeader],
           requestBody: { required: true, ...json('NewCase') },
-          responses: { '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') }, ...errors(400, 401, 403, 409) },
+          responses: { '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') }, ...errors(400, 401, 403, 409, 429) },
         },
         get: {
           summary: 'list cases from Temporal visibility (a handler sees only its unit)',
@@ -105,6 +107,8 @@ export function openApiDocument(): Record<string, unknown> {
       '/inbox': { get: { summary: "what awaits the caller, per role", responses: { '200': { description: '{items}: each case with what it awaits' }, ...errors(401) } } },
       '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
       '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },
+      ...codecOpenApiPaths,
+      ...auditOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
     },
   };

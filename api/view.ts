@@ -1,7 +1,6 @@
 import type { CaseState } from '../domain/case';
 import { currentDeadline } from '../domain/deadlines';
-import { maskPhone } from '../domain/masking';
-import { UNMASKED_PHONE_ROLES } from '../domain/permissions';
+import { citizenAs, citizenVisibility, redactCase, type CitizenVisibility } from '../domain/privacy';
 import type { Actor } from '../domain/roles';
 import type { UnitDirectory } from '../domain/units';
 
@@ -12,20 +11,41 @@ export type CaseView = Omit<CaseState, 'requestHash'> & {
   dueAtProvisional: boolean;
   overdue: boolean;
   redFlag: boolean;
+  /** How much of the citizen this caller sees (domain/privacy.ts): `full`, `masked` or `hidden`. */
+  citizenVisibility: CitizenVisibility;
 };
 
-/** The case as this caller may see it: the phone number only for those who must call the citizen. */
+/** What the audit needs to know about a view on its way out (see api/audit.ts), kept beside it, not in it. */
+export interface ViewFacts {
+  caseId: string;
+  ledgerNo: string;
+  visibility: CitizenVisibility;
+}
+const facts = new WeakMap<object, ViewFacts>();
+
+/** The facts of a body that `caseView` made, or undefined for any other body. */
+export function viewFacts(body: unknown): ViewFacts | undefined {
+  return typeof body === 'object' && body !== null ? facts.get(body) : undefined;
+}
+
+/**
+ * The case as this caller may see it. How much of the citizen is decided by `citizenVisibility` alone: in full
+ * for those who must call them, masked for the others, hidden from the units a protected case concerns.
+ */
 export function caseView(state: CaseState, actor: Actor, units: UnitDirectory): CaseView {
   const { requestHash: _hidden, ...rest } = state;
   const deadline = currentDeadline(state);
-  const seesPhone = actor.roles.some((r) => UNMASKED_PHONE_ROLES.has(r));
-  return {
-    ...rest,
-    citizen: seesPhone ? state.citizen : { ...state.citizen, phone: maskPhone(state.citizen.phone) },
+  const visibility = citizenVisibility(state, actor);
+  const view: CaseView = {
+    ...redactCase(rest, state.citizen, visibility),
+    citizen: citizenAs(state.citizen, visibility),
     unitName: state.unit ? units.name(state.unit) : null,
     dueAt: deadline?.dueAt ?? null,
     dueAtProvisional: deadline?.provisional ?? false,
     overdue: deadline?.overdue ?? false,
     redFlag: deadline?.redFlag ?? false,
+    citizenVisibility: visibility,
   };
+  facts.set(view, { caseId: state.id, ledgerNo: state.ledgerNo, visibility });
+  return view;
 }

@@ -1,7 +1,10 @@
 import type { ActionKind } from './actions';
 import type { Role } from './roles';
 
-/** The one role that may take each action on a case. Unit and level checks follow in `rules.ts`. */
+/**
+ * The one role that may take each action on a case. Unit and level checks follow in `rules.ts`. The authorization
+ * matrix (authorization.ts) derives its action rows from this and UNIT_BOUND_ACTIONS, so API and workflow agree.
+ */
 export const ACTION_ROLE: Record<ActionKind, Role> = {
   assign: 'dispatcher',
   accept: 'handler',
@@ -25,5 +28,18 @@ export const UNIT_BOUND_ACTIONS: ReadonlySet<ActionKind> = new Set(['accept', 'r
 
 export const CREATE_CASE_ROLE: Role = 'operator';
 
-/** Roles that see citizens' phone numbers unmasked: those who must call them. */
+/**
+ * Roles that see citizens' phone (and ID) numbers unmasked: those who must call them. Everyone else sees them
+ * masked (138****5678), and the units a protected case concerns see no citizen at all: `citizenVisibility` in
+ * privacy.ts is the one rule that reads this list.
+ */
 export const UNMASKED_PHONE_ROLES: ReadonlySet<Role> = new Set(['operator', 'supervisor']);
+
+/** Roles that may read the audit trail of who saw or exported personal data (GET /audit). */
+export const AUDIT_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
+
+/** Roles that see the supervisors' view of overdue, due-soon and stalled cases (GET /supervision/stuck). */
+export const SUPERVISION_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
+
+/** Roles that may decrypt Temporal payloads through the codec endpoint (the Web UI), i.e. see personal data in full. */
+export const CODEC_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { resolveJwtSecret } from '../api/jwt-secret';
+import { payloadKeysFromEnv } from '../config/keys';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
@@ -34,8 +35,13 @@ async function main(): Promise<void> {
   const env = process.env;
   const dataDir = path.resolve(env.HUIYING_DATA_DIR || path.join(ROOT, 'data'));
   const jwtSecret = resolveJwtSecret({ dataDir, createIfMissing: true });
+  // Creates data/payload-keys.json now (development, none configured) so that worker and API share one key;
+  // refuses to go on under NODE_ENV=production without HUIYING_PAYLOAD_KEYS.
+  const payloadKeys = payloadKeysFromEnv({ dataDir, env });
+  log(`payloads encrypted with key '${payloadKeys.currentKeyId}' from ${payloadKeys.source}`);
   const namespace = env.TEMPORAL_NAMESPACE || 'default';
   const apiPort = Number(env.PORT || 3000);
+  const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
 
   let address = env.TEMPORAL_ADDRESS;
   if (!address) {
@@ -45,10 +51,11 @@ async function main(): Promise<void> {
       cliPath: cli,
       dbFile: path.join(dataDir, 'temporal.db'),
       port: Number(env.TEMPORAL_PORT || 7233),
-      uiPort: Number(env.TEMPORAL_UI_PORT || 8233),
+      uiPort,
       namespace,
       searchAttributes: SEARCH_ATTRIBUTE_TYPES,
-      codecEndpoint: env.TEMPORAL_UI_CODEC_ENDPOINT || undefined,
+      // The Web UI decrypts through the API's codec endpoint (README "Personal data and encryption").
+      codecEndpoint: env.TEMPORAL_UI_CODEC_ENDPOINT || `http://localhost:${apiPort}/codec`,
       logFile: path.join(dataDir, 'temporal-server.log'),
     });
     address = devServer.address;
@@ -63,6 +70,8 @@ async function main(): Promise<void> {
     HUIYING_DATA_DIR: dataDir,
     AUTH_JWT_SECRET: jwtSecret,
     PORT: String(apiPort),
+    // The codec endpoint's CORS admits the Web UI this script runs.
+    HUIYING_UI_ORIGINS: env.HUIYING_UI_ORIGINS || `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
   };
   // Overridable so that the supervisor can be exercised with stand-in scripts.
   startChild('worker', env.HUIYING_WORKER_ENTRY || path.join(ROOT, 'worker', 'index.ts'), childEnv);
@@ -145,12 +154,14 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
     '',
     'Huiying is running.',
     `  API:          http://localhost:${o.apiPort}`,
+    // localhost, as the codec endpoint: the UI's codec session cookie (SameSite=Lax) travels only within one site.
     devServer?.uiUrl
-      ? `  Temporal UI:  ${devServer.uiUrl}/namespaces/${o.namespace}/workflows`
+      ? `  Temporal UI:  ${devServer.uiUrl.replace('//127.0.0.1:', '//localhost:')}/namespaces/${o.namespace}/workflows`
       : '  Temporal UI:  (not started by npm start)',
     `  Temporal:     ${o.address}, namespace ${o.namespace}`,
     `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,
     '  Get a token:  npm run token -- --sub op1 --name 张三 --role operator',
+    `  Decrypt in the UI: open http://localhost:${o.apiPort}/codec/session?token=<supervisor token> (README "Personal data and encryption")`,
     '  Stop:         Ctrl-C',
     '',
   ];

@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
@@ -7,6 +8,11 @@ export interface HuiyingWorkerOptions extends ActivityDeps {
   taskQueue: string;
   /** Tests pass a bundle built once; production bundles from source at start-up. */
   workflowBundle?: { code: string };
+  /**
+   * Encrypts every payload the worker writes to Temporal and decrypts what it reads (codec/payload-codec.ts); the
+   * API's client must use the same keys. `npm start` and the tests always pass one.
+   */
+  payloadCodec?: PayloadCodec;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -19,6 +25,7 @@ export function createWorker(opts: HuiyingWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     activities: createActivities(opts),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(opts.payloadCodec ? { dataConverter: { payloadCodecs: [opts.payloadCodec] } } : {}),
   };
   return Worker.create(options);
 }

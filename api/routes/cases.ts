@@ -2,10 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ACTION_PATHS, ActionBodies, CaseIdSchema, MergeRequestSchema, ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
 import { NewCaseSchema } from '../../domain/case';
-import { ACTION_ROLE, CREATE_CASE_ROLE } from '../../domain/permissions';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, authorize } from '../auth';
 import { CaseListQuerySchema, listCases } from '../case-list';
 import type { CaseService } from '../cases';
 import { ApiError } from '../errors';
@@ -19,7 +18,7 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
   const { cases, client, units } = deps;
   const router = Router();
 
-  router.post('/cases', requireRole(CREATE_CASE_ROLE), async (req, res) => {
+  router.post('/cases', authorize('POST /cases'), async (req, res) => {
     const body = parseBody(NewCaseSchema, req.body);
     if (body.answer && body.type !== 'consultation') {
       throw new ApiError('invalid_input', 'only a consultation can be answered directly', [{ field: 'answer', message: `not allowed for type '${body.type}'` }]);
@@ -42,14 +41,14 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
     res.json(caseView(state, actor, units));
   });
 
-  router.post('/cases/:id/merge', requireRole(ACTION_ROLE.merge), async (req, res) => {
+  router.post('/cases/:id/merge', authorize('POST /cases/:id/merge'), async (req, res) => {
     const { into } = parseBody(MergeRequestSchema, req.body);
     const state = await cases.merge(actorOf(res), caseId(String(req.params.id)), into);
     res.json(caseView(state, actorOf(res), units));
   });
 
   for (const kind of ROUTED_ACTIONS.filter((k) => k !== 'merge')) {
-    router.post(`/cases/:id/${ACTION_PATHS[kind]}`, requireRole(ACTION_ROLE[kind]), async (req, res) => {
+    router.post(`/cases/:id/${ACTION_PATHS[kind]}`, authorize(`POST /cases/:id/${ACTION_PATHS[kind]}`), async (req, res) => {
       const actor = actorOf(res);
       const body = parseBody(ActionBodies[kind], req.body);
       checkBeforeSending(actor, { kind, ...body } as CaseAction, units);

@@ -2,7 +2,8 @@ import type { Client } from '@temporalio/client';
 import { Router, type Response } from 'express';
 import type { Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
-import { actorOf } from '../auth';
+import { requestContext, type AuditLog } from '../audit';
+import { actorOf, authorize } from '../auth';
 import { restrictUnit } from '../case-list';
 import {
   LEDGER_CONTENT_TYPES,
@@ -23,15 +24,17 @@ export type OnExport = (actor: Actor, filter: ReportFilter, format: LedgerFormat
  * in [from, to), streamed page by page from visibility. Anyone may export what GET /cases would list for them:
  * a handler only its own unit's cases (another unit → 403).
  */
-export function ledgerRoutes(deps: { client: Client; units: UnitDirectory; onExport?: OnExport }): Router {
+export function ledgerRoutes(deps: { client: Client; units: UnitDirectory; audit: AuditLog; onExport?: OnExport }): Router {
   const router = Router();
   const schema = reportQuerySchema(deps.units);
   for (const format of ['xlsx', 'csv'] as const) {
-    router.get(`/ledger.${format}`, async (req, res) => {
+    router.get(`/ledger.${format}`, authorize(`GET /ledger.${format}`), async (req, res) => {
       const actor = actorOf(res);
       const asked = parseReportFilter(schema, req.query);
       const unit = restrictUnit(actor, asked.unit);
       const filter: ReportFilter = { ...asked, ...(unit ? { unit } : {}) };
+      // Recorded before a byte leaves: an export that cannot be audited does not happen.
+      await deps.audit.record({ action: 'export', ...requestContext(req, res), filter: { ...filter, format }, endpoint: `GET /ledger.${format}` });
       await exportLedger(deps, actor, filter, format, res);
     });
   }

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth';
+import { authorize } from '../auth';
 import { parseQuery } from '../validate';
 import { caseQuery, listAllCaseSummaries, quoted } from '../visibility';
 
@@ -10,7 +10,7 @@ const SpotCheckQuerySchema = z.object({ round: z.string().regex(/^[a-z]+-[0-9T:-
 /** 定期抽查: the sampled cases, each with its round and result (pending until a supervisor records one). */
 export function spotCheckRoutes(deps: { client: Client }): Router {
   const router = Router();
-  router.get('/spot-checks', requireRole('supervisor', 'admin'), async (req, res) => {
+  router.get('/spot-checks', authorize('GET /spot-checks'), async (req, res) => {
     const { round } = parseQuery(SpotCheckQuerySchema, req.query);
     // Without a round: every sampled case still inside its spot-check window.
     const query = round ? caseQuery(`HuiyingFlags = ${quoted(`spot_check_round:${round}`)}`) : caseQuery(`ExecutionStatus = 'Running'`, `HuiyingFlags IN ('spot_check_pending', 'spot_check_passed', 'spot_check_failed')`);

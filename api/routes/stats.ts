@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { computeUnitMetrics, HOTLINE } from '../../domain/metrics';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
-import { actorOf } from '../auth';
+import { actorOf, authorize } from '../auth';
 import { ApiError } from '../errors';
 import { parseReportFilter, periodClause, reportQuerySchema } from '../ledger-export';
 import { caseQuery, listAllCaseSummaries, quoted } from '../visibility';
@@ -27,7 +27,7 @@ export function statsRoutes(deps: { client: Client; units: UnitDirectory }): Rou
   const router = Router();
   const schema = reportQuerySchema(deps.units).pick({ from: true, to: true, unit: true });
 
-  router.get('/stats', async (req, res) => {
+  router.get('/stats', authorize('GET /stats'), async (req, res) => {
     const actor = actorOf(res);
     const seesAll = hasRole(actor, 'supervisor') || hasRole(actor, 'admin');
     if (!seesAll && !hasRole(actor, 'handler')) throw new ApiError('forbidden', 'unit metrics are for supervisors, admins and handlers (their own unit)');

@@ -10,7 +10,7 @@
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { loadWorkflowBundle } from '../support/bundle';
-import { act, actors, approveAllLevels, assignAndAccept, eventually, getCase, historyFromJson, historyToJson, type Harness } from '../workflows/helpers';
+import { act, actors, approveAllLevels, assignAndAccept, eventually, getCase, historyFromJson, historyToJson, testDataConverter, type Harness } from '../workflows/helpers';
 import { entries, shanghai, skipTo, startCaseNow, startDeadlineHarness } from './helpers';
 
 let h: Harness;
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function replay(history: temporal.api.history.v1.IHistory): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: loadWorkflowBundle() }, history);
+  return Worker.runReplayHistory({ workflowBundle: loadWorkflowBundle(), dataConverter: testDataConverter }, history);
 }
 
 function eventKinds(history: temporal.api.history.v1.IHistory): string[] {

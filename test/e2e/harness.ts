@@ -15,6 +15,8 @@ import path from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { OutboxNotifier } from '../../activities/outbox-notifier';
+import { EncryptionCodec, type PayloadKeyring } from '../../codec/payload-codec';
+import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import { createApp, type AppDeps } from '../../api/app';
 import { caseIdFor, hashRequest } from '../../api/ids';
 import { signToken } from '../../api/tokens';
@@ -112,9 +114,19 @@ export interface ExtraApp {
   api: ApiCall;
 }
 
+export interface E2EOptions {
+  /** The payload keys of worker and API (default: one random key, 'e2e-1'). Every harness encrypts, as production. */
+  payloadKeys?: PayloadKeyring;
+}
+
 export interface E2E {
   server: TestDevServer;
+  /** The API's client, with the payload codec. Replaced by restartWorkerAndApi. */
   client: Client;
+  /** A client WITHOUT the codec: what Temporal really stores (raw histories). */
+  rawClient: Client;
+  /** The payload codec of the main worker and the main app. Replaced by restartWorkerAndApi. */
+  codec: EncryptionCodec;
   namespace: string;
   taskQueue: string;
   baseUrl: string;
@@ -137,10 +149,15 @@ export interface E2E {
    * deadline computed from then: its timer fires `overdue` (and the red flag, if due) at once.
    */
   startBackdatedCase(registeredAt: Date, overrides?: Partial<NewCase>): Promise<{ id: string; ledgerNo: string }>;
+  /**
+   * Stops the main worker and the main app and starts them again with these payload keys (a key rotation): same
+   * task queue, new client, new app on a new port. Updates `client`, `codec`, `api` and `baseUrl` of this harness.
+   */
+  restartWorkerAndApi(payloadKeys: PayloadKeyring): Promise<void>;
   teardown(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
   const teardown = async (): Promise<void> => {
     const errors: unknown[] = [];
@@ -166,7 +183,10 @@ export async function startE2E(): Promise<E2E> {
 
     const connection = await Connection.connect({ address: server.address });
     cleanups.push({ name: 'client connection', run: () => connection.close() });
-    const client = new Client({ connection, namespace });
+    let codec = new EncryptionCodec(opts.payloadKeys ?? parsePayloadKeys(`e2e-1:${generatePayloadKey()}`));
+    const codecClient = (c: EncryptionCodec) => new Client({ connection, namespace, dataConverter: { payloadCodecs: [c] } });
+    let client = codecClient(codec);
+    const rawClient = new Client({ connection, namespace });
 
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push({ name: 'worker connection', run: () => nativeConnection.close() });
@@ -176,7 +196,8 @@ export async function startE2E(): Promise<E2E> {
     const units = new UnitDirectory(DEFAULT_UNITS);
     const workflowBundle = loadWorkflowBundle();
 
-    const startWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<void> => {
+    /** Starts a worker (with the current codec) and returns what stops it; teardown stops it too. */
+    const runWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<() => Promise<void>> => {
       const worker = await createWorker({
         connection: nativeConnection,
         namespace,
@@ -185,15 +206,22 @@ export async function startE2E(): Promise<E2E> {
         calendar,
         limits: opts.limits ?? limits,
         workflowBundle,
+        payloadCodec: codec,
       });
       const running = worker.run();
       // A worker that dies mid-test must not take the process down with an unhandled rejection; teardown reports it.
       running.catch(() => undefined);
-      cleanups.push({ name: `worker ${opts.taskQueue}`, run: () => stopWorker(worker, running) });
+      let stopped: Promise<void> | undefined;
+      const stop = () => (stopped ??= stopWorker(worker, running));
+      cleanups.push({ name: `worker ${opts.taskQueue}`, run: stop });
+      return stop;
+    };
+    const startWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<void> => {
+      await runWorker(opts);
     };
 
     const taskQueue = `huiying-e2e-${randomUUID()}`;
-    await startWorker({ taskQueue });
+    let stopMainWorker = await runWorker({ taskQueue });
 
     const secret = randomBytes(32).toString('hex');
     const tokens = new Map<string, Promise<string>>();
@@ -205,13 +233,19 @@ export async function startE2E(): Promise<E2E> {
       return tokens.get(key)!;
     };
 
-    const baseDeps: AppDeps = { client, taskQueue, jwtSecret: secret, units, ledgerPrefix: LEDGER_PREFIX, calendar, limits };
-    const startApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp> => {
-      const { server: http, baseUrl } = await listen(createApp({ ...baseDeps, ...overrides }));
-      cleanups.push({ name: `api ${baseUrl}`, run: () => closeServer(http) });
-      return { baseUrl, api: apiClient(baseUrl, token) };
+    const baseDeps = (): AppDeps => ({ client, taskQueue, jwtSecret: secret, units, ledgerPrefix: LEDGER_PREFIX, calendar, limits });
+    const runApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp & { stop(): Promise<void> }> => {
+      const { server: http, baseUrl } = await listen(createApp({ ...baseDeps(), ...overrides }));
+      let stopped: Promise<void> | undefined;
+      const stop = () => (stopped ??= closeServer(http));
+      cleanups.push({ name: `api ${baseUrl}`, run: stop });
+      return { baseUrl, api: apiClient(baseUrl, token), stop };
     };
-    const main = await startApp();
+    const startApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp> => {
+      const { baseUrl, api } = await runApp(overrides);
+      return { baseUrl, api };
+    };
+    let main = await runApp();
 
     const startBackdatedCase = async (registeredAt: Date, overrides: Partial<NewCase> = {}) => {
       const request = newCaseBody(overrides);
@@ -238,9 +272,21 @@ export async function startE2E(): Promise<E2E> {
       return { id, ledgerNo };
     };
 
+    const restartWorkerAndApi = async (payloadKeys: PayloadKeyring): Promise<void> => {
+      await main.stop();
+      await stopMainWorker();
+      codec = new EncryptionCodec(payloadKeys);
+      client = codecClient(codec);
+      stopMainWorker = await runWorker({ taskQueue });
+      main = await runApp();
+      Object.assign(h, { client, codec, api: main.api, baseUrl: main.baseUrl });
+    };
+
     const h: E2E = {
       server,
       client,
+      rawClient,
+      codec,
       namespace,
       taskQueue,
       baseUrl: main.baseUrl,
@@ -255,6 +301,7 @@ export async function startE2E(): Promise<E2E> {
       startWorker,
       outboxOf: (caseId) => outbox.listCase(caseId),
       startBackdatedCase,
+      restartWorkerAndApi,
       teardown,
     };
 

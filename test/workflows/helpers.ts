@@ -3,15 +3,17 @@
  * `createWorker` with a real `OutboxNotifier` in a temp dir, the people of each role, and small drivers for
  * the case loop. Every test file builds its own harness in `beforeAll` and calls `teardown()` in `afterAll`.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type DataConverter, type PayloadCodec } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+// Not re-exported by the package's index; the environment's own client is one of these, without our codec.
+import { TimeSkippingClient } from '@temporalio/testing/lib/client';
 import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import type { ActionBody, ActionKind } from '../../domain/actions';
 import type { CaseInput, CaseState, NewCase } from '../../domain/case';
@@ -21,6 +23,8 @@ import { initialState } from '../../domain/rules';
 import { searchValuesOf } from '../../domain/search';
 import type { Notifier } from '../../activities/notifier';
 import { OutboxNotifier } from '../../activities/outbox-notifier';
+import { EncryptionCodec } from '../../codec/payload-codec';
+import { parsePayloadKeys } from '../../config/keys';
 import { createWorker } from '../../worker/create-worker';
 import type { caseWorkflow } from '../../workflows/case';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../../workflows/definitions';
@@ -49,9 +53,22 @@ export const actors = {
 
 export const levelReviewers: Record<ReviewLevel, Actor> = { 1: actors.reviewer1, 2: actors.reviewer2, 3: actors.reviewer3 };
 
+/**
+ * Every test runs with payload encryption, as production does. The worker and `Harness.client` use this codec;
+ * `Harness.env.client` is the environment's own client WITHOUT it (for raw histories). The key is fixed (derived from
+ * a constant, for tests only) so that a history recorded by one run (RECORD_HISTORY=1) replays in another.
+ */
+export const TEST_PAYLOAD_KEYS = `test-1:${createHash('sha256').update('huiying test payload key 1').digest('base64')}`;
+export const testPayloadCodec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_KEYS));
+/** For `Worker.runReplayHistory` of histories recorded by a harness (their payloads are encrypted). */
+export const testDataConverter: DataConverter = { payloadCodecs: [testPayloadCodec] };
+
 export interface Harness {
   env: TestWorkflowEnvironment;
+  /** A time-skipping client with the payload codec (encrypts what it sends, decrypts what it reads). */
   client: Client;
+  /** The payload codec of the client and the worker. */
+  codec: PayloadCodec;
   namespace: string;
   taskQueue: string;
   outboxDir: string;
@@ -67,6 +84,8 @@ export interface HarnessOptions {
   startAt?: string;
   /** A workflow bundle to use instead of the one jest's globalSetup built (e.g. outside jest). */
   workflowBundle?: { code: string };
+  /** Another payload codec for worker and client (default: testPayloadCodec). */
+  payloadCodec?: PayloadCodec;
 }
 
 /**
@@ -98,6 +117,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const namespace = env.namespace ?? 'default';
     await registerSearchAttributes(env, namespace);
 
+    const codec = opts.payloadCodec ?? testPayloadCodec;
+    const client = new TimeSkippingClient({ connection: env.connection, namespace, dataConverter: { payloadCodecs: [codec] } });
     const taskQueue = `huiying-test-${randomUUID()}`;
     const worker = await createWorker({
       connection: env.nativeConnection,
@@ -105,11 +126,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       taskQueue,
       notifier: opts.notifier ? opts.notifier(outbox) : outbox,
       workflowBundle: opts.workflowBundle ?? loadWorkflowBundle(),
+      payloadCodec: codec,
     });
     const running = worker.run();
     cleanups.push(() => stopWorker(worker, running));
 
-    return { env, client: env.client, namespace, taskQueue, outboxDir, outbox, teardown };
+    return { env, client, codec, namespace, taskQueue, outboxDir, outbox, teardown };
   } catch (err) {
     await teardown().catch(() => undefined);
     throw err;

@@ -25,6 +25,7 @@ import {
   startHarness,
   type CaseHandle,
   type Harness,
+  testDataConverter,
 } from './helpers';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'full-case-history.json');
@@ -60,7 +61,7 @@ async function runFullCase(): Promise<CaseHandle> {
 
 /** Always a decoded History: given JSON, the SDK would parse it with its `historyFromJSON` (see helpers.ts). */
 function replay(history: temporal.api.history.v1.IHistory): Promise<void> {
-  return Worker.runReplayHistory({ workflowBundle: loadWorkflowBundle() }, history);
+  return Worker.runReplayHistory({ workflowBundle: loadWorkflowBundle(), dataConverter: testDataConverter }, history);
 }
 
 type History = temporal.api.history.v1.IHistory;

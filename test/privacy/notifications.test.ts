@@ -1,0 +1,150 @@
+/**
+ * Notifications to units, reviewers, dispatchers, supervisors and operators never carry the citizen's identity:
+ * every template, produced by the real rules (domain/rules.ts transitions, domain/milestones.ts warnings,
+ * chase-ups, overdue and red-flag notices) along one long case life, with deadlines computed on the real calendar.
+ * Only the citizen's own messages (receipt, answer) name the citizen — and only as their recipient.
+ */
+import type { CaseAction } from '../../domain/actions';
+import { createCalendar } from '../../domain/calendar';
+import type { CaseInput, CaseState, NewCase } from '../../domain/case';
+import { computeDeadline, deadlinesStarted, STAGE_DEADLINE, withDeadlines, type MilestoneKind } from '../../domain/deadlines';
+import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
+import { maskPhone } from '../../domain/masking';
+import { fireMilestone } from '../../domain/milestones';
+import { NOTIFICATION_TEMPLATES, type Notification } from '../../domain/notifications';
+import type { Actor } from '../../domain/roles';
+import { initialState, receiptNotification, refuse, transition } from '../../domain/rules';
+
+const HOUSING = 'housing-construction';
+const NAME = '欧阳秘密';
+const PHONE = '13912345678';
+const calendar = createCalendar();
+const limits = DEFAULT_LIMITS;
+
+const people = {
+  operator: { id: 'op-li', name: '李话务', roles: ['operator'], levels: [] },
+  dispatcher: { id: 'disp-zhao', name: '赵派单', roles: ['dispatcher'], levels: [] },
+  handler: { id: 'hc-wang', name: '王承办', roles: ['handler'], unit: HOUSING, levels: [] },
+  reviewer1: { id: 'rv-1', name: '孙初审', roles: ['reviewer'], levels: [1] },
+  reviewer2: { id: 'rv-2', name: '周审核', roles: ['reviewer'], levels: [2] },
+  reviewer3: { id: 'rv-3', name: '吴审发', roles: ['reviewer'], levels: [3] },
+  supervisor: { id: 'sup-qian', name: '钱督办', roles: ['supervisor'], levels: [] },
+} satisfies Record<string, Actor>;
+
+/** A case's life as the workflow runs it: each action checked by `refuse`, applied by `transition`, its deadlines computed. */
+class Life {
+  state: CaseState;
+  clock: number;
+  readonly sent: Notification[] = [];
+
+  constructor(request: NewCase, start: string) {
+    this.clock = Date.parse(start);
+    const at = new Date(this.clock).toISOString();
+    const input: CaseInput = {
+      id: `case${Math.random().toString(36).slice(2, 14)}`.padEnd(16, '0').slice(0, 16),
+      ledgerNo: 'LZ-2026-000042',
+      request,
+      registeredBy: { id: people.operator.id, name: people.operator.name, role: 'operator' },
+      policy: policyFrom(limits),
+      registeredAt: at,
+    };
+    const first = initialState(input, at);
+    this.state = withDeadlines(first, deadlinesStarted(null, first, at).map((r) => computeDeadline(r, calendar, limits)));
+    this.sent.push(receiptNotification(this.state));
+  }
+
+  private tick(): string {
+    this.clock += 60_000;
+    return new Date(this.clock).toISOString();
+  }
+
+  act(actor: Actor, action: CaseAction): this {
+    const refused = refuse(this.state, actor, action);
+    if (refused) throw new Error(`${action.kind} by ${actor.id} refused: ${refused.message}`);
+    const at = this.tick();
+    const { state, notifications } = transition(this.state, actor, action, at);
+    this.state = withDeadlines(state, deadlinesStarted(this.state, state, at).map((r) => computeDeadline(r, calendar, limits)));
+    this.sent.push(...notifications);
+    return this;
+  }
+
+  /** Fires each milestone of the running deadline on a copy (the case itself moves on untouched). */
+  milestones(): this {
+    for (const kind of ['warn', 'overdue', 'redFlag'] as MilestoneKind[]) {
+      const key = STAGE_DEADLINE[this.state.stage];
+      const d = key ? this.state.deadlines[key] : undefined;
+      if (!key || !d) continue;
+      const at = kind === 'warn' ? (d.warnAt ?? d.from) : kind === 'overdue' ? d.dueAt : d.redFlagAt;
+      const base = kind === 'redFlag' ? { ...this.state, deadlines: { ...this.state.deadlines, [key]: { ...d, warned: true, overdue: true } } } : this.state;
+      this.sent.push(...fireMilestone(base, { kind, key, at, id: `${key}:${d.dueAt}:${kind}` }, at).notifications);
+    }
+    return this;
+  }
+}
+
+function live(request: Partial<NewCase>): Notification[] {
+  const life = new Life(
+    {
+      channel: 'hotline',
+      type: 'complaint',
+      urgent: false,
+      confidential: false,
+      citizen: { name: NAME, phone: PHONE },
+      title: '小区楼道灯长期不亮',
+      content: '3栋楼道灯坏了两个月，物业不修。',
+      ...request,
+    },
+    '2026-03-02T01:00:00.000Z',
+  );
+  const approveAll = () => {
+    life.act(people.reviewer1, { kind: 'review', level: 1, decision: 'approve' }).milestones();
+    life.act(people.reviewer2, { kind: 'review', level: 2, decision: 'approve' });
+    life.act(people.reviewer3, { kind: 'review', level: 3, decision: 'approve' });
+  };
+  life.milestones();
+  life.act(people.dispatcher, { kind: 'assign', unit: 'transport' }).milestones();
+  life.act({ ...people.handler, unit: 'transport' }, { kind: 'return', reason: '不属于本单位职责' });
+  life.act(people.dispatcher, { kind: 'assign', unit: HOUSING });
+  life.act(people.supervisor, { kind: 'urge', note: '请尽快签收' });
+  life.act(people.handler, { kind: 'accept' }).milestones();
+  life.act(people.handler, { kind: 'extension', workingDays: 3, reason: '需协调供电部门' });
+  life.act(people.supervisor, { kind: 'extensionDecision', approve: true, note: '同意' });
+  life.act(people.handler, { kind: 'progress', note: '已联系物业' });
+  life.act(people.handler, { kind: 'submit', result: '楼道灯已更换' }).milestones();
+  life.act(people.reviewer1, { kind: 'review', level: 1, decision: 'reject', comment: '缺少现场照片' });
+  life.act(people.handler, { kind: 'submit', result: '楼道灯已更换，附照片' });
+  approveAll();
+  life.milestones();
+  life.act(people.operator, { kind: 'callback', result: 'dissatisfied', note: '灯又坏了' });
+  life.act(people.handler, { kind: 'submit', result: '更换为新灯具' });
+  approveAll();
+  life.act(people.operator, { kind: 'callback', result: 'satisfied' });
+  return life.sent;
+}
+
+const identity = [NAME, PHONE, maskPhone(PHONE), PHONE.slice(-8), PHONE.slice(-4)];
+
+describe('notifications carry no citizen identity except to the citizen', () => {
+  const variants: [string, Partial<NewCase>][] = [
+    ['an ordinary complaint', {}],
+    ['a confidential complaint', { confidential: true }],
+    ['a report (举报)', { type: 'report' }],
+    ['a complaint about a unit', { about: HOUSING }],
+    ['an urgent one', { urgent: true }],
+  ];
+
+  test.each(variants)('%s: every template, to every kind of recipient', (_label, request) => {
+    const sent = live(request);
+    const templates = new Set(sent.map((n) => n.template));
+    // The walk reaches every template there is: a new template without a scenario here fails this line.
+    expect({ notReached: NOTIFICATION_TEMPLATES.filter((t) => !templates.has(t)) }).toEqual({ notReached: [] });
+
+    const leaks = sent
+      .filter((n) => n.to.kind !== 'citizen')
+      .flatMap((n) => identity.filter((x) => JSON.stringify(n).includes(x)).map((x) => `${n.template}→${n.to.kind}: contains '${x}'`));
+    expect(leaks).toEqual([]);
+    // The citizen's own messages go to the citizen only.
+    for (const n of sent.filter((x) => x.template === 'receipt' || x.template === 'answer')) expect(n.to.kind).toBe('citizen');
+    expect(sent.filter((n) => n.to.kind === 'unit').length).toBeGreaterThan(5);
+  });
+});
