@@ -207,6 +207,8 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
         limits: opts.limits ?? limits,
         workflowBundle,
         payloadCodec: codec,
+        // For the spot-check round's visibility query (findClosedCases); the current client, with the current codec.
+        client,
       });
       const running = worker.run();
       // A worker that dies mid-test must not take the process down with an unhandled rejection; teardown reports it.
