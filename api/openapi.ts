@@ -104,6 +104,13 @@ export function openApiDocument(): Record<string, unknown> {
       },
       '/ledger.xlsx': ledger('xlsx'),
       '/ledger.csv': ledger('csv'),
+      '/spot-checks': {
+        get: {
+          summary: 'the spot-check sample (定期抽查): each sampled case with its round and result (roles: supervisor, admin)',
+          parameters: [{ name: 'round', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { '200': { description: '{items}' }, ...errors(400, 401, 403) },
+        },
+      },
       '/inbox': { get: { summary: "what awaits the caller, per role", responses: { '200': { description: '{items}: each case with what it awaits' }, ...errors(401) } } },
       '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
       '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },

@@ -62,10 +62,7 @@ export const CITIZEN_PHONE = '13800001234';
 export const MASKED_PHONE = '138****1234';
 
 let citizenSeq = 0;
-/**
- * A different caller for every new case unless a test says otherwise: the same phone with the same text is a
- * repeat request and would be merged (并单) into the open one. The middle digits vary, so all mask to 138****1234.
- */
+/** Another caller each time (the middle digits vary, so all mask to 138****1234): for tests where 并单 is on. */
 export function distinctPhone(): string {
   citizenSeq += 1;
   return `138${String(citizenSeq % 10_000).padStart(4, '0')}1234`;
@@ -78,7 +75,7 @@ export function newCaseBody(overrides: Partial<NewCase> = {}): NewCase {
     type: 'complaint',
     urgent: false,
     confidential: false,
-    citizen: { name: '张市民', phone: distinctPhone() },
+    citizen: { name: '张市民', phone: CITIZEN_PHONE },
     title: '小区楼道灯长期不亮',
     content: '天池街道某小区3栋楼道灯坏了两个月，物业不修。',
     location: '乐至县天池街道',
@@ -117,6 +114,11 @@ export interface ExtraApp {
 export interface E2EOptions {
   /** The payload keys of worker and API (default: one random key, 'e2e-1'). Every harness encrypts, as production. */
   payloadKeys?: PayloadKeyring;
+  /**
+   * The county's rules (default: the defaults with 并单 off). Most tests register one citizen's identical request
+   * many times, which the merge rule would rightly treat as repeats; the merge tests pass DEFAULT_LIMITS.
+   */
+  limits?: TimeLimits;
 }
 
 export interface E2E {
@@ -192,7 +194,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     cleanups.push({ name: 'worker connection', run: () => nativeConnection.close() });
 
     const calendar = createCalendar();
-    const limits = DEFAULT_LIMITS;
+    const limits = opts.limits ?? TimeLimitsSchema.parse({ merge: { enabled: false } });
     const units = new UnitDirectory(DEFAULT_UNITS);
     const workflowBundle = loadWorkflowBundle();
 

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS } from '../../domain/limits';
 /**
  * Unit metrics (GET /stats) and the ledger export (GET /ledger.xlsx, /ledger.csv) against the real worker and
  * dev server: 14 cases registered and driven through the API (loop, review rejection, return, call-backs of
@@ -62,7 +63,7 @@ let from = '';
 let to = '';
 
 beforeAll(async () => {
-  h = await startE2E();
+  h = await startE2E({ limits: DEFAULT_LIMITS });
   d = drive(h);
   from = shDay(Date.now());
   // A county whose sign-for and complaint-handling limits are 0 working days: due the moment the case is

@@ -37,7 +37,7 @@ class Life {
   clock: number;
   readonly sent: Notification[] = [];
 
-  constructor(request: NewCase, start: string) {
+  constructor(readonly request: NewCase, start: string) {
     this.clock = Date.parse(start);
     const at = new Date(this.clock).toISOString();
     const input: CaseInput = {
@@ -119,7 +119,18 @@ function live(request: Partial<NewCase>): Notification[] {
   life.act(people.handler, { kind: 'submit', result: '更换为新灯具' });
   approveAll();
   life.act(people.operator, { kind: 'callback', result: 'satisfied' });
-  return life.sent;
+  // 定期抽查: sampled (the round's signal), failed → reopened (the second reopening).
+  life.state = { ...life.state, spotCheck: { ...life.state.spotCheck, round: 'month-2026-03' } };
+  life.act(people.supervisor, { kind: 'spotCheck', passed: false, note: '回访核实：灯仍不亮' });
+  life.act(people.handler, { kind: 'submit', result: '更换线路' });
+  approveAll();
+  // After two reopenings a further dissatisfied call-back goes to a supervisor's decision.
+  life.act(people.operator, { kind: 'callback', result: 'dissatisfied' });
+  life.act(people.supervisor, { kind: 'decision', action: 'close', note: '已多次处理，群众诉求超出政策范围' });
+  // 并单 by hand: a second registration of the same matter joins this case.
+  const repeat = new Life(life.request, '2026-03-20T01:00:00.000Z');
+  repeat.act(people.operator, { kind: 'merge', into: 'aaaaaaaaaaaaaaaa', intoLedgerNo: life.state.ledgerNo });
+  return [...life.sent, ...repeat.sent];
 }
 
 const identity = [NAME, PHONE, maskPhone(PHONE), PHONE.slice(-8), PHONE.slice(-4)];
