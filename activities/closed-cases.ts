@@ -4,13 +4,14 @@ import { listAllCaseSummaries, caseQuery, quoted } from '../api/visibility';
 
 /**
  * The cases closed in [from, to) that are still open to a spot-check (their workflows still run) and were not
- * merged into another: a visibility query, never a scan of histories.
+ * merged into another, nor already in a sample: a visibility query, never a scan of histories.
  */
 export function createClosedCaseFinder(client: Client | undefined) {
   return async function findClosedCases({ from, to }: { from: string; to: string }): Promise<{ id: string; ledgerNo: string }[]> {
     if (!client) throw ApplicationFailure.nonRetryable('this worker was started without a Temporal client for visibility queries', 'Misconfigured');
     const query = caseQuery(`ExecutionStatus = 'Running'`, `HuiyingStage = 'closed'`, `HuiyingClosedAt >= ${quoted(from)}`, `HuiyingClosedAt < ${quoted(to)}`);
     const cases = await listAllCaseSummaries(client, query, 100_000);
-    return cases.filter((c) => !c.flags.includes('merged')).map(({ id, ledgerNo }) => ({ id, ledgerNo }));
+    // Not merged, and not sampled by an earlier round already.
+    return cases.filter((c) => !c.flags.some((f) => f === 'merged' || f.startsWith('spot_check_round:'))).map(({ id, ledgerNo }) => ({ id, ledgerNo }));
   };
 }

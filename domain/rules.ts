@@ -289,8 +289,14 @@ function applyCallback(draft: Draft, prev: CaseState, action: Extract<CaseAction
 /** 重办: back to the same unit, a fresh handling period, one more reopening on the record. */
 function reopen(draft: Draft, prev: CaseState, text: string, template: 'reopened' | 'spot_check_failed' = 'reopened'): void {
   draft.set({ reopenCount: prev.reopenCount + 1, reviewLevel: null, closedAt: null });
-  moveTo(draft, 'rectifying');
-  draft.notify(template, { kind: 'unit', unit: prev.unit ?? '' }, text);
+  if (prev.unit) {
+    moveTo(draft, 'rectifying');
+    draft.notify(template, { kind: 'unit', unit: prev.unit }, text);
+    return;
+  }
+  // No unit ever had it (a direct answer the hotline gave): it goes to the dispatchers to be assigned.
+  moveTo(draft, 'registered');
+  draft.notify(template, { kind: 'dispatchers' }, text);
 }
 
 function applyExtensionDecision(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'extensionDecision' }>): void {

@@ -31,6 +31,14 @@ export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promis
   const { round, from, to } = roundPeriod(input.period, workflowInfo().startTime);
   const population = await findClosedCases({ from: from.toISOString(), to: to.toISOString() });
   const sample = drawSample(population, input.rate, input.min, round);
-  for (const c of sample) await getExternalWorkflowHandle(caseWorkflowId(c.id)).signal(sampleSignal, round);
-  return { round, from: from.toISOString(), to: to.toISOString(), population: population.length, sample };
+  const marked: typeof sample = [];
+  for (const c of sample) {
+    try {
+      await getExternalWorkflowHandle(caseWorkflowId(c.id)).signal(sampleSignal, round);
+      marked.push(c);
+    } catch {
+      // Archived between the visibility query and now (visibility lags a little): it drops out of the sample.
+    }
+  }
+  return { round, from: from.toISOString(), to: to.toISOString(), population: population.length, sample: marked };
 }
