@@ -526,5 +526,6 @@ export type CaseView = CaseState & { unitName: string | null; dueAt: string | nu
 
 /** A county's limits, validated like HUIYING_LIMITS_FILE would be. */
 export function countyLimits(overrides: Record<string, unknown>): TimeLimits {
-  return TimeLimitsSchema.parse(overrides);
+  // 并单 off unless asked for, as in the default harness: these tests register identical requests on purpose.
+  return TimeLimitsSchema.parse({ merge: { enabled: false }, ...overrides });
 }
