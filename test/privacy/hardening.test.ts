@@ -300,5 +300,6 @@ describe('no secrets or tokens in answers or logs', () => {
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('a1a1a1a1');
     expect(out).toContain('/work/main/api/cases.ts:12');
+    expect(redactSecrets('refused payload for 13800001234')).toBe('refused payload for 138****1234');
   });
 });
