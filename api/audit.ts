@@ -76,7 +76,10 @@ export class AuditLog {
    * rejects (and nothing was recorded) when the entry is malformed or the disk refuses.
    */
   record(input: AuditEntryInput): Promise<AuditEntry> {
-    const parsed = AuditEntryInputSchema.parse(input);
+    const result = AuditEntryInputSchema.safeParse(input);
+    // The message names the bad fields, never their values (which may be exactly what must not be written).
+    if (!result.success) return Promise.reject(new Error(`audit entry refused: ${result.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`));
+    const parsed = result.data;
     const entry: AuditEntry = {
       id: randomUUID(),
       ...parsed,

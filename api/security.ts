@@ -5,6 +5,7 @@
 import type { RequestHandler } from 'express';
 import rateLimit, { ipKeyGenerator, type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
+import { maskNumbers } from '../domain/privacy';
 import { actorOf } from './auth';
 import { ApiError } from './errors';
 
@@ -108,11 +109,14 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...out];
 }
 
-/** The text with tokens, bearer credentials, the given secrets and long opaque strings replaced by `[redacted]`. */
+/**
+ * The text with tokens, bearer credentials, the given secrets and long opaque strings replaced by `[redacted]`,
+ * and mobile and ID numbers masked (a citizen's phone has no place in a log either).
+ */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 8) out = out.split(s).join('[redacted]');
-  return out.replace(JWT, '[redacted]').replace(BEARER, '$1 [redacted]').replace(LONG_OPAQUE, '[redacted]');
+  return maskNumbers(out.replace(JWT, '[redacted]').replace(BEARER, '$1 [redacted]').replace(LONG_OPAQUE, '[redacted]'));
 }
 
 /** One line (plus redacted stack frames) for an unexpected error: its name and redacted message, no object dump. */
