@@ -7,6 +7,7 @@
  * One harness per test file (`beforeAll(startE2E)`, `afterAll(h.teardown)`): a dev server per file keeps files
  * independent; teardown stops everything it started, in reverse order, even after failures.
  */
+import { AuditLog } from '../../api/audit';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -237,7 +238,9 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
       return tokens.get(key)!;
     };
 
-    const baseDeps = (): AppDeps => ({ client, taskQueue, jwtSecret: secret, units, ledgerPrefix: LEDGER_PREFIX, calendar, limits });
+    // The audit log goes to the test's temporary folder, not the checkout's data/.
+    const auditLog = new AuditLog(path.join(tmp, 'audit'));
+    const baseDeps = (): AppDeps => ({ client, taskQueue, jwtSecret: secret, units, ledgerPrefix: LEDGER_PREFIX, calendar, limits, audit: auditLog });
     const runApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp & { stop(): Promise<void> }> => {
       const { server: http, baseUrl } = await listen(createApp({ ...baseDeps(), ...overrides }));
       let stopped: Promise<void> | undefined;

@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { ACTION_KINDS, ACTION_PATHS, type ActionKind, type CaseAction } from '../../domain/actions';
+import { ACTION_KINDS, ACTION_PATHS, type ActionKind, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
 import { authorizationMarkdown, ENDPOINTS, PUBLIC, rolesOf, scopeCovers, scopeFor } from '../../domain/authorization';
 import { NewCaseSchema, type CaseState } from '../../domain/case';
+import { policyFrom } from '../../domain/limits';
 import { ACTION_ROLE, UNIT_BOUND_ACTIONS } from '../../domain/permissions';
 import type { Actor } from '../../domain/roles';
 import { initialState, refuse } from '../../domain/rules';
@@ -23,7 +24,7 @@ const walkers: Actor[] = [people.operator, people.dispatcher, people.housingHand
 const otherUnitHandler = people.transportHandler;
 
 /** A valid body for each endpoint that takes one (so "allowed" is not hidden behind a 400); others get {}. */
-const ACTION_BODIES: Record<ActionKind, unknown> = {
+const ACTION_BODIES: Record<Exclude<ActionKind, 'absorb'>, unknown> = {
   assign: { unit: HOUSING },
   accept: {},
   return: { reason: '不属于本单位职责' },
@@ -34,12 +35,16 @@ const ACTION_BODIES: Record<ActionKind, unknown> = {
   extension: { workingDays: 1, reason: '需协调' },
   extensionDecision: { approve: false },
   urge: { note: '请抓紧' },
+  answer: { answer: '已电话答复' },
+  decision: { action: 'close', note: '督办决定办结' },
+  spotCheck: { passed: true, note: '抽查合格' },
+  merge: { into: 'aaaaaaaaaaaaaaaa', intoLedgerNo: 'LZ-2026-000009' },
 };
 const BODIES: Record<string, unknown> = {
   'POST /cases': newCaseBody({ title: '矩阵用例' }),
   'POST /codec/decode': { payloads: [] },
   'POST /codec/encode': { payloads: [] },
-  ...Object.fromEntries(ACTION_KINDS.map((k) => [`POST /cases/:id/${ACTION_PATHS[k]}`, ACTION_BODIES[k]])),
+  ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`POST /cases/:id/${ACTION_PATHS[k]}`, ACTION_BODIES[k]])),
 };
 
 /** `METHOD /path` of every route the app registers, nested routers included (Express path syntax). */
@@ -79,11 +84,11 @@ describe('the table covers the app', () => {
 
   test('the action rows are ACTION_ROLE and UNIT_BOUND_ACTIONS, and the workflow\'s refusals agree with them', () => {
     const registered = initialState(
-      { id: 'matrix0000000001', ledgerNo: 'LZ-2026-000001', request: NewCaseSchema.parse(newCaseBody()), registeredBy: { id: 'op', name: '李话务' }, policy: { extension: h.limits.extension } },
+      { id: 'matrix0000000001', ledgerNo: 'LZ-2026-000001', request: NewCaseSchema.parse(newCaseBody()), registeredBy: { id: 'op', name: '李话务' }, policy: policyFrom(h.limits) },
       '2026-03-02T01:00:00Z',
     );
     const assigned: CaseState = { ...registered, stage: 'rectifying', unit: HOUSING };
-    for (const kind of ACTION_KINDS) {
+    for (const kind of ROUTED_ACTIONS) {
       const endpoint = `POST /cases/:id/${ACTION_PATHS[kind]}`;
       expect(rolesOf(endpoint)).toEqual([{ role: ACTION_ROLE[kind], scope: UNIT_BOUND_ACTIONS.has(kind) ? 'own_unit' : 'any' }]);
       const action = { kind, ...(ACTION_BODIES[kind] as object) } as CaseAction;
