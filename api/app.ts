@@ -64,7 +64,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.client);
 
   app.use(securityHeaders());
-  app.use(codecRoutes(deps)); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
+  app.use(codecRoutes({ ...deps, onCodecDecode: deps.onCodecDecode ?? auditCodecDecode(audit) })); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
   app.use(express.json({ limit: '100kb' }));
   // Who is calling (if anyone): the token is checked here, refused below for all but the public endpoints.
   app.use(identify({ secret: deps.jwtSecret, ...(deps.auth ?? authSettingsFromEnv()) }));
@@ -115,5 +115,21 @@ function caseUnitLookup(client: Client): CaseUnitLookup {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
+  };
+}
+
+/** Every decode through the codec endpoint is a read of personal data: it goes into the audit log first. */
+function auditCodecDecode(audit: AuditLog): CodecDecodeHook {
+  return async (access) => {
+    if (access.decrypted === 0) return;
+    await audit.record({
+      action: 'codec.decode',
+      actor: access.actor,
+      endpoint: 'POST /codec/decode',
+      count: access.decrypted,
+      ip: access.ip,
+      userAgent: null,
+      details: { via: access.via, namespace: access.namespace, keyIds: access.keyIds, origin: access.origin },
+    });
   };
 }

@@ -20,7 +20,6 @@ async function main(): Promise<void> {
     ledgerPrefix: process.env.HUIYING_LEDGER_PREFIX || 'LZ',
     calendar: calendarFromEnv(),
     limits: limitsFromEnv(),
-    onCodecDecode: (access) => console.log(`[audit] codec decode ${JSON.stringify(access)}`), // who saw personal data through the Web UI's codec endpoint
   });
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {
