@@ -112,7 +112,11 @@ async function happyPath(h: Harness): Promise<number> {
   await step(act(handle, 'submit', actors.housingHandler, { result: '已更换楼道灯' }));
   for (const level of [1, 2, 3] as const) await step(act(handle, 'review', levelReviewers[level], { level, decision: 'approve' }));
   await step(act(handle, 'callback', actors.operator, { result: 'satisfied' }));
-  // Not handle.result(): in this environment it unlocks time skipping.
+  // Not handle.result(): in this environment it unlocks time skipping. A closed case stays open to a
+  // spot-check for 60 days (one more timer), then is archived.
+  await settled(handle, (sa) => sa.HuiyingStage === 'closed');
+  const { closedAt } = await getCase(handle);
+  await skipTo(h, new Date(Date.parse(closedAt!) + 61 * 86_400_000).toISOString());
   await settled(handle, (_sa, status) => status === 'COMPLETED');
   usage.queries += 1;
   const final: CaseState = await getCase(handle);
