@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/activity';
-import { listAllCaseSummaries, caseQuery, quoted } from '../api/visibility';
+import { listAllCaseSummaries, caseQuery, quoted } from '../temporal/visibility';
 
 /**
  * The cases closed in [from, to) that are still open to a spot-check (their workflows still run) and were not

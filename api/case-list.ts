@@ -4,7 +4,7 @@ import { RequestTypeSchema, StageSchema } from '../domain/case';
 import { hasRole, type Actor } from '../domain/roles';
 import { UnitSchema } from '../domain/units';
 import { ApiError } from './errors';
-import { caseQuery, listCaseSummaries, quoted, type CaseSummary, type Page } from './visibility';
+import { caseQuery, listCaseSummaries, quoted, type CaseSummary, type Page } from '../temporal/visibility';
 
 export const CaseListQuerySchema = z.object({
   stage: StageSchema.optional(),

@@ -1,22 +1,18 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { ActionBody, ActionKind } from '../domain/actions';
-import type { CaseInput, CaseState, NewCase } from '../domain/case';
-import { shanghaiYear } from '../domain/ledger';
-import type { Actor } from '../domain/roles';
-import { initialState } from '../domain/rules';
-import { searchValuesOf } from '../domain/search';
-import { actionUpdates, allocateLedgerNoUpdate, caseWorkflowId, getCaseQuery, ledgerWorkflowId } from '../workflows/definitions';
-import { startSearchAttributes } from '../workflows/search-attributes';
 import type { WorkingCalendar } from '../domain/calendar';
-import { computeDeadline, deadlinesStarted } from '../domain/deadlines';
-import { policyFrom, type TimeLimits } from '../domain/limits';
-import type { caseWorkflow, ledgerWorkflow } from '../workflows';
-import { textSimilarity } from '../domain/similarity';
+import type { CaseRef, CaseState, NewCase } from '../domain/case';
+import { caseInputOf } from '../domain/intake';
+import { shanghaiYear } from '../domain/ledger';
+import type { TimeLimits } from '../domain/limits';
+import type { Actor } from '../domain/roles';
 import { refuse } from '../domain/rules';
-import type { CaseRef } from '../domain/case';
+import { textSimilarity } from '../domain/similarity';
+import { actionUpdates, caseWorkflowId, getCaseQuery } from '../temporal/definitions';
+import { allocateLedgerNo, startCase } from '../temporal/start-case';
+import { caseQuery, listCaseSummaries, quoted } from '../temporal/visibility';
 import { ApiError, fromTemporal } from './errors';
 import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
-import { caseQuery, listCaseSummaries, quoted } from './visibility';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -52,38 +48,23 @@ export class CaseService {
     const requestHash = hashRequest(request);
     const citizenKey = citizenKeyOf(this.opts.citizenKeySecret, request.citizen.phone);
     const repeatOf = request.answer ? null : await this.findRepeat(citizenKey, request);
-    const ledgerNo = await this.allocateLedgerNo(id, shanghaiYear(new Date()));
-    const registeredAt = new Date().toISOString();
+    const ledgerNo = await allocateLedgerNo(this.client, this.opts.taskQueue, this.opts.ledgerPrefix, shanghaiYear(new Date()), id);
     const { limits, calendar } = this.opts;
-    const base: CaseInput = {
+    const input = caseInputOf({
       id,
       ledgerNo,
       request,
-      registeredBy: { id: actor.id, name: actor.name, role: 'operator' },
+      registeredBy: actor,
+      registeredAt: new Date().toISOString(),
+      limits,
+      calendar,
       requestHash,
-      registeredAt,
-      policy: policyFrom(limits),
       citizenKey,
       ...(repeatOf ? { mergeInto: repeatOf } : {}),
-    };
-    // The first deadline is computed here, before the start, so the case starts with it at no extra cost.
-    const deadlines = deadlinesStarted(null, initialState(base, registeredAt), registeredAt).map((r) => computeDeadline(r, calendar, limits));
-    const input: CaseInput = { ...base, deadlines };
-    const firstState = initialState(input, registeredAt);
+    });
     let state: CaseState;
     try {
-      const handle = await this.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-        workflowId: caseWorkflowId(id),
-        taskQueue: this.opts.taskQueue,
-        args: [input],
-        // Setting them at start is free; the workflow upserts only what changes later.
-        typedSearchAttributes: startSearchAttributes(searchValuesOf(firstState)),
-        // Concurrent retries with one Idempotency-Key meet the same running workflow instead of failing.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        // Lists and the ledger export show the title without reading the case (memo values go through the codec).
-        memo: { title: request.title },
-      });
+      const { handle } = await startCase(this.client, this.opts.taskQueue, input);
       state = await handle.query(getCaseQuery);
     } catch (err) {
       // The same key after the case already closed: that case is the answer.
@@ -159,18 +140,5 @@ export class CaseService {
       // describe failing too means the case really does not exist
     }
     return err;
-  }
-
-  private async allocateLedgerNo(caseId: string, year: number): Promise<string> {
-    const prefix = this.opts.ledgerPrefix;
-    const startWorkflowOperation = new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
-      workflowId: ledgerWorkflowId(prefix, year),
-      taskQueue: this.opts.taskQueue,
-      args: [{ prefix, year, last: 0, recent: [] }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      // Never silently restart a year's numbering at 1 if its sequencer was terminated.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    return this.client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, { args: [caseId], startWorkflowOperation });
   }
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { hasRole, type Actor } from '../domain/roles';
-import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from './visibility';
+import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from '../temporal/visibility';
 
 export type Awaiting = 'assign' | 'sign_for' | 'rectify' | 'review' | 'callback' | 'extension_decision' | 'red_flag';
 

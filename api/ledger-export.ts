@@ -17,7 +17,7 @@ import {
 import { addDays, completedOnTime, HOTLINE, HOTLINE_NAME, IsoDaySchema, isWholeMonth, resolvePeriod, shanghaiMidnight, type Period } from '../domain/metrics';
 import type { UnitDirectory } from '../domain/units';
 import { ApiError, invalidInput } from './errors';
-import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from './visibility';
+import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from '../temporal/visibility';
 
 /**
  * The ledger (台账) as a spreadsheet, and the filter it shares with GET /stats: cases registered in a period of

@@ -4,14 +4,15 @@ import { createApp } from './app';
 import { resolveJwtSecret } from './jwt-secret';
 import { calendarFromEnv } from '../config/calendar';
 import { limitsFromEnv } from '../config/limits';
-import { connectClient } from './temporal-client';
+import { connectClient } from '../temporal/client';
+import { payloadCodecFromEnv } from '../config/keys';
 import { unitDirectoryFromEnv } from '../config/units';
 
 /** API entry point (`npm run api`; `npm start` runs it for you). */
 async function main(): Promise<void> {
   const config = temporalConfig();
   const port = Number(process.env.PORT || 3000);
-  const client = await connectClient(config);
+  const client = await connectClient(config, payloadCodecFromEnv({ dataDir: config.dataDir }));
   const app = createApp({
     client,
     taskQueue: config.taskQueue,

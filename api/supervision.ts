@@ -4,7 +4,7 @@ import { StageSchema, STAGES, type Stage } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
 import { UnitSchema } from '../domain/units';
-import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from './visibility';
+import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from '../temporal/visibility';
 
 export const StuckQuerySchema = z.object({
   unit: UnitSchema.shape.code.optional(),

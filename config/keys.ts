@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EncryptionCodec, PAYLOAD_KEY_BYTES, type PayloadKeyring } from '../codec/payload-codec';
+import { EncryptionCodec, PAYLOAD_KEY_BYTES, type PayloadKeyring } from '../temporal/payload-codec';
 
 export const DEV_PAYLOAD_KEYS_FILE = 'payload-keys.json';
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

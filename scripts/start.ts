@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { resolveJwtSecret } from '../api/jwt-secret';
 import { payloadKeysFromEnv } from '../config/keys';
-import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
 import { ensureTemporalBinaries } from './temporal-binaries';

@@ -3,7 +3,7 @@
  * figure below was counted by hand from the fixture (see the comments), not computed by the code under test.
  */
 import { csvField, csvLine, ledgerFileName } from '../api/ledger-export';
-import type { CaseSummary } from '../api/visibility';
+import type { CaseSummary } from '../temporal/visibility';
 import type { Satisfaction } from '../domain/case';
 import { computeUnitMetrics, rate, resolvePeriod } from '../domain/metrics';
 import { UnitDirectory } from '../domain/units';

@@ -1,5 +1,5 @@
 import { classifyStuck } from '../api/supervision';
-import type { CaseSummary } from '../api/visibility';
+import type { CaseSummary } from '../temporal/visibility';
 import { createCalendar } from '../domain/calendar';
 import { DEFAULT_LIMITS } from '../domain/limits';
 

@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverter } from '../temporal/data-converter';
 
 export interface HuiyingWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -9,7 +10,7 @@ export interface HuiyingWorkerOptions extends ActivityDeps {
   /** Tests pass a bundle built once; production bundles from source at start-up. */
   workflowBundle?: { code: string };
   /**
-   * Encrypts every payload the worker writes to Temporal and decrypts what it reads (codec/payload-codec.ts); the
+   * Encrypts every payload the worker writes to Temporal and decrypts what it reads (temporal/payload-codec.ts); the
    * API's client must use the same keys. `npm start` and the tests always pass one.
    */
   payloadCodec?: PayloadCodec;
@@ -25,7 +26,7 @@ export function createWorker(opts: HuiyingWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     activities: createActivities(opts),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    ...(opts.payloadCodec ? { dataConverter: { payloadCodecs: [opts.payloadCodec] } } : {}),
+    ...(opts.payloadCodec ? { dataConverter: dataConverter(opts.payloadCodec) } : {}),
   };
   return Worker.create(options);
 }

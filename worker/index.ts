@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
-import { connectClient } from '../api/temporal-client';
-import { EncryptionCodec } from '../codec/payload-codec';
+import { connectClient } from '../temporal/client';
+import { EncryptionCodec } from '../temporal/payload-codec';
 import { calendarFromEnv } from '../config/calendar';
 import { payloadKeysFromEnv } from '../config/keys';
 import { limitsFromEnv } from '../config/limits';

@@ -10,9 +10,9 @@ import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
 import { initialState, intakeNotifications, refuse, transition } from '../domain/rules';
 import { searchValuesOf, type CaseSearchValues } from '../domain/search';
-import { actionUpdates, getCaseQuery, sampleSignal } from './definitions';
+import { actionUpdates, getCaseQuery, sampleSignal } from '../temporal/definitions';
 import { refusalFailure } from './failures';
-import { searchAttributeChanges } from './search-attributes';
+import { searchAttributeChanges } from '../temporal/search-attributes';
 import { serializer } from './serial';
 
 const { notify } = proxyActivities<Activities>({

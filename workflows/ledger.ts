@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { formatLedgerNo } from '../domain/ledger';
-import { allocateLedgerNoUpdate } from './definitions';
+import { allocateLedgerNoUpdate } from '../temporal/definitions';
 
 export interface LedgerInput {
   prefix: string;

@@ -2,7 +2,7 @@ import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@tempo
 import type { Activities } from '../activities';
 import { drawSample } from '../domain/sampling';
 import { roundPeriod, type SpotCheckPeriod } from '../domain/spot-check-period';
-import { caseWorkflowId, sampleSignal } from './definitions';
+import { caseWorkflowId, sampleSignal } from '../temporal/definitions';
 
 export interface SpotCheckRoundInput {
   period: SpotCheckPeriod;

@@ -18,7 +18,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { isEncrypted, payloadKeyId, PayloadDecryptionError, UnknownPayloadKeyError } from '../../codec/payload-codec';
+import { isEncrypted, payloadKeyId, PayloadDecryptionError, UnknownPayloadKeyError } from '../../temporal/payload-codec';
 import { CODEC_ROLES } from '../../domain/permissions';
 import { ActorSchema, type Actor } from '../../domain/roles';
 import { actorOf, authenticate, requireRole } from '../auth';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { authorize } from '../auth';
 import { parseQuery } from '../validate';
-import { caseQuery, listAllCaseSummaries, quoted } from '../visibility';
+import { caseQuery, listAllCaseSummaries, quoted } from '../../temporal/visibility';
 
 const SpotCheckQuerySchema = z.object({ round: z.string().regex(/^[a-z]+-[0-9T:-]+$/).optional() });
 

@@ -6,7 +6,7 @@ import type { UnitDirectory } from '../../domain/units';
 import { actorOf, authorize } from '../auth';
 import { ApiError } from '../errors';
 import { parseReportFilter, periodClause, reportQuerySchema } from '../ledger-export';
-import { caseQuery, listAllCaseSummaries, quoted } from '../visibility';
+import { caseQuery, listAllCaseSummaries, quoted } from '../../temporal/visibility';
 
 /** More cases than this in one period is not a county's month or year: ask for a shorter period. */
 export const MAX_STATS_CASES = 50_000;

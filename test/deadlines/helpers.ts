@@ -14,8 +14,8 @@ import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
 import { initialState } from '../../domain/rules';
 import { searchValuesOf } from '../../domain/search';
 import type { caseWorkflow } from '../../workflows/case';
-import { caseWorkflowId } from '../../workflows/definitions';
-import { startSearchAttributes } from '../../workflows/search-attributes';
+import { caseWorkflowId } from '../../temporal/definitions';
+import { startSearchAttributes } from '../../temporal/search-attributes';
 import { actors, eventually, getCase, newCaseRequest, startHarness, type CaseHandle, type Harness } from '../workflows/helpers';
 
 export const MINUTE = 60_000;

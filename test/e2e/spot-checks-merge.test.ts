@@ -3,7 +3,7 @@
  * API, GET /spot-checks and POST /cases/:id/spot-check; 并单 at intake and by hand; 直接答复 at intake.
  */
 import type { Client } from '@temporalio/client';
-import { caseWorkflowId, sampleSignal } from '../../workflows/definitions';
+import { caseWorkflowId, sampleSignal } from '../../temporal/definitions';
 import { ensureSpotCheckSchedule, SPOT_CHECK_SCHEDULE_ID } from '../../worker/spot-check-schedule';
 import type { SpotCheckRound } from '../../workflows/spot-check';
 import { DEFAULT_LIMITS } from '../../domain/limits';

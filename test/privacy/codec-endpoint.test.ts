@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { ENCODING_ENCRYPTED, EncryptionCodec, payloadKeyId } from '../../codec/payload-codec';
+import { ENCODING_ENCRYPTED, EncryptionCodec, payloadKeyId } from '../../temporal/payload-codec';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import type { CodecAccess } from '../../api/routes/codec';
 import type { Actor } from '../../domain/roles';

@@ -16,7 +16,7 @@ import {
   PayloadDecryptionError,
   payloadKeyId,
   UnknownPayloadKeyError,
-} from '../../codec/payload-codec';
+} from '../../temporal/payload-codec';
 import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, parsePayloadKeys, payloadKeysFromEnv } from '../../config/keys';
 
 const K1 = generatePayloadKey();

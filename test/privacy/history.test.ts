@@ -6,10 +6,10 @@
  */
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { ENCODING_ENCRYPTED, payloadKeyId } from '../../codec/payload-codec';
+import { ENCODING_ENCRYPTED, payloadKeyId } from '../../temporal/payload-codec';
 import type { CaseInput } from '../../domain/case';
-import { getCaseQuery } from '../../workflows/definitions';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/search-attributes';
+import { getCaseQuery } from '../../temporal/definitions';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../temporal/search-attributes';
 import { act, actors, approveAllLevels, assignAndAccept, eventually, getCase, historyToJson, outboxOf, startCase, startHarness, type Harness } from '../workflows/helpers';
 
 const CITIZEN = { name: '隐私测试欧阳娜娜', phone: '13987650123' };

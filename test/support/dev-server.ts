@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer, type SearchAttributeTypeName } from '../../scripts/dev-server';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../temporal/search-attributes';
 import { temporalBinaries } from './binaries';
 
 export interface TestDevServer extends DevServer {

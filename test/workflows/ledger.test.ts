@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { ledgerWorkflow } from '../../workflows/ledger';
-import { allocateLedgerNoUpdate, ledgerWorkflowId } from '../../workflows/definitions';
+import { allocateLedgerNoUpdate, ledgerWorkflowId } from '../../temporal/definitions';
 import { startHarness, type Harness } from './helpers';
 
 let h: Harness;

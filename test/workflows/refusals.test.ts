@@ -1,4 +1,4 @@
-import { actionUpdates } from '../../workflows/definitions';
+import { actionUpdates } from '../../temporal/definitions';
 import { act, actors, assignAndAccept, driveToReplied, getCase, historyEventTypes, HOUSING, refusalOf, startCase, startHarness, type CaseHandle, type Harness } from './helpers';
 
 let h: Harness;

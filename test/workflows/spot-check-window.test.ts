@@ -3,8 +3,8 @@
  * `policy.spotCheckWindowDays` (default 60 calendar days), then completes; a sampled case can be checked, a failed
  * check reopens it to its unit, a passed one lets it complete at once. Also 直接答复 through the `answer` action.
  */
-import { keys } from '../../workflows/search-attributes';
-import { sampleSignal } from '../../workflows/definitions';
+import { keys } from '../../temporal/search-attributes';
+import { sampleSignal } from '../../temporal/definitions';
 import { act, actors, driveToReplied, eventually, getCase, HOUSING, outboxOf, refusalOf, startCase, startHarness, type CaseHandle, type Harness } from './helpers';
 
 const DAY = 86_400_000;

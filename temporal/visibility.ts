@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { SATISFACTIONS, type Satisfaction } from '../domain/case';
 import { NO_UNIT } from '../domain/search';
-import { keys } from '../workflows/search-attributes';
+import { keys } from './search-attributes';
 
 /** A case as visibility knows it: search attributes only, no history replayed, no personal data. */
 export interface CaseSummary {
