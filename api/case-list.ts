@@ -4,7 +4,8 @@ import { RequestTypeSchema, StageSchema } from '../domain/case';
 import { hasRole, type Actor } from '../domain/roles';
 import { UnitSchema } from '../domain/units';
 import { ApiError } from './errors';
-import { caseQuery, listCaseSummaries, quoted, type CaseSummary, type Page } from '../temporal/visibility';
+import { listCaseSummaries, type CaseSummary, type Page } from '../temporal/visibility';
+import { caseQuery, eq } from '../temporal/visibility-query';
 
 export const CaseListQuerySchema = z.object({
   stage: StageSchema.optional(),
@@ -19,9 +20,9 @@ export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;
 export async function listCases(client: Client, actor: Actor, q: CaseListQuery): Promise<Page<CaseSummary>> {
   const unit = restrictUnit(actor, q.unit);
   const query = caseQuery(
-    q.stage && `HuiyingStage = ${quoted(q.stage)}`,
-    unit && `HuiyingUnit = ${quoted(unit)}`,
-    q.type && `HuiyingType = ${quoted(q.type)}`,
+    q.stage && eq('HuiyingStage', q.stage),
+    unit && eq('HuiyingUnit', unit),
+    q.type && eq('HuiyingType', q.type),
   );
   return listCaseSummaries(client, query, q.pageSize, q.pageToken);
 }

@@ -10,7 +10,8 @@ import { refuse } from '../domain/rules';
 import { textSimilarity } from '../domain/similarity';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../temporal/definitions';
 import { allocateLedgerNo, startCase } from '../temporal/start-case';
-import { caseQuery, listCaseSummaries, quoted } from '../temporal/visibility';
+import { listCaseSummaries } from '../temporal/visibility';
+import { caseQuery, eq, ne, running } from '../temporal/visibility-query';
 import { ApiError, fromTemporal } from './errors';
 import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
 
@@ -83,7 +84,7 @@ export class CaseService {
   private async findRepeat(citizenKey: string, request: NewCase): Promise<CaseRef | null> {
     const rule = this.opts.limits.merge;
     if (!rule.enabled) return null;
-    const query = caseQuery(`ExecutionStatus = 'Running'`, `HuiyingCitizenKey = ${quoted(citizenKey)}`, `HuiyingType = ${quoted(request.type)}`, `HuiyingStage != 'closed'`);
+    const query = caseQuery(running, eq('HuiyingCitizenKey', citizenKey), eq('HuiyingType', request.type), ne('HuiyingStage', 'closed'));
     const { items } = await listCaseSummaries(this.client, query, 20);
     let best: { ref: CaseRef; score: number } | null = null;
     for (const candidate of items) {

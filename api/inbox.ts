@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { hasRole, type Actor } from '../domain/roles';
-import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from '../temporal/visibility';
+import { parseFlags } from '../domain/search';
+import { listAllCaseSummaries, type CaseSummary } from '../temporal/visibility';
+import { caseQuery, eq, oneOf, or, running } from '../temporal/visibility-query';
 
 export type Awaiting = 'assign' | 'sign_for' | 'rectify' | 'review' | 'callback' | 'extension_decision' | 'red_flag';
 
@@ -10,23 +12,22 @@ export interface InboxItem extends CaseSummary {
 
 /** What each role is waiting to do, as a visibility query, and what to call the wait. */
 function queriesFor(actor: Actor): { query: string; awaiting: (c: CaseSummary) => Awaiting }[] {
-  const running = `ExecutionStatus = 'Running'`;
   const out: { query: string; awaiting: (c: CaseSummary) => Awaiting }[] = [];
-  if (hasRole(actor, 'dispatcher')) out.push({ query: caseQuery(running, `HuiyingStage = 'registered'`), awaiting: () => 'assign' });
+  if (hasRole(actor, 'dispatcher')) out.push({ query: caseQuery(running, eq('HuiyingStage', 'registered')), awaiting: () => 'assign' });
   if (hasRole(actor, 'handler') && actor.unit) {
     out.push({
-      query: caseQuery(running, `HuiyingUnit = ${quoted(actor.unit)}`, `HuiyingStage IN ('assigned', 'rectifying')`),
+      query: caseQuery(running, eq('HuiyingUnit', actor.unit), oneOf('HuiyingStage', ['assigned', 'rectifying'])),
       awaiting: (c) => (c.stage === 'assigned' ? 'sign_for' : 'rectify'),
     });
   }
   if (hasRole(actor, 'reviewer') && actor.levels.length > 0) {
-    out.push({ query: caseQuery(running, `HuiyingStage = 'reviewing'`, `HuiyingReviewLevel IN (${actor.levels.join(', ')})`), awaiting: () => 'review' });
+    out.push({ query: caseQuery(running, eq('HuiyingStage', 'reviewing'), oneOf('HuiyingReviewLevel', actor.levels)), awaiting: () => 'review' });
   }
-  if (hasRole(actor, 'operator')) out.push({ query: caseQuery(running, `HuiyingStage = 'replied'`), awaiting: () => 'callback' });
+  if (hasRole(actor, 'operator')) out.push({ query: caseQuery(running, eq('HuiyingStage', 'replied')), awaiting: () => 'callback' });
   if (hasRole(actor, 'supervisor')) {
     out.push({
-      query: caseQuery(running, `(HuiyingFlags = 'extension_pending' OR HuiyingRedFlag = true)`),
-      awaiting: (c) => (c.flags.includes('extension_pending') ? 'extension_decision' : 'red_flag'),
+      query: caseQuery(running, or(eq('HuiyingFlags', 'extension_pending'), eq('HuiyingRedFlag', true))),
+      awaiting: (c) => (parseFlags(c.flags).has('extension_pending') ? 'extension_decision' : 'red_flag'),
     });
   }
   return out;

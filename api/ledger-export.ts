@@ -10,14 +10,15 @@ import {
   SATISFACTION_LABELS,
   STAGE_LABELS,
   StageSchema,
-  type Channel,
   type RequestType,
   type Stage,
 } from '../domain/case';
 import { addDays, completedOnTime, HOTLINE, HOTLINE_NAME, IsoDaySchema, isWholeMonth, resolvePeriod, shanghaiMidnight, type Period } from '../domain/metrics';
 import type { UnitDirectory } from '../domain/units';
 import { ApiError, invalidInput } from './errors';
-import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from '../temporal/visibility';
+import { parseFlags } from '../domain/search';
+import { listAllCaseSummaries, type CaseSummary } from '../temporal/visibility';
+import { and, caseQuery, eq, gte, lt, type Clause } from '../temporal/visibility-query';
 
 /**
  * The ledger (台账) as a spreadsheet, and the filter it shares with GET /stats: cases registered in a period of
@@ -64,14 +65,14 @@ export function parseReportFilter(schema: z.ZodType<ReportQuery>, query: unknown
 }
 
 /** Registered in [from, to): the workflow's start time, which is when the API registered the case. */
-export function periodClause(p: Period): string {
-  return `StartTime >= ${quoted(shanghaiMidnight(p.from).toISOString())} AND StartTime < ${quoted(shanghaiMidnight(p.to).toISOString())}`;
+export function periodClause(p: Period): Clause {
+  return and(gte('StartTime', shanghaiMidnight(p.from)), lt('StartTime', shanghaiMidnight(p.to)));
 }
 
 /** The ledger's unit filter: the unit holding the case now; `hotline`: the direct answers. */
-export function holderClause(unit: string | undefined): string | undefined {
+export function holderClause(unit: string | undefined): Clause | undefined {
   if (!unit) return undefined;
-  return unit === HOTLINE ? `HuiyingFlags = 'direct_answer'` : `HuiyingUnit = ${quoted(unit)}`;
+  return unit === HOTLINE ? eq('HuiyingFlags', 'direct_answer') : eq('HuiyingUnit', unit);
 }
 
 export const LEDGER_HEADERS = ['台账编号', '登记时间', '渠道', '类型', '标题', '责任单位', '环节', '办理时限', '办结时间', '是否按时', '满意度', '重办次数'] as const;
@@ -85,15 +86,16 @@ export function shanghaiMinute(iso: string | null | undefined): string {
 
 /** One ledger row. Nothing personal: ledger number, times, labels, the title, the unit. */
 export function ledgerRow(c: CaseSummary, units: UnitDirectory): LedgerRow {
-  const merged = c.flags.includes('merged');
-  const direct = c.flags.includes('direct_answer');
+  const flags = parseFlags(c.flags);
+  const merged = flags.has('merged');
+  const direct = flags.has('direct_answer');
   const onTime = completedOnTime(c);
-  const stage = STAGE_LABELS[c.stage as Stage] ?? c.stage;
+  const stage = STAGE_LABELS[c.stage];
   return [
     c.ledgerNo,
     shanghaiMinute(c.registeredAt),
-    CHANNEL_LABELS[c.channel as Channel] ?? c.channel,
-    REQUEST_TYPE_LABELS[c.type as RequestType] ?? c.type,
+    CHANNEL_LABELS[c.channel],
+    REQUEST_TYPE_LABELS[c.type],
     c.title ?? '',
     direct ? HOTLINE_NAME : c.unit ? units.name(c.unit) : '',
     merged ? `${stage}（并单）` : stage,
@@ -115,8 +117,8 @@ export async function* ledgerBatches(client: Client, f: ReportFilter): AsyncGene
     const query = caseQuery(
       periodClause({ from: day, to: addDays(day, 1) }),
       holderClause(f.unit),
-      f.stage && `HuiyingStage = ${quoted(f.stage)}`,
-      f.type && `HuiyingType = ${quoted(f.type)}`,
+      f.stage && eq('HuiyingStage', f.stage),
+      f.type && eq('HuiyingType', f.type),
     );
     const cases = await listAllCaseSummaries(client, query, Number.POSITIVE_INFINITY);
     cases.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.ledgerNo.localeCompare(b.ledgerNo));

@@ -4,7 +4,8 @@ import { StageSchema, STAGES, type Stage } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
 import { UnitSchema } from '../domain/units';
-import { caseQuery, listAllCaseSummaries, quoted, type CaseSummary } from '../temporal/visibility';
+import { listAllCaseSummaries, type CaseSummary } from '../temporal/visibility';
+import { and, caseQuery, eq, lt, lte, or, running } from '../temporal/visibility-query';
 
 export const StuckQuerySchema = z.object({
   unit: UnitSchema.shape.code.optional(),
@@ -35,12 +36,12 @@ export async function findStuckCases(
   const soon = calendar.addWorkingDays(now, limits.supervision.dueSoon).at;
   const stalledSince = (stage: Exclude<Stage, 'closed'>) => calendar.subtractWorkingDays(now, limits.supervision.stalled[stage]).at;
   const openStages = STAGES.filter((s): s is Exclude<Stage, 'closed'> => s !== 'closed');
-  const stalled = openStages.map((s) => `(HuiyingStage = ${quoted(s)} AND HuiyingStageSince < ${quoted(stalledSince(s).toISOString())})`);
+  const stalled = openStages.map((s) => and(eq('HuiyingStage', s), lt('HuiyingStageSince', stalledSince(s))));
   const query = caseQuery(
-    `ExecutionStatus = 'Running'`,
-    filter.unit && `HuiyingUnit = ${quoted(filter.unit)}`,
-    filter.stage && `HuiyingStage = ${quoted(filter.stage)}`,
-    `(HuiyingOverdue = true OR HuiyingDueAt <= ${quoted(soon.toISOString())} OR ${stalled.join(' OR ')})`,
+    running,
+    filter.unit && eq('HuiyingUnit', filter.unit),
+    filter.stage && eq('HuiyingStage', filter.stage),
+    or(eq('HuiyingOverdue', true), lte('HuiyingDueAt', soon), ...stalled),
   );
   const found = await listAllCaseSummaries(client, query);
   return classifyStuck(found, calendar, limits, now);

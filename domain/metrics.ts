@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isIsoDay } from './calendar';
-import type { Satisfaction } from './case';
+import type { Satisfaction, Stage } from './case';
+import { parseFlags, type Flag } from './search';
 import type { UnitDirectory } from './units';
 
 /**
@@ -13,10 +14,10 @@ import type { UnitDirectory } from './units';
 export const HOTLINE = 'hotline';
 export const HOTLINE_NAME = '话务直办';
 
-/** What a case must publish to be counted: a subset of `CaseSummary` (api/visibility.ts). */
+/** What a case must publish to be counted: a subset of `CaseSummary` (temporal/visibility.ts). */
 export interface MetricsCase {
   unit: string | null;
-  stage: string;
+  stage: Stage;
   /** The running deadline is missed right now. */
   overdue: boolean;
   reopenCount: number;
@@ -76,8 +77,7 @@ export function rate(numerator: number, denominator: number): Rate {
   return { numerator, denominator, rate: denominator === 0 ? null : Math.round((numerator / denominator) * 10_000) / 10_000 };
 }
 
-const has = (c: MetricsCase, flag: string) => c.flags.includes(flag);
-const RETURNED_BY = 'returned_by:';
+const has = (c: MetricsCase, flag: Flag) => c.flags.includes(flag);
 
 /** The unit a case counts for: `hotline` for a direct answer, else its current unit; null if merged or unassigned. */
 export function ownerOf(c: MetricsCase): string | null {
@@ -150,7 +150,7 @@ export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<Un
   let merged = 0;
   let unassigned = 0;
   for (const c of cases) {
-    for (const flag of new Set(c.flags)) if (flag.startsWith(RETURNED_BY) && flag.length > RETURNED_BY.length) tally(flag.slice(RETURNED_BY.length)).returned++;
+    for (const unit of parseFlags(c.flags).returnedBy) tally(unit).returned++;
     if (has(c, 'merged')) {
       merged++;
       continue;

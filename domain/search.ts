@@ -4,7 +4,7 @@ import { currentDeadline } from './deadlines';
 /**
  * What a case exposes to Temporal visibility, as plain values. Names are the search-attribute names.
  * Slots on the dev server's SQLite are few (Keyword 10, Int 3, Bool 3, Datetime 3, KeywordList 3, Text 3),
- * so later features are planned in: see workflows/search-attributes.ts for the full registered set.
+ * so later features are planned in: see temporal/search-attributes.ts for the full registered set.
  * No personal data here: visibility is not encrypted.
  */
 export interface CaseSearchValues {
@@ -55,32 +55,79 @@ export function searchValuesOf(state: CaseState): CaseSearchValues {
 }
 
 /**
- * The case's markers in visibility. Unit metrics and lists are computed from these and the other search
- * attributes, never by replaying histories; each marker's meaning is in README "Unit metrics".
+ * The markers a case carries in visibility (`HuiyingFlags`). Unit metrics and lists are computed from these and the
+ * other search attributes, never by replaying histories; each marker's meaning is in README "Unit metrics".
  */
+export const FLAGS = [
+  'extension_pending',
+  'provisional_due',
+  'signed',
+  'signed_late',
+  'completed',
+  'completed_late',
+  'overdue_ever',
+  'red_flag_ever',
+  'resolved',
+  'unresolved',
+  'direct_answer',
+  'merged',
+  'spot_check_pending',
+  'spot_check_passed',
+  'spot_check_failed',
+] as const;
+export type Flag = (typeof FLAGS)[number];
+
+/** Markers that carry a value after their prefix: each unit that returned the case, the spot-check round that sampled it. */
+const RETURNED_BY = 'returned_by:';
+const SPOT_CHECK_ROUND = 'spot_check_round:';
+
+/** The marker of a unit that returned the case (退单) in any assignment cycle. */
+export const returnedByFlag = (unit: string): string => `${RETURNED_BY}${unit}`;
+/** The marker of the spot-check round that sampled the case. */
+export const spotCheckRoundFlag = (round: string): string => `${SPOT_CHECK_ROUND}${round}`;
+
+/** A case's markers read back from visibility. */
+export interface CaseFlags {
+  has(flag: Flag): boolean;
+  /** Units that returned the case, each once. */
+  returnedBy: string[];
+  spotCheckRound: string | null;
+}
+
+export function parseFlags(raw: readonly string[]): CaseFlags {
+  const plain = new Set(raw);
+  const valued = (prefix: string) => raw.filter((f) => f.startsWith(prefix) && f.length > prefix.length).map((f) => f.slice(prefix.length));
+  return {
+    has: (flag) => plain.has(flag),
+    returnedBy: [...new Set(valued(RETURNED_BY))],
+    spotCheckRound: valued(SPOT_CHECK_ROUND)[0] ?? null,
+  };
+}
+
+/** The case's markers, as `parseFlags` reads them back. */
 export function flagsOf(state: CaseState, provisionalDue: boolean): string[] {
   const o = state.outcome;
   const sc = state.spotCheck;
-  const flags: [boolean, string][] = [
-    [state.extension.pending !== null, 'extension_pending'],
-    [provisionalDue, 'provisional_due'],
-    [o.signedAt !== null, 'signed'],
-    [o.signedLate, 'signed_late'],
-    [o.completedAt !== null, 'completed'],
-    [o.completedLate, 'completed_late'],
-    [o.everOverdue, 'overdue_ever'],
-    [o.everRedFlag, 'red_flag_ever'],
-    [o.resolved === true, 'resolved'],
-    [o.resolved === false, 'unresolved'],
-    [o.directAnswer, 'direct_answer'],
-    [state.mergedInto !== null, 'merged'],
-    [sc.round !== null && sc.result === null, 'spot_check_pending'],
-    [sc.result === 'passed', 'spot_check_passed'],
-    [sc.result === 'failed', 'spot_check_failed'],
-  ];
+  const on: Record<Flag, boolean> = {
+    extension_pending: state.extension.pending !== null,
+    provisional_due: provisionalDue,
+    signed: o.signedAt !== null,
+    signed_late: o.signedLate,
+    completed: o.completedAt !== null,
+    completed_late: o.completedLate,
+    overdue_ever: o.everOverdue,
+    red_flag_ever: o.everRedFlag,
+    resolved: o.resolved === true,
+    unresolved: o.resolved === false,
+    direct_answer: o.directAnswer,
+    merged: state.mergedInto !== null,
+    spot_check_pending: sc.round !== null && sc.result === null,
+    spot_check_passed: sc.result === 'passed',
+    spot_check_failed: sc.result === 'failed',
+  };
   return [
-    ...flags.filter(([on]) => on).map(([, flag]) => flag),
-    ...[...new Set(state.returnedBy)].filter(Boolean).map((unit) => `returned_by:${unit}`),
-    ...(sc.round ? [`spot_check_round:${sc.round}`] : []),
+    ...FLAGS.filter((flag) => on[flag]),
+    ...[...new Set(state.returnedBy)].filter(Boolean).map(returnedByFlag),
+    ...(sc.round ? [spotCheckRoundFlag(sc.round)] : []),
   ];
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { SATISFACTIONS, type Satisfaction } from '../domain/case';
+import { CHANNELS, REQUEST_TYPES, SATISFACTIONS, STAGES, type Channel, type RequestType, type Satisfaction, type Stage } from '../domain/case';
 import { NO_UNIT } from '../domain/search';
 import { keys } from './search-attributes';
 
@@ -8,9 +8,9 @@ import { keys } from './search-attributes';
 export interface CaseSummary {
   id: string;
   ledgerNo: string;
-  stage: string;
-  type: string;
-  channel: string;
+  stage: Stage;
+  type: RequestType;
+  channel: Channel;
   unit: string | null;
   urgent: boolean;
   reviewLevel: number | null;
@@ -38,14 +38,6 @@ export interface Page<T> {
   items: T[];
   nextPageToken: string | null;
 }
-
-/** Every visibility query about cases starts here, so none forgets the workflow type. */
-export function caseQuery(...clauses: (string | false | undefined)[]): string {
-  return [`WorkflowType = 'caseWorkflow'`, ...clauses.filter(Boolean)].join(' AND ');
-}
-
-/** Only ever interpolate values that a schema has already restricted to safe characters. */
-export const quoted = (value: string): string => `'${value.replace(/'/g, '')}'`;
 
 export async function listCaseSummaries(client: Client, query: string, pageSize: number, pageToken?: string): Promise<Page<CaseSummary>> {
   const response = await client.withDeadline(Date.now() + VISIBILITY_TIMEOUT_MS, () =>
@@ -85,9 +77,9 @@ async function summarize(client: Client, raw: RawExecution): Promise<CaseSummary
   return {
     id: info.workflowId.replace(/^case-/, ''),
     ledgerNo: sa.get(keys.HuiyingLedgerNo) ?? '',
-    stage: sa.get(keys.HuiyingStage) ?? '',
-    type: sa.get(keys.HuiyingType) ?? '',
-    channel: sa.get(keys.HuiyingChannel) ?? '',
+    stage: oneOfOr(STAGES, sa.get(keys.HuiyingStage), 'registered'),
+    type: oneOfOr(REQUEST_TYPES, sa.get(keys.HuiyingType), 'consultation'),
+    channel: oneOfOr(CHANNELS, sa.get(keys.HuiyingChannel), 'hotline'),
     unit: unit && unit !== NO_UNIT ? unit : null,
     urgent: sa.get(keys.HuiyingUrgent) ?? false,
     reviewLevel: level > 0 ? level : null,
@@ -98,9 +90,17 @@ async function summarize(client: Client, raw: RawExecution): Promise<CaseSummary
     overdue: sa.get(keys.HuiyingOverdue) ?? false,
     redFlag: sa.get(keys.HuiyingRedFlag) ?? false,
     flags: sa.get(keys.HuiyingFlags) ?? [],
-    satisfaction: (SATISFACTIONS as readonly (string | undefined)[]).includes(satisfaction) ? (satisfaction as Satisfaction) : null,
+    satisfaction: oneOfOr<Satisfaction | null>(SATISFACTIONS, satisfaction, null),
     closedAt: sa.get(keys.HuiyingClosedAt)?.toISOString() ?? null,
     title: typeof title === 'string' ? title : '',
     status: info.status.name,
   };
+}
+
+/**
+ * A search attribute read back as the domain type it was written from. Every case is started with all of them set
+ * (temporal/start-case.ts), so the fallback only covers a workflow started some other way.
+ */
+function oneOfOr<T extends string | null>(values: readonly string[], value: string | undefined, fallback: T): T {
+  return value !== undefined && values.includes(value) ? (value as T) : fallback;
 }

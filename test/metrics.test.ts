@@ -4,7 +4,7 @@
  */
 import { csvField, csvLine, ledgerFileName } from '../api/ledger-export';
 import type { CaseSummary } from '../temporal/visibility';
-import type { Satisfaction } from '../domain/case';
+import type { Satisfaction, Stage } from '../domain/case';
 import { computeUnitMetrics, rate, resolvePeriod } from '../domain/metrics';
 import { UnitDirectory } from '../domain/units';
 
@@ -16,7 +16,7 @@ const units = new UnitDirectory([
 ]);
 
 let seq = 0;
-function kase(id: string, unit: string | null, stage: string, flags: string[], more: { sat?: Satisfaction; reopen?: number; overdue?: boolean } = {}): CaseSummary {
+function kase(id: string, unit: string | null, stage: Stage, flags: string[], more: { sat?: Satisfaction; reopen?: number; overdue?: boolean } = {}): CaseSummary {
   seq++;
   return {
     id,

@@ -3,7 +3,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { authorize } from '../auth';
 import { parseQuery } from '../validate';
-import { caseQuery, listAllCaseSummaries, quoted } from '../../temporal/visibility';
+import { parseFlags, spotCheckRoundFlag } from '../../domain/search';
+import { listAllCaseSummaries } from '../../temporal/visibility';
+import { caseQuery, eq, oneOf, running } from '../../temporal/visibility-query';
 
 const SpotCheckQuerySchema = z.object({ round: z.string().regex(/^[a-z]+-[0-9T:-]+$/).optional() });
 
@@ -13,13 +15,14 @@ export function spotCheckRoutes(deps: { client: Client }): Router {
   router.get('/spot-checks', authorize('GET /spot-checks'), async (req, res) => {
     const { round } = parseQuery(SpotCheckQuerySchema, req.query);
     // Without a round: every sampled case still inside its spot-check window.
-    const query = round ? caseQuery(`HuiyingFlags = ${quoted(`spot_check_round:${round}`)}`) : caseQuery(`ExecutionStatus = 'Running'`, `HuiyingFlags IN ('spot_check_pending', 'spot_check_passed', 'spot_check_failed')`);
+    const query = round
+      ? caseQuery(eq('HuiyingFlags', spotCheckRoundFlag(round)))
+      : caseQuery(running, oneOf('HuiyingFlags', ['spot_check_pending', 'spot_check_passed', 'spot_check_failed']));
     const cases = await listAllCaseSummaries(deps.client, query);
-    const items = cases.map((c) => ({
-      ...c,
-      round: c.flags.find((f) => f.startsWith('spot_check_round:'))?.slice('spot_check_round:'.length) ?? null,
-      result: c.flags.includes('spot_check_passed') ? 'passed' : c.flags.includes('spot_check_failed') ? 'failed' : 'pending',
-    }));
+    const items = cases.map((c) => {
+      const flags = parseFlags(c.flags);
+      return { ...c, round: flags.spotCheckRound, result: flags.has('spot_check_passed') ? 'passed' : flags.has('spot_check_failed') ? 'failed' : 'pending' };
+    });
     res.json({ items });
   });
   return router;

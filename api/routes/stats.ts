@@ -6,7 +6,9 @@ import type { UnitDirectory } from '../../domain/units';
 import { actorOf, authorize } from '../auth';
 import { ApiError } from '../errors';
 import { parseReportFilter, periodClause, reportQuerySchema } from '../ledger-export';
-import { caseQuery, listAllCaseSummaries, quoted } from '../../temporal/visibility';
+import { returnedByFlag } from '../../domain/search';
+import { listAllCaseSummaries } from '../../temporal/visibility';
+import { caseQuery, eq, or } from '../../temporal/visibility-query';
 
 /** More cases than this in one period is not a county's month or year: ask for a shorter period. */
 export const MAX_STATS_CASES = 50_000;
@@ -35,7 +37,7 @@ export function statsRoutes(deps: { client: Client; units: UnitDirectory }): Rou
     const unit = seesAll ? filter.unit : ownUnit(actor, filter.unit);
 
     // A unit's line needs the cases it holds and the cases it returned (now held by others, or merged).
-    const unitClause = !unit ? undefined : unit === HOTLINE ? `HuiyingFlags = 'direct_answer'` : `(HuiyingUnit = ${quoted(unit)} OR HuiyingFlags = ${quoted(`returned_by:${unit}`)})`;
+    const unitClause = !unit ? undefined : unit === HOTLINE ? eq('HuiyingFlags', 'direct_answer') : or(eq('HuiyingUnit', unit), eq('HuiyingFlags', returnedByFlag(unit)));
     const cases = await listAllCaseSummaries(deps.client, caseQuery(periodClause(filter), unitClause), MAX_STATS_CASES + 1);
     if (cases.length > MAX_STATS_CASES) {
       throw new ApiError('invalid_input', `more than ${MAX_STATS_CASES} cases in the period; ask for a shorter one`, [{ field: 'query.to', message: 'period too large' }]);
