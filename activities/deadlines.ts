@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { WorkingCalendar } from '../domain/calendar';
-import { computeDeadline, type Deadline, type DeadlineRequest } from '../domain/deadlines';
+import type { Deadline } from '../domain/deadline-schema';
+import { computeDeadline, type DeadlineRequest } from '../domain/deadlines';
 import type { TimeLimits } from '../domain/limits';
 
 /** The calendar lookup behind every deadline; it runs here, not in workflow code, because its data changes. */

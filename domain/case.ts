@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeadlineKeySchema, DeadlineSchema } from './deadlines';
+import { DeadlineKeySchema, DeadlineSchema } from './deadline-schema';
 import { ActorRefSchema, ReviewLevelSchema } from './roles';
 
 export const CHANNELS = ['hotline', 'mailbox', 'online', 'window'] as const;

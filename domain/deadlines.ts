@@ -1,20 +1,7 @@
-import { z } from 'zod';
 import type { CaseState, RequestType, Stage } from './case';
+import type { Deadline, DeadlineKey } from './deadline-schema';
 import type { WorkingCalendar } from './calendar';
 import type { TimeLimits } from './limits';
-
-/** One deadline per kind of wait; the current stage decides which one is running. */
-export const DEADLINE_KEYS = ['assign', 'signFor', 'handling', 'review', 'callback'] as const;
-export const DeadlineKeySchema = z.enum(DEADLINE_KEYS);
-export type DeadlineKey = z.infer<typeof DeadlineKeySchema>;
-
-export const DEADLINE_LABELS: Record<DeadlineKey, string> = {
-  assign: '派单',
-  signFor: '签收',
-  handling: '办理',
-  review: '审核',
-  callback: '回访',
-};
 
 export const STAGE_DEADLINE: Record<Stage, DeadlineKey | null> = {
   registered: 'assign',
@@ -25,22 +12,6 @@ export const STAGE_DEADLINE: Record<Stage, DeadlineKey | null> = {
   deciding: null,
   closed: null,
 };
-
-export const DeadlineSchema = z.object({
-  key: DeadlineKeySchema,
-  /** When the clock started (or, for an extension, the due date it extended). */
-  from: z.string(),
-  dueAt: z.string(),
-  /** The warning (预警) time; null when the deadline is too close to its start for a warning to help. */
-  warnAt: z.string().nullable(),
-  redFlagAt: z.string(),
-  /** True when a day in a year the calendar does not cover yet was needed: the dates may move. */
-  provisional: z.boolean(),
-  warned: z.boolean(),
-  overdue: z.boolean(),
-  redFlag: z.boolean(),
-});
-export type Deadline = z.infer<typeof DeadlineSchema>;
 
 /** What the workflow asks the deadline activity to compute; `extendBy` moves an existing due date. */
 export interface DeadlineRequest {

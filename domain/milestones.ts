@@ -1,5 +1,6 @@
 import type { CaseState, Stage } from './case';
-import { DEADLINE_LABELS, formatShanghai, type Deadline, type Milestone } from './deadlines';
+import { DEADLINE_LABELS, type Deadline } from './deadline-schema';
+import { formatShanghai, type Milestone } from './deadlines';
 import { Draft, SYSTEM, type Transition } from './draft';
 import type { Recipient } from './notifications';
 

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { CaseInput, CaseState, NewCase } from '../../domain/case';
-import type { Deadline } from '../../domain/deadlines';
+import type { Deadline } from '../../domain/deadline-schema';
 import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
 import { initialState } from '../../domain/rules';
 import { searchValuesOf } from '../../domain/search';
