@@ -3,7 +3,7 @@ import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, W
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
-import { describeForLog, secretsFromEnv } from './security';
+import { describeForLog, secretsFromEnv } from './redaction';
 
 /** The one map from error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -79,10 +79,6 @@ export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): Er
     res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
   };
 }
-
-let defaultErrorHandler: ErrorRequestHandler | undefined;
-/** `errorHandlerWith()` made on first use (errors.ts and security.ts import each other). */
-export const errorHandler: ErrorRequestHandler = (err, req, res, next) => (defaultErrorHandler ??= errorHandlerWith())(err, req, res, next);
 
 /** body-parser's own errors (malformed JSON, too large) carry an HTTP status of their own. */
 function fromExpress(err: unknown): ApiError | null {

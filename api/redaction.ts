@@ -1,0 +1,35 @@
+/** Secrets and citizens' numbers out of what the API logs. */
+import { maskNumbers } from '../domain/privacy';
+
+const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
+/** Long runs of base64url/hex: keys, secrets, session cookies. Paths and words are not this long without a break. */
+const LONG_OPAQUE = /[A-Za-z0-9_-]{40,}={0,2}/g;
+const SECRET_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|KEY/i;
+
+/** The values of secret-looking environment variables (and their comma- or colon-separated parts): never logged. */
+export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const out = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (!value || !SECRET_ENV.test(name)) continue;
+    for (const part of [value, ...value.split(/[,:;\s]+/)]) if (part.length >= 8) out.add(part);
+  }
+  return [...out];
+}
+
+/**
+ * The text with tokens, bearer credentials, the given secrets and long opaque strings replaced by `[redacted]`,
+ * and mobile and ID numbers masked (a citizen's phone has no place in a log either).
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 8) out = out.split(s).join('[redacted]');
+  return maskNumbers(out.replace(JWT, '[redacted]').replace(BEARER, '$1 [redacted]').replace(LONG_OPAQUE, '[redacted]'));
+}
+
+/** One line (plus redacted stack frames) for an unexpected error: its name and redacted message, no object dump. */
+export function describeForLog(err: unknown, secrets: readonly string[] = []): string {
+  if (!(err instanceof Error)) return redactSecrets(`non-error thrown: ${typeof err}`, secrets);
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12);
+  return redactSecrets([`${err.name}: ${err.message}`, ...frames].join('\n'), secrets);
+}
