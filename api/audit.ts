@@ -150,7 +150,7 @@ function maskRecord(r: z.infer<typeof FlatRecord>): z.infer<typeof FlatRecord> {
 async function appendDurably(dir: string, file: string, line: Buffer): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const handle = await fs.open(file, 'a', 0o600);
-  let created = false;
+  let created: boolean;
   try {
     created = (await handle.stat()).size === 0;
     await handle.write(line, 0, line.length);

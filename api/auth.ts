@@ -1,8 +1,8 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { accessOf, PUBLIC, rolesOf, scopeCovers, scopeFor, UNIT_CHECKED_BY_WORKFLOW, type EndpointKey } from '../domain/authorization';
-import { ActorSchema, hasRole, type Actor, type Role } from '../domain/roles';
+import { ActorSchema, hasRole, type Actor } from '../domain/roles';
 import { ApiError } from './errors';
 import { JWT_ALG, JWT_ISSUER } from './tokens';
 
@@ -212,14 +212,5 @@ export function authorize(endpoint: EndpointKey): RequestHandler {
       }
     }
     next();
-  };
-}
-
-/** @deprecated Use `authorize(endpoint)`: roles belong in the authorization matrix. Kept for routes not yet moved. */
-export function requireRole(...roles: Role[]): RequestHandler {
-  return (_req: Request, res: Response, next) => {
-    const actor = actorOf(res);
-    if (roles.some((r) => hasRole(actor, r))) return next();
-    next(new ApiError('forbidden', `this needs the ${roles.join(' or ')} role`));
   };
 }

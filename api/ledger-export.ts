@@ -41,7 +41,7 @@ export function reportQuerySchema(units: UnitDirectory) {
     to: IsoDaySchema.optional(),
     unit: z
       .string()
-      .refine((code) => code === HOTLINE || units.has(code), { message: `not a unit of the directory (GET /units) nor '${HOTLINE}'` })
+      .refine((code) => code === HOTLINE || units.has(code), { error: `not a unit of the directory (GET /units) nor '${HOTLINE}'` })
       .optional(),
     stage: StageSchema.optional(),
     type: RequestTypeSchema.optional(),

@@ -102,7 +102,7 @@ export function isIsoDay(text: string): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // County calendar files
 
-const IsoDaySchema = z.string().refine(isIsoDay, { message: 'expected a real date written YYYY-MM-DD' });
+const IsoDaySchema = z.string().refine(isIsoDay, { error: 'expected a real date written YYYY-MM-DD' });
 
 /**
  * A county's calendar file (format documented in config/calendars/README.md). Strict, so a misspelt key

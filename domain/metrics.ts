@@ -226,7 +226,7 @@ function line(unit: string, name: string, t: Tally): UnitMetrics {
 /** The longest period a report may span (a year, leap or not). */
 export const MAX_PERIOD_DAYS = 366;
 
-export const IsoDaySchema = z.string().refine(isIsoDay, { message: 'expected a real date written YYYY-MM-DD' });
+export const IsoDaySchema = z.string().refine(isIsoDay, { error: 'expected a real date written YYYY-MM-DD' });
 
 export interface Period {
   /** First Shanghai date in the period. */

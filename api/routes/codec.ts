@@ -14,14 +14,14 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { Payload, PayloadCodec } from '@temporalio/common';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Payload } from '@temporalio/common';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { isEncrypted, payloadKeyId, PayloadDecryptionError, UnknownPayloadKeyError } from '../../temporal/payload-codec';
 import { CODEC_ROLES } from '../../domain/permissions';
 import { ActorSchema, type Actor } from '../../domain/roles';
-import { actorOf, authenticate, requireRole } from '../auth';
+import { actorOf, authenticate, authorize } from '../auth';
 import { ApiError } from '../errors';
 import { JWT_ALG } from '../tokens';
 import { parseBody } from '../validate';
@@ -76,7 +76,6 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
   const namespace = deps.client.options.namespace;
   const sessionKey = createHmac('sha256', deps.jwtSecret).update('huiying codec session v1').digest();
   const bearer = authenticate(deps.jwtSecret);
-  const mayDecode = requireRole(...CODEC_ROLES);
 
   router.use(CODEC_PATH, cors(deps.uiOrigins ?? uiOriginsFromEnv()));
   router.use(CODEC_PATH, express.json({ limit: CODEC_BODY_LIMIT }));
@@ -110,8 +109,8 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     res.setHeader('Referrer-Policy', 'no-referrer');
     next();
   };
-  router.get(`${CODEC_PATH}/session`, tokenFromQuery, bearer, mayDecode, startSession);
-  router.post(`${CODEC_PATH}/session`, bearer, mayDecode, startSession);
+  router.get(`${CODEC_PATH}/session`, tokenFromQuery, bearer, authorize('GET /codec/session'), startSession);
+  router.post(`${CODEC_PATH}/session`, bearer, authorize('POST /codec/session'), startSession);
   router.delete(`${CODEC_PATH}/session`, (req, res) => {
     res.setHeader('Set-Cookie', sessionCookie('', 0, req.secure));
     res.status(204).end();
@@ -147,7 +146,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     next(asked && asked !== namespace ? new ApiError('invalid_input', `this codec endpoint serves namespace '${namespace}', not '${asked}'`) : undefined);
   };
 
-  router.post(`${CODEC_PATH}/decode`, codecAuth, mayDecode, checkNamespace, async (req, res) => {
+  router.post(`${CODEC_PATH}/decode`, codecAuth, authorize('POST /codec/decode'), checkNamespace, async (req, res) => {
     const payloads = fromJson(parseBody(PayloadsBodySchema, req.body).payloads);
     let decoded = payloads;
     try {
@@ -172,7 +171,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     res.json({ payloads: toJson(decoded) });
   });
 
-  router.post(`${CODEC_PATH}/encode`, codecAuth, mayDecode, checkNamespace, async (req, res) => {
+  router.post(`${CODEC_PATH}/encode`, codecAuth, authorize('POST /codec/encode'), checkNamespace, async (req, res) => {
     let encoded = fromJson(parseBody(PayloadsBodySchema, req.body).payloads);
     for (const codec of payloadCodecs) encoded = await codec.encode(encoded);
     res.json({ payloads: toJson(encoded) });
