@@ -28,6 +28,7 @@ export interface JwksOptions {
   audience?: string;
 }
 
+/** From AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE (config/schema.ts `Config.auth`). */
 export interface AuthSettings {
   /** How far `exp`/`nbf` may be off between us and the token's issuer, in seconds (≤ MAX_CLOCK_SKEW_S). */
   clockSkewS?: number;
@@ -37,21 +38,6 @@ export interface AuthSettings {
 export interface AuthOptions extends AuthSettings {
   /** HS256 secret of Huiying's own tokens (`npm run token`, issuer 'huiying'). */
   secret: string;
-}
-
-/** AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE; a bad value stops the API at start. */
-export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthSettings {
-  const settings: AuthSettings = {};
-  const skew = env.AUTH_CLOCK_SKEW_S;
-  if (skew !== undefined && skew.trim() !== '') settings.clockSkewS = checkClockSkew(Number(skew), `AUTH_CLOCK_SKEW_S '${skew}'`);
-  const url = env.AUTH_JWKS_URL?.trim();
-  if (url) {
-    const issuer = env.AUTH_ISSUER?.trim();
-    if (!issuer) throw new Error('AUTH_JWKS_URL needs AUTH_ISSUER: the issuer (iss) the single sign-on puts in its tokens');
-    const audience = env.AUTH_AUDIENCE?.trim();
-    settings.jwks = { url, issuer, ...(audience ? { audience } : {}) };
-  }
-  return settings;
 }
 
 function checkClockSkew(value: number, what: string): number {

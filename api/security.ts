@@ -28,36 +28,8 @@ export interface RateLimits {
   windowMs: number;
 }
 
+/** Configured by HUIYING_RATE_INTAKE_PER_MIN and HUIYING_RATE_ANON_PER_MIN (config/schema.ts `Config.api.rateLimits`). */
 export const DEFAULT_RATE_LIMITS: RateLimits = { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 };
-
-/** HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN (0 turns one off). */
-export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
-  const read = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0 (requests per minute; 0 turns the limit off), not '${raw}'`);
-    return n;
-  };
-  return {
-    intakePerWindow: read('HUIYING_RATE_INTAKE_PER_MIN', DEFAULT_RATE_LIMITS.intakePerWindow),
-    anonymousPerWindow: read('HUIYING_RATE_ANON_PER_MIN', DEFAULT_RATE_LIMITS.anonymousPerWindow),
-    windowMs: DEFAULT_RATE_LIMITS.windowMs,
-  };
-}
-
-/**
- * Express's 'trust proxy' from HUIYING_TRUST_PROXY: unset, the client address is the socket's (no proxy);
- * `true`, a number of hops, or addresses/subnets of the proxies (comma-separated). Rate limits and the audit's
- * IP depend on it: behind a proxy without it, everyone shares the proxy's address.
- */
-export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | number | string | undefined {
-  const raw = env.HUIYING_TRUST_PROXY?.trim();
-  if (!raw) return undefined;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
-}
 
 const pass: RequestHandler = (_req, _res, next) => next();
 
@@ -97,18 +69,6 @@ const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
 /** Long runs of base64url/hex: keys, secrets, session cookies. Paths and words are not this long without a break. */
 const LONG_OPAQUE = /[A-Za-z0-9_-]{40,}={0,2}/g;
-const SECRET_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|KEY/i;
-
-/** The values of secret-looking environment variables (and their comma- or colon-separated parts): never logged. */
-export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const out = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (!value || !SECRET_ENV.test(name)) continue;
-    for (const part of [value, ...value.split(/[,:;\s]+/)]) if (part.length >= 8) out.add(part);
-  }
-  return [...out];
-}
-
 /**
  * The text with tokens, bearer credentials, the given secrets and long opaque strings replaced by `[redacted]`,
  * and mobile and ID numbers masked (a citizen's phone has no place in a log either).

@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { payloadCodecFromEnv } from '../config/keys';
 import type { TemporalConfig } from '../config/temporal';
 
 /**
@@ -10,7 +9,7 @@ import type { TemporalConfig } from '../config/temporal';
  */
 export async function connectClient(
   config: Pick<TemporalConfig, 'address' | 'namespace' | 'dataDir'>,
-  codec: PayloadCodec = payloadCodecFromEnv({ dataDir: config.dataDir }),
+  codec: PayloadCodec,
 ): Promise<Client> {
   const connection = await Connection.connect({ address: config.address });
   return new Client({ connection, namespace: config.namespace, dataConverter: { payloadCodecs: [codec] } });

@@ -1,20 +1,4 @@
-import path from 'node:path';
+import type { Config } from './schema';
 
-/** Settings shared by the worker and the API, from the environment (see README "Configuration"). */
-export interface TemporalConfig {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  dataDir: string;
-}
-
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
-
-export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
-  return {
-    address: env.TEMPORAL_ADDRESS || 'localhost:7233',
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
-    taskQueue: env.HUIYING_TASK_QUEUE || 'huiying',
-    dataDir: path.resolve(env.HUIYING_DATA_DIR || path.join(PROJECT_ROOT, 'data')),
-  };
-}
+/** What a Temporal client needs (api/temporal-client.ts): `Config.temporal` and the data dir. */
+export type TemporalConfig = Config['temporal'] & { dataDir: string };

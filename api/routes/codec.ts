@@ -56,7 +56,7 @@ export interface CodecRouteDeps {
   jwtSecret: string;
   /** Called (and awaited) for every decode before any plaintext leaves; a failure refuses the decode. */
   onCodecDecode?: CodecDecodeHook;
-  /** Browser origins of the Web UI; default HUIYING_UI_ORIGINS, else localhost:8233. */
+  /** Browser origins of the Web UI (HUIYING_UI_ORIGINS, `Config.api.uiOrigins`); default localhost:8233. */
   uiOrigins?: string[];
 }
 
@@ -64,11 +64,6 @@ const Base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
 const PayloadsBodySchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() })),
 });
-
-export function uiOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const list = env.HUIYING_UI_ORIGINS?.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
-  return list && list.length > 0 ? list : DEFAULT_UI_ORIGINS;
-}
 
 export function codecRoutes(deps: CodecRouteDeps): Router {
   const router = Router();
@@ -78,7 +73,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
   const bearer = authenticate(deps.jwtSecret);
   const mayDecode = requireRole(...CODEC_ROLES);
 
-  router.use(CODEC_PATH, cors(deps.uiOrigins ?? uiOriginsFromEnv()));
+  router.use(CODEC_PATH, cors(deps.uiOrigins ?? DEFAULT_UI_ORIGINS));
   router.use(CODEC_PATH, express.json({ limit: CODEC_BODY_LIMIT }));
 
   const startSession: RequestHandler = async (req, res) => {
