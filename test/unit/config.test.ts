@@ -2,6 +2,7 @@
  * The configuration (config/): every environment variable parsed once by loadConfig, with the defaults of
  * README "Configuration", clear coercion rules, and every problem reported at once. No server needed.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../config';
 import { editDistance } from '../../config/edit-distance';
@@ -199,3 +200,9 @@ test('edit distance: a swap of neighbouring letters is one edit', () => {
   expect(editDistance('', 'abc')).toBe(3);
 });
 
+test('README "Configuration" lists every variable', () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const missing = [...Object.keys(EnvSchema.shape), ...Object.keys(READ_ELSEWHERE)].filter((name) => !section.includes(`\`${name}\``));
+  expect(missing).toEqual([]);
+});
