@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Express } from 'express';
-import { temporalConfig } from '../config/temporal';
+import { DEFAULT_DATA_DIR } from '../config/paths';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
 import { NO_UNIT } from '../domain/search';
@@ -9,7 +9,7 @@ import type { UnitDirectory } from '../domain/units';
 import { caseWorkflowId } from '../temporal/definitions';
 import { keys } from '../temporal/search-attributes';
 import { AUDIT_DIR, AuditLog, auditUnmaskedReads } from './audit';
-import { authorize, authSettingsFromEnv, CASE_UNIT_LOOKUP, identify, requireAuthenticated, type AuthSettings, type CaseUnitLookup } from './auth';
+import { authorize, CASE_UNIT_LOOKUP, identify, requireAuthenticated, type AuthSettings, type CaseUnitLookup } from './auth';
 import { CaseService } from './cases';
 import { ApiError, errorHandlerWith } from './errors';
 import { checkHealth } from './health';
@@ -22,7 +22,8 @@ import { ledgerRoutes, type OnExport } from './routes/ledger';
 import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
-import { anonymousRateLimit, intakeRateLimit, rateLimitsFromEnv, securityHeaders, trustProxyFromEnv, type RateLimits } from './security';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/defaults';
+import { anonymousRateLimit, intakeRateLimit, securityHeaders } from './security';
 
 export interface AppDeps {
   client: Client;
@@ -38,14 +39,25 @@ export interface AppDeps {
   onCodecDecode?: CodecDecodeHook;
   /** Who saw or exported personal data (api/audit.ts); default: a log under `<dataDir>/audit`. Routes get it in their deps. */
   audit?: AuditLog;
-  /** Where the default audit log lives; default HUIYING_DATA_DIR (./data). */
+  /*
+   * The rest come from the configuration (config/index.ts), which api/server.ts passes; the defaults here are
+   * the plain ones, so that an app built without any (tests) does not depend on the environment.
+   */
+  /** Where the default audit log lives (HUIYING_DATA_DIR); default ./data. */
   dataDir?: string;
-  /** Clock skew and a county's single sign-on (JWKS); default from AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE. */
+  /** Clock skew and a county's single sign-on (JWKS) (AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL...); default: 30 s, none. */
   auth?: AuthSettings;
-  /** Default from HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN. */
+  /** HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN; default DEFAULT_RATE_LIMITS. */
   rateLimits?: RateLimits;
-  /** Express 'trust proxy'; default HUIYING_TRUST_PROXY (unset: no proxy in front). */
+  /**
+   * Express 'trust proxy' (HUIYING_TRUST_PROXY); default none: the client address is the socket's. Rate limits and
+   * the audit's IP depend on it: behind a proxy without it, everyone shares the proxy's address.
+   */
   trustProxy?: boolean | number | string;
+  /** Browser origins of the Web UI for the codec routes (HUIYING_UI_ORIGINS); default localhost:8233. */
+  uiOrigins?: string[];
+  /** Values the error log must never show besides the JWT secret (every secret-looking environment value). */
+  logSecrets?: readonly string[];
 }
 
 /** Endpoints whose routes (in files shared with others) do not call `authorize` themselves: it runs here before them. */
@@ -53,21 +65,20 @@ const AUTHORIZED_HERE = ['GET /cases', 'GET /cases/:id', 'GET /inbox'] as const;
 
 /** The HTTP API. Everything it knows about cases it asks Temporal; every rule it applies lives in domain/. */
 export function createApp(appDeps: AppDeps): Express {
-  const audit = appDeps.audit ?? new AuditLog(path.join(appDeps.dataDir ?? temporalConfig().dataDir, AUDIT_DIR));
+  const audit = appDeps.audit ?? new AuditLog(path.join(appDeps.dataDir ?? DEFAULT_DATA_DIR, AUDIT_DIR));
   const deps = { ...appDeps, audit };
-  const rateLimits = deps.rateLimits ?? rateLimitsFromEnv();
+  const rateLimits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
 
   const app = express();
   app.disable('x-powered-by');
-  const trustProxy = deps.trustProxy ?? trustProxyFromEnv();
-  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.client);
 
   app.use(securityHeaders());
   app.use(codecRoutes({ ...deps, onCodecDecode: deps.onCodecDecode ?? auditCodecDecode(audit) })); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
   app.use(express.json({ limit: '100kb' }));
   // Who is calling (if anyone): the token is checked here, refused below for all but the public endpoints.
-  app.use(identify({ secret: deps.jwtSecret, ...(deps.auth ?? authSettingsFromEnv()) }));
+  app.use(identify({ secret: deps.jwtSecret, ...deps.auth }));
   app.use(anonymousRateLimit(rateLimits));
   app.use(auditUnmaskedReads(audit));
 
@@ -99,7 +110,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(ledgerRoutes(deps));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
-  app.use(errorHandlerWith({ secrets: [deps.jwtSecret] }));
+  app.use(errorHandlerWith({ secrets: [deps.jwtSecret, ...(deps.logSecrets ?? [])] }));
   return app;
 }
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
+import { DEFAULT_CLOCK_SKEW_S, MAX_CLOCK_SKEW_S } from '../config/defaults';
 import { accessOf, PUBLIC, rolesOf, scopeCovers, scopeFor, UNIT_CHECKED_BY_WORKFLOW, type EndpointKey } from '../domain/authorization';
 import { ActorSchema, hasRole, type Actor } from '../domain/roles';
 import { ApiError } from './errors';
@@ -16,8 +17,6 @@ const ClaimsSchema = z.object({
   exp: z.number(),
 });
 
-export const DEFAULT_CLOCK_SKEW_S = 30;
-export const MAX_CLOCK_SKEW_S = 300;
 /** What a county's single sign-on may sign with: asymmetric only, so its key set can be public. */
 export const JWKS_ALGORITHMS = ['RS256', 'ES256'] as const;
 
@@ -28,6 +27,7 @@ export interface JwksOptions {
   audience?: string;
 }
 
+/** From AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE (config/schema.ts `Config.auth`). */
 export interface AuthSettings {
   /** How far `exp`/`nbf` may be off between us and the token's issuer, in seconds (≤ MAX_CLOCK_SKEW_S). */
   clockSkewS?: number;
@@ -37,21 +37,6 @@ export interface AuthSettings {
 export interface AuthOptions extends AuthSettings {
   /** HS256 secret of Huiying's own tokens (`npm run token`, issuer 'huiying'). */
   secret: string;
-}
-
-/** AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE; a bad value stops the API at start. */
-export function authSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AuthSettings {
-  const settings: AuthSettings = {};
-  const skew = env.AUTH_CLOCK_SKEW_S;
-  if (skew !== undefined && skew.trim() !== '') settings.clockSkewS = checkClockSkew(Number(skew), `AUTH_CLOCK_SKEW_S '${skew}'`);
-  const url = env.AUTH_JWKS_URL?.trim();
-  if (url) {
-    const issuer = env.AUTH_ISSUER?.trim();
-    if (!issuer) throw new Error('AUTH_JWKS_URL needs AUTH_ISSUER: the issuer (iss) the single sign-on puts in its tokens');
-    const audience = env.AUTH_AUDIENCE?.trim();
-    settings.jwks = { url, issuer, ...(audience ? { audience } : {}) };
-  }
-  return settings;
 }
 
 function checkClockSkew(value: number, what: string): number {

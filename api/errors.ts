@@ -3,7 +3,7 @@ import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, W
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
-import { describeForLog, secretsFromEnv } from './redaction';
+import { describeForLog } from './redaction';
 
 /** The one map from error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -63,11 +63,11 @@ function isUnavailable(err: unknown): boolean {
 
 /**
  * The last handler: a known error becomes its status and our shape; anything else is 500 "internal error" and
- * nothing more — no message, no stack — while the log gets one redacted line (no tokens, no `secrets`, no
- * secret-looking environment values) for operators.
+ * nothing more — no message, no stack — while the log gets one redacted line (no tokens, no `secrets`) for
+ * operators. The entry point's `secrets` include every secret-looking environment value (`Config.api.logSecrets`).
  */
 export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): ErrorRequestHandler {
-  const secrets = [...(opts.secrets ?? []), ...secretsFromEnv()];
+  const secrets = opts.secrets ?? [];
   return (err, req, res, _next) => {
     const known = err instanceof ApiError ? err : fromTemporal(err) ?? fromExpress(err);
     if (known) {

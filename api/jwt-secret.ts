@@ -5,17 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MIN_JWT_SECRET_LENGTH } from '../config/defaults';
 
-export const MIN_JWT_SECRET_LENGTH = 32;
 export const DEV_JWT_SECRET_FILE = 'dev-jwt-secret';
 
-export function resolveJwtSecret(opts: { dataDir: string; createIfMissing: boolean }): string {
-  const fromEnv = process.env.AUTH_JWT_SECRET;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv.length < MIN_JWT_SECRET_LENGTH) {
+/** `secret`: AUTH_JWT_SECRET (`Config.jwtSecret`); without it, the development secret file in `dataDir`. */
+export function resolveJwtSecret(opts: { secret?: string; dataDir: string; createIfMissing: boolean }): string {
+  const { secret } = opts;
+  if (secret !== undefined && secret !== '') {
+    if (secret.length < MIN_JWT_SECRET_LENGTH) {
       throw new Error(`AUTH_JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters long`);
     }
-    return fromEnv;
+    return secret;
   }
 
   const file = path.join(opts.dataDir, DEV_JWT_SECRET_FILE);

@@ -5,17 +5,6 @@ const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(Bearer|Basic)\s+[^\s"',;]+/gi;
 /** Long runs of base64url/hex: keys, secrets, session cookies. Paths and words are not this long without a break. */
 const LONG_OPAQUE = /[A-Za-z0-9_-]{40,}={0,2}/g;
-const SECRET_ENV = /SECRET|TOKEN|PASSWORD|PASSWD|KEY/i;
-
-/** The values of secret-looking environment variables (and their comma- or colon-separated parts): never logged. */
-export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const out = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (!value || !SECRET_ENV.test(name)) continue;
-    for (const part of [value, ...value.split(/[,:;\s]+/)]) if (part.length >= 8) out.add(part);
-  }
-  return [...out];
-}
 
 /**
  * The text with tokens, bearer credentials, the given secrets and long opaque strings replaced by `[redacted]`,

@@ -5,6 +5,7 @@
 import type { RequestHandler } from 'express';
 import rateLimit, { ipKeyGenerator, type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
+import type { RateLimits } from '../config/defaults';
 import { actorOf } from './auth';
 import { ApiError } from './errors';
 
@@ -18,45 +19,6 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-export interface RateLimits {
-  /** POST /cases per caller (token subject) and window; 0 turns the limit off. */
-  intakePerWindow: number;
-  /** Requests without a valid token (health checks, the OpenAPI document, failed logins) per IP and window; 0: off. */
-  anonymousPerWindow: number;
-  /** The window, in milliseconds (one minute unless a test says otherwise). */
-  windowMs: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimits = { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 };
-
-/** HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN (0 turns one off). */
-export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
-  const read = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0 (requests per minute; 0 turns the limit off), not '${raw}'`);
-    return n;
-  };
-  return {
-    intakePerWindow: read('HUIYING_RATE_INTAKE_PER_MIN', DEFAULT_RATE_LIMITS.intakePerWindow),
-    anonymousPerWindow: read('HUIYING_RATE_ANON_PER_MIN', DEFAULT_RATE_LIMITS.anonymousPerWindow),
-    windowMs: DEFAULT_RATE_LIMITS.windowMs,
-  };
-}
-
-/**
- * Express's 'trust proxy' from HUIYING_TRUST_PROXY: unset, the client address is the socket's (no proxy);
- * `true`, a number of hops, or addresses/subnets of the proxies (comma-separated). Rate limits and the audit's
- * IP depend on it: behind a proxy without it, everyone shares the proxy's address.
- */
-export function trustProxyFromEnv(env: NodeJS.ProcessEnv = process.env): boolean | number | string | undefined {
-  const raw = env.HUIYING_TRUST_PROXY?.trim();
-  if (!raw) return undefined;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw;
-}
 
 const pass: RequestHandler = (_req, _res, next) => next();
 

@@ -1,27 +1,36 @@
 import type { Server } from 'node:http';
-import { temporalConfig } from '../config/temporal';
+import { EncryptionCodec } from '../temporal/payload-codec';
+import { loadCalendar } from '../config/calendar';
+import { ConfigError, loadConfig } from '../config';
+import { loadPayloadKeys } from '../config/keys';
+import { loadLimits } from '../config/limits';
+import { loadUnitDirectory } from '../config/units';
 import { createApp } from './app';
 import { resolveJwtSecret } from './jwt-secret';
-import { calendarFromEnv } from '../config/calendar';
-import { limitsFromEnv } from '../config/limits';
 import { connectClient } from '../temporal/client';
-import { payloadCodecFromEnv } from '../config/keys';
-import { unitDirectoryFromEnv } from '../config/units';
 
 /** API entry point (`npm run api`; `npm start` runs it for you). */
 async function main(): Promise<void> {
-  const config = temporalConfig();
-  const port = Number(process.env.PORT || 3000);
-  const client = await connectClient(config, payloadCodecFromEnv({ dataDir: config.dataDir }));
+  const config = loadConfig();
+  const { dataDir } = config;
+  const keys = loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
+  const client = await connectClient(config.temporal, new EncryptionCodec(keys));
   const app = createApp({
     client,
-    taskQueue: config.taskQueue,
-    jwtSecret: resolveJwtSecret({ dataDir: config.dataDir, createIfMissing: false }),
-    units: unitDirectoryFromEnv(),
-    ledgerPrefix: process.env.HUIYING_LEDGER_PREFIX || 'LZ',
-    calendar: calendarFromEnv(),
-    limits: limitsFromEnv(),
+    taskQueue: config.temporal.taskQueue,
+    jwtSecret: resolveJwtSecret({ secret: config.jwtSecret, dataDir, createIfMissing: false }),
+    units: loadUnitDirectory(config.files.units),
+    ledgerPrefix: config.api.ledgerPrefix,
+    calendar: loadCalendar(config.files.calendars),
+    limits: loadLimits(config.files.limits),
+    dataDir,
+    auth: config.auth,
+    rateLimits: config.api.rateLimits,
+    trustProxy: config.api.trustProxy,
+    uiOrigins: config.api.uiOrigins,
+    logSecrets: config.api.logSecrets,
   });
+  const port = config.api.port;
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {
     server.close(() => void client.connection.close().then(() => process.exit(0)));
@@ -32,6 +41,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A configuration problem is the operator's to fix: its message says what, a stack trace would only bury it.
+  console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

@@ -4,7 +4,6 @@
  * CalendarFile objects (plain JSON) to createCalendar.
  */
 import { readFileSync } from 'node:fs';
-import { delimiter } from 'node:path';
 import {
   createCalendar,
   InvalidCalendarFileError,
@@ -13,7 +12,8 @@ import {
   type WorkingCalendar,
 } from '../domain/calendar';
 
-export const CALENDAR_FILES_ENV = 'HUIYING_CALENDAR_FILES';
+/** How HUIYING_CALENDAR_FILES is split into paths (config/env-values.ts). */
+export { splitPathList as parseCalendarFileList } from './env-values';
 
 function readJson(path: string): unknown {
   let text: string;
@@ -35,15 +35,10 @@ export function loadCalendarOverrides(paths: readonly string[]): CalendarFile[] 
   return paths.map((path) => parseCalendarFile(readJson(path), path));
 }
 
-/** Splits a list of paths on commas or the platform's path delimiter (':' on Linux, ';' on Windows). */
-export function parseCalendarFileList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(new RegExp(`[,${delimiter}]`))
-    .map((path) => path.trim())
-    .filter((path) => path.length > 0);
-}
-
-/** The calendar configured by HUIYING_CALENDAR_FILES; official data alone when it is unset or empty. */
-export function calendarFromEnv(env: NodeJS.ProcessEnv = process.env): WorkingCalendar {
-  return createCalendar({ overrides: loadCalendarOverrides(parseCalendarFileList(env[CALENDAR_FILES_ENV])) });
+/**
+ * The calendar with the county files `paths` (HUIYING_CALENDAR_FILES, `Config.files.calendars`) over the official
+ * data; official data alone when there are none.
+ */
+export function loadCalendar(paths: readonly string[]): WorkingCalendar {
+  return createCalendar({ overrides: loadCalendarOverrides(paths) });
 }

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { EncryptionCodec, PAYLOAD_KEY_BYTES, type PayloadKeyring } from '../temporal/payload-codec';
+import { PAYLOAD_KEY_BYTES, type PayloadKeyring } from '../temporal/payload-codec';
 
 export const DEV_PAYLOAD_KEYS_FILE = 'payload-keys.json';
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -24,16 +24,20 @@ export interface LoadedPayloadKeys extends PayloadKeyring {
 
 export interface PayloadKeyOptions {
   dataDir: string;
-  env?: NodeJS.ProcessEnv;
+  /** HUIYING_PAYLOAD_KEYS as given: `id:base64key[,id:base64key]`; unset: the development key file. */
+  list?: string;
+  /** HUIYING_PAYLOAD_KEY_ID: the key new payloads are encrypted with; default the last listed (or the file's current). */
+  currentId?: string;
+  /** NODE_ENV=production: without a list, refuse rather than fall back to the development key file. */
+  production?: boolean;
 }
 
-export function payloadKeysFromEnv(opts: PayloadKeyOptions): LoadedPayloadKeys {
-  const env = opts.env ?? process.env;
-  const list = env.HUIYING_PAYLOAD_KEYS?.trim();
-  const currentId = env.HUIYING_PAYLOAD_KEY_ID?.trim() || undefined;
+/** The keys the configuration names (config/index.ts `Config.payloadKeys`), or the development key file. */
+export function loadPayloadKeys(opts: PayloadKeyOptions): LoadedPayloadKeys {
+  const { list, currentId } = opts;
   if (list) return { ...parsePayloadKeys(list, currentId, 'HUIYING_PAYLOAD_KEYS'), source: 'HUIYING_PAYLOAD_KEYS' };
 
-  if (env.NODE_ENV === 'production') {
+  if (opts.production) {
     throw new Error(
       'NODE_ENV=production but HUIYING_PAYLOAD_KEYS is not set: refusing to start, because citizens\' personal data would ' +
         `reach Temporal unencrypted or under a development key. Set HUIYING_PAYLOAD_KEYS=id:base64key[,id2:base64key] (${GENERATE_HINT}).`,
@@ -46,11 +50,6 @@ export function payloadKeysFromEnv(opts: PayloadKeyOptions): LoadedPayloadKeys {
     return { ...keyring, currentKeyId: currentId, source: file };
   }
   return { ...keyring, source: file };
-}
-
-/** The codec the API and the worker use, from the configured keys. */
-export function payloadCodecFromEnv(opts: PayloadKeyOptions): EncryptionCodec {
-  return new EncryptionCodec(payloadKeysFromEnv(opts));
 }
 
 /** Parses `id:base64key[,id:base64key]`; the current key is `currentId`, else the last listed. */

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { TimeLimitsSchema, type TimeLimits } from '../domain/limits';
 
-/** `HUIYING_LIMITS_FILE`: a JSON file with only the time limits a county changes; the rest keep their defaults. */
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): TimeLimits {
-  const file = env.HUIYING_LIMITS_FILE;
+/**
+ * The time limits: the built-in defaults, or `file` (HUIYING_LIMITS_FILE, `Config.files.limits`), a JSON file
+ * with only the limits a county changes; the rest keep their defaults.
+ */
+export function loadLimits(file: string | undefined): TimeLimits {
   if (!file) return TimeLimitsSchema.parse({});
   const parsed = TimeLimitsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_UNITS, UnitDirectory, UnitDirectorySchema } from '../domain/units';
 
-/** `HUIYING_UNITS_FILE` (a JSON array of {code, name}) replaces the default Lezhi directory. */
-export function unitDirectoryFromEnv(env: NodeJS.ProcessEnv = process.env): UnitDirectory {
-  const file = env.HUIYING_UNITS_FILE;
+/**
+ * The unit directory: the default Lezhi one, or `file` (HUIYING_UNITS_FILE, `Config.files.units`), a JSON
+ * array of {code, name} that replaces it.
+ */
+export function loadUnitDirectory(file: string | undefined): UnitDirectory {
   if (!file) return new UnitDirectory(DEFAULT_UNITS);
   const parsed = UnitDirectorySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {

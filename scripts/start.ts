@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { resolveJwtSecret } from '../api/jwt-secret';
-import { payloadKeysFromEnv } from '../config/keys';
+import { loadConfig } from '../config';
+import { loadPayloadKeys } from '../config/keys';
 import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
@@ -32,30 +33,32 @@ const children: Child[] = [];
 async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0, `received ${sig}`));
 
+  // The children get this environment with the settings decided here, and read their own configuration from it.
   const env = process.env;
-  const dataDir = path.resolve(env.HUIYING_DATA_DIR || path.join(ROOT, 'data'));
-  const jwtSecret = resolveJwtSecret({ dataDir, createIfMissing: true });
+  const config = loadConfig(env);
+  const { dataDir } = config;
+  const jwtSecret = resolveJwtSecret({ secret: config.jwtSecret, dataDir, createIfMissing: true });
   // Creates data/payload-keys.json now (development, none configured) so that worker and API share one key;
   // refuses to go on under NODE_ENV=production without HUIYING_PAYLOAD_KEYS.
-  const payloadKeys = payloadKeysFromEnv({ dataDir, env });
+  const payloadKeys = loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
   log(`payloads encrypted with key '${payloadKeys.currentKeyId}' from ${payloadKeys.source}`);
-  const namespace = env.TEMPORAL_NAMESPACE || 'default';
-  const apiPort = Number(env.PORT || 3000);
-  const uiPort = Number(env.TEMPORAL_UI_PORT || 8233);
+  const { namespace, taskQueue } = config.temporal;
+  const apiPort = config.api.port;
 
-  let address = env.TEMPORAL_ADDRESS;
-  if (!address) {
+  let address = config.temporal.address;
+  const own = config.start.devServer; // unless TEMPORAL_ADDRESS names a running server
+  if (own) {
     const { cli } = await ensureTemporalBinaries();
     log('starting the Temporal dev server ...');
     devServer = await startDevServer({
       cliPath: cli,
       dbFile: path.join(dataDir, 'temporal.db'),
-      port: Number(env.TEMPORAL_PORT || 7233),
-      uiPort,
+      port: own.port,
+      uiPort: own.uiPort,
       namespace,
       searchAttributes: SEARCH_ATTRIBUTE_TYPES,
       // The Web UI decrypts through the API's codec endpoint (README "Personal data and encryption").
-      codecEndpoint: env.TEMPORAL_UI_CODEC_ENDPOINT || `http://localhost:${apiPort}/codec`,
+      codecEndpoint: own.codecEndpoint,
       logFile: path.join(dataDir, 'temporal-server.log'),
     });
     address = devServer.address;
@@ -70,18 +73,16 @@ async function main(): Promise<void> {
     HUIYING_DATA_DIR: dataDir,
     AUTH_JWT_SECRET: jwtSecret,
     PORT: String(apiPort),
-    // The codec endpoint's CORS admits the Web UI this script runs.
-    HUIYING_UI_ORIGINS: env.HUIYING_UI_ORIGINS || `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
+    // The codec endpoint's CORS admits the Web UI this script runs (by default).
+    HUIYING_UI_ORIGINS: config.api.uiOrigins.join(','),
   };
-  // Overridable so that the supervisor can be exercised with stand-in scripts.
-  startChild('worker', env.HUIYING_WORKER_ENTRY || path.join(ROOT, 'worker', 'index.ts'), childEnv);
-  startChild('api', env.HUIYING_API_ENTRY || path.join(ROOT, 'api', 'server.ts'), childEnv);
+  startChild('worker', config.start.workerEntry, childEnv);
+  startChild('api', config.start.apiEntry, childEnv);
 
   if (!(await waitForPort(apiPort))) {
     if (!stopping) await shutdown(1, `the API did not listen on port ${apiPort} within ${READY_TIMEOUT_MS / 1000} s`);
     return;
   }
-  const taskQueue = env.HUIYING_TASK_QUEUE || 'huiying';
   if (!(await waitForWorker(address, namespace, taskQueue)) && !stopping) {
     log(`warning: no worker polls task queue '${taskQueue}' yet; cases will wait until one does`);
   }

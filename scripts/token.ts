@@ -4,9 +4,9 @@
  * Mints a development bearer token for the API. The token is alone on the last line so scripts can take it
  * with `tail -n 1`.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveJwtSecret } from '../api/jwt-secret';
+import { loadConfig } from '../config';
 import { signToken, type TokenClaims } from '../api/tokens';
 
 export const ROLES = ['operator', 'dispatcher', 'handler', 'reviewer', 'supervisor', 'admin'] as const;
@@ -60,8 +60,8 @@ async function main(): Promise<void> {
     console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     process.exit(2);
   }
-  const dataDir = process.env.HUIYING_DATA_DIR || path.resolve(__dirname, '..', 'data');
-  const secret = resolveJwtSecret({ dataDir, createIfMissing: true });
+  const config = loadConfig();
+  const secret = resolveJwtSecret({ secret: config.jwtSecret, dataDir: config.dataDir, createIfMissing: true });
   const token = await signToken(parsed.claims, secret, parsed.expiresIn);
   const { claims } = parsed;
   const extras = [claims.unit && `unit ${claims.unit}`, claims.levels && `levels ${claims.levels.join(',')}`].filter(Boolean);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createCalendar, isIsoDay, shanghaiDay, type CalendarFile } from '../domain/calendar';
-import { calendarFromEnv, loadCalendarOverrides, parseCalendarFileList } from '../config/calendar';
+import { loadConfig } from '../config';
+import { loadCalendar, loadCalendarOverrides, parseCalendarFileList } from '../config/calendar';
 
 /** '2026-09-28 10:00' on the Shanghai wall clock. */
 const sh = (wallClock: string): Date => new Date(`${wallClock.replace(' ', 'T')}:00+08:00`);
@@ -308,11 +309,11 @@ describe('calendar files on disk', () => {
       { year: 2027, complete: true, holidays: ['2027-01-01'] },
       { workdays: ['2027-01-02'] },
     ]);
-    const county = calendarFromEnv({ HUIYING_CALENDAR_FILES: ` ${a} ,${b}` });
+    const county = loadCalendar(loadConfig({ HUIYING_CALENDAR_FILES: ` ${a} ,${b}` }).files.calendars);
     expect(county.isCovered(2027)).toBe(true);
     expect(county.isWorkday('2027-01-01')).toBe(false);
     expect(county.isWorkday('2027-01-02')).toBe(true);
-    expect(calendarFromEnv({}).coveredYears()).toEqual(calendar.coveredYears());
+    expect(loadCalendar(loadConfig({}).files.calendars).coveredYears()).toEqual(calendar.coveredYears());
   });
 
   test('file lists split on commas and the path delimiter', () => {

@@ -1,27 +1,28 @@
 import { NativeConnection } from '@temporalio/worker';
 import { connectClient } from '../temporal/client';
 import { EncryptionCodec } from '../temporal/payload-codec';
-import { calendarFromEnv } from '../config/calendar';
-import { payloadKeysFromEnv } from '../config/keys';
-import { limitsFromEnv } from '../config/limits';
-import { temporalConfig } from '../config/temporal';
+import { ConfigError, loadConfig } from '../config';
+import { loadCalendar } from '../config/calendar';
+import { loadPayloadKeys } from '../config/keys';
+import { loadLimits } from '../config/limits';
 import { createWorker } from './create-worker';
-import { notifierFromEnv } from './notifier-from-env';
+import { notifierFrom } from './notifier-from-config';
 import { ensureSpotCheckSchedule } from './spot-check-schedule';
 
 /** Worker entry point (`npm run worker`; `npm start` runs it for you). */
 async function main(): Promise<void> {
-  const config = temporalConfig();
+  const settings = loadConfig();
+  const config = { ...settings.temporal, dataDir: settings.dataDir };
   // Before connecting: without keys (production) the worker must not start at all.
-  const keys = payloadKeysFromEnv({ dataDir: config.dataDir });
+  const keys = loadPayloadKeys({ dataDir: config.dataDir, production: settings.production, ...settings.payloadKeys });
   const payloadCodec = new EncryptionCodec(keys);
   const connection = await NativeConnection.connect({ address: config.address });
   // A plain client as well: activities query visibility, and the spot-check schedule is kept here.
   const client = await connectClient(config, payloadCodec);
   try {
-    const notifier = notifierFromEnv(config.dataDir);
-    const calendar = calendarFromEnv();
-    const limits = limitsFromEnv();
+    const notifier = notifierFrom(settings.notifier);
+    const calendar = loadCalendar(settings.files.calendars);
+    const limits = loadLimits(settings.files.limits);
     const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, notifier, calendar, limits, client, payloadCodec });
     await ensureSpotCheckSchedule(client, config.taskQueue, limits.spotCheck);
     const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A configuration problem is the operator's to fix: its message says what, a stack trace would only bury it.
+  console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

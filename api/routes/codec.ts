@@ -56,7 +56,7 @@ export interface CodecRouteDeps {
   jwtSecret: string;
   /** Called (and awaited) for every decode before any plaintext leaves; a failure refuses the decode. */
   onCodecDecode?: CodecDecodeHook;
-  /** Browser origins of the Web UI; default HUIYING_UI_ORIGINS, else localhost:8233. */
+  /** Browser origins of the Web UI (HUIYING_UI_ORIGINS, `Config.api.uiOrigins`); default localhost:8233. */
   uiOrigins?: string[];
 }
 
@@ -65,11 +65,6 @@ const PayloadsBodySchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), Base64).optional(), data: Base64.optional() })),
 });
 
-export function uiOriginsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  const list = env.HUIYING_UI_ORIGINS?.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
-  return list && list.length > 0 ? list : DEFAULT_UI_ORIGINS;
-}
-
 export function codecRoutes(deps: CodecRouteDeps): Router {
   const router = Router();
   const { payloadCodecs } = deps.client.options.loadedDataConverter;
@@ -77,7 +72,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
   const sessionKey = createHmac('sha256', deps.jwtSecret).update('huiying codec session v1').digest();
   const bearer = authenticate(deps.jwtSecret);
 
-  router.use(CODEC_PATH, cors(deps.uiOrigins ?? uiOriginsFromEnv()));
+  router.use(CODEC_PATH, cors(deps.uiOrigins ?? DEFAULT_UI_ORIGINS));
   router.use(CODEC_PATH, express.json({ limit: CODEC_BODY_LIMIT }));
 
   const startSession: RequestHandler = async (req, res) => {

@@ -17,7 +17,8 @@ import {
   payloadKeyId,
   UnknownPayloadKeyError,
 } from '../../temporal/payload-codec';
-import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, parsePayloadKeys, payloadKeysFromEnv } from '../../config/keys';
+import { loadConfig } from '../../config';
+import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, loadPayloadKeys, parsePayloadKeys } from '../../config/keys';
 
 const K1 = generatePayloadKey();
 const K2 = generatePayloadKey();
@@ -119,18 +120,24 @@ describe('payload keys from configuration', () => {
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
+  /** What an entry point does: the environment through loadConfig, then the keys it names. */
+  const keysFromEnv = ({ env }: { env: Record<string, string | undefined> }) => {
+    const config = loadConfig(env);
+    return loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
+  };
+
   test('HUIYING_PAYLOAD_KEYS: the last listed is current unless HUIYING_PAYLOAD_KEY_ID says otherwise', () => {
     const env = { HUIYING_PAYLOAD_KEYS: ` k1:${K1} , k2:${K2} ` };
-    const keys = payloadKeysFromEnv({ dataDir, env });
+    const keys = keysFromEnv({ env });
     expect(keys.currentKeyId).toBe('k2');
     expect([...keys.keys.keys()]).toEqual(['k1', 'k2']);
     expect(Buffer.from(keys.keys.get('k1')!).toString('base64')).toBe(K1);
-    expect(payloadKeysFromEnv({ dataDir, env: { ...env, HUIYING_PAYLOAD_KEY_ID: 'k1' } }).currentKeyId).toBe('k1');
+    expect(keysFromEnv({ env: { ...env, HUIYING_PAYLOAD_KEY_ID: 'k1' } }).currentKeyId).toBe('k1');
     expect(fs.existsSync(path.join(dataDir, DEV_PAYLOAD_KEYS_FILE))).toBe(false);
   });
 
   test('bad configuration is refused with a message that names the problem and never the key', () => {
-    const bad = (list: string, id?: string) => () => payloadKeysFromEnv({ dataDir, env: { HUIYING_PAYLOAD_KEYS: list, HUIYING_PAYLOAD_KEY_ID: id } });
+    const bad = (list: string, id?: string) => () => keysFromEnv({ env: { HUIYING_PAYLOAD_KEYS: list, HUIYING_PAYLOAD_KEY_ID: id } });
     const short = Buffer.alloc(16, 7).toString('base64');
     expect(bad(`k1:${short}`)).toThrow(/key "k1" has 16 bytes, AES-256 needs 32 .*openssl rand -base64 32/);
     expect(bad(`k1:${short}`)).not.toThrow(short);
@@ -142,11 +149,11 @@ describe('payload keys from configuration', () => {
   });
 
   test('development without configuration: data/payload-keys.json is created once (mode 0600) and then shared', () => {
-    const first = payloadKeysFromEnv({ dataDir, env: {} });
+    const first = keysFromEnv({ env: {} });
     const file = path.join(dataDir, DEV_PAYLOAD_KEYS_FILE);
     expect(first.source).toBe(file);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const second = payloadKeysFromEnv({ dataDir, env: {} });
+    const second = keysFromEnv({ env: {} });
     expect(second.currentKeyId).toBe(first.currentKeyId);
     expect(Buffer.from(second.keys.get(second.currentKeyId)!)).toEqual(Buffer.from(first.keys.get(first.currentKeyId)!));
     expect(fs.readdirSync(dataDir)).toEqual([DEV_PAYLOAD_KEYS_FILE]); // no temporary file left behind
@@ -154,16 +161,16 @@ describe('payload keys from configuration', () => {
     // Rotating in development: add a key to the file and make it current.
     const content = JSON.parse(fs.readFileSync(file, 'utf8'));
     fs.writeFileSync(file, JSON.stringify({ current: 'dev-2', keys: { ...content.keys, 'dev-2': K2 } }));
-    const rotated = payloadKeysFromEnv({ dataDir, env: {} });
+    const rotated = keysFromEnv({ env: {} });
     expect(rotated.currentKeyId).toBe('dev-2');
     expect([...rotated.keys.keys()]).toEqual(['dev-1', 'dev-2']);
   });
 
   test('NODE_ENV=production without HUIYING_PAYLOAD_KEYS refuses to start, even with a development key file', () => {
-    payloadKeysFromEnv({ dataDir, env: {} });
-    expect(() => payloadKeysFromEnv({ dataDir, env: { NODE_ENV: 'production' } })).toThrow(
+    keysFromEnv({ env: {} });
+    expect(() => keysFromEnv({ env: { NODE_ENV: 'production' } })).toThrow(
       /NODE_ENV=production but HUIYING_PAYLOAD_KEYS is not set: refusing to start/,
     );
-    expect(payloadKeysFromEnv({ dataDir, env: { NODE_ENV: 'production', HUIYING_PAYLOAD_KEYS: `p1:${K1}` } }).currentKeyId).toBe('p1');
+    expect(keysFromEnv({ env: { NODE_ENV: 'production', HUIYING_PAYLOAD_KEYS: `p1:${K1}` } }).currentKeyId).toBe('p1');
   });
 });

@@ -7,10 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { Client } from '@temporalio/client';
-import { authSettingsFromEnv } from '../../api/auth';
 import { redactSecrets } from '../../api/redaction';
-import { rateLimitsFromEnv } from '../../api/security';
 import { JWT_ISSUER } from '../../api/tokens';
+import { loadConfig } from '../../config';
 import type { Actor } from '../../domain/roles';
 import { expectApiError, expectStatus, HOUSING, newCaseBody, people, startE2E, type ApiCall, type E2E } from '../e2e/harness';
 
@@ -103,10 +102,10 @@ describe('rate limits', () => {
   });
 
   test('configuration: HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN (0 turns one off)', () => {
-    expect(rateLimitsFromEnv({})).toEqual({ intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 });
-    expect(rateLimitsFromEnv({ HUIYING_RATE_INTAKE_PER_MIN: '10', HUIYING_RATE_ANON_PER_MIN: '0' })).toEqual({ intakePerWindow: 10, anonymousPerWindow: 0, windowMs: 60_000 });
-    expect(() => rateLimitsFromEnv({ HUIYING_RATE_INTAKE_PER_MIN: 'lots' })).toThrow(/HUIYING_RATE_INTAKE_PER_MIN/);
-    expect(() => rateLimitsFromEnv({ HUIYING_RATE_ANON_PER_MIN: '-1' })).toThrow(/HUIYING_RATE_ANON_PER_MIN/);
+    expect(loadConfig({}).api.rateLimits).toEqual({ intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 });
+    expect(loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: '10', HUIYING_RATE_ANON_PER_MIN: '0' }).api.rateLimits).toEqual({ intakePerWindow: 10, anonymousPerWindow: 0, windowMs: 60_000 });
+    expect(() => loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: 'lots' })).toThrow(/HUIYING_RATE_INTAKE_PER_MIN/);
+    expect(() => loadConfig({ HUIYING_RATE_ANON_PER_MIN: '-1' })).toThrow(/HUIYING_RATE_ANON_PER_MIN/);
   });
 });
 
@@ -135,13 +134,13 @@ describe('our own tokens (HS256)', () => {
     const lateBy60 = await hsToken({ exp: now() - 60 });
     expectApiError(await h.api('GET', '/units', { token: lateBy60 }), 401, 'unauthorized', /expired/);
     expectStatus(await h.api('GET', '/units', { token: await hsToken({ exp: now() - 10 }) }), 200);
-    const lenient = await h.startApp({ auth: authSettingsFromEnv({ AUTH_CLOCK_SKEW_S: '120' }) });
+    const lenient = await h.startApp({ auth: loadConfig({ AUTH_CLOCK_SKEW_S: '120' }).auth });
     expectStatus(await lenient.api('GET', '/units', { token: lateBy60 }), 200);
     expectApiError(await lenient.api('GET', '/units', { token: await hsToken({ exp: now() - 200 }) }), 401, 'unauthorized', /expired/);
 
-    expect(authSettingsFromEnv({ AUTH_CLOCK_SKEW_S: '300' }).clockSkewS).toBe(300);
-    for (const bad of ['301', '-1', '1.5', 'soon']) expect(() => authSettingsFromEnv({ AUTH_CLOCK_SKEW_S: bad })).toThrow(/AUTH_CLOCK_SKEW_S/);
-    expect(authSettingsFromEnv({})).toEqual({});
+    expect(loadConfig({ AUTH_CLOCK_SKEW_S: '300' }).auth.clockSkewS).toBe(300);
+    for (const bad of ['301', '-1', '1.5', 'soon']) expect(() => loadConfig({ AUTH_CLOCK_SKEW_S: bad })).toThrow(/AUTH_CLOCK_SKEW_S/);
+    expect(loadConfig({}).auth).toEqual({});
   });
 });
 
@@ -171,7 +170,7 @@ describe('single sign-on through a JWKS (RS256 / ES256)', () => {
     });
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
-    ({ api } = await h.startApp({ auth: authSettingsFromEnv({ AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }) }));
+    ({ api } = await h.startApp({ auth: loadConfig({ AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE }).auth }));
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
@@ -240,8 +239,8 @@ describe('single sign-on through a JWKS (RS256 / ES256)', () => {
   });
 
   test('configuration: AUTH_JWKS_URL needs AUTH_ISSUER, and https unless on this machine', async () => {
-    expect(() => authSettingsFromEnv({ AUTH_JWKS_URL: jwksUrl })).toThrow(/AUTH_ISSUER/);
-    expect(authSettingsFromEnv({ AUTH_JWKS_URL: 'https://sso.example/jwks', AUTH_ISSUER: ISSUER })).toEqual({ jwks: { url: 'https://sso.example/jwks', issuer: ISSUER } });
+    expect(() => loadConfig({ AUTH_JWKS_URL: jwksUrl })).toThrow(/AUTH_ISSUER/);
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://sso.example/jwks', AUTH_ISSUER: ISSUER }).auth).toEqual({ jwks: { url: 'https://sso.example/jwks', issuer: ISSUER } });
     await expect(h.startApp({ auth: { jwks: { url: 'http://sso.example/jwks', issuer: ISSUER } } })).rejects.toThrow(/https/);
   });
 });

@@ -1,0 +1,23 @@
+/**
+ * Defaults and bounds of settings that the configuration checks and the API applies, in one place so that
+ * neither copies the other's numbers.
+ */
+
+/** How far `exp`/`nbf` may be off between us and a token's issuer, in seconds (AUTH_CLOCK_SKEW_S). */
+export const DEFAULT_CLOCK_SKEW_S = 30;
+export const MAX_CLOCK_SKEW_S = 300;
+
+/** AUTH_JWT_SECRET must be at least this long: HS256 with a short secret can be brute-forced. */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+export interface RateLimits {
+  /** POST /cases per caller (token subject) and window; 0 turns the limit off. */
+  intakePerWindow: number;
+  /** Requests without a valid token (health checks, the OpenAPI document, failed logins) per IP and window; 0: off. */
+  anonymousPerWindow: number;
+  /** The window, in milliseconds (one minute unless a test says otherwise). */
+  windowMs: number;
+}
+
+/** Configured by HUIYING_RATE_INTAKE_PER_MIN and HUIYING_RATE_ANON_PER_MIN (config/schema.ts `Config.api.rateLimits`). */
+export const DEFAULT_RATE_LIMITS: RateLimits = { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 };

@@ -1,0 +1,171 @@
+/**
+ * Every environment variable Huiying reads, what each becomes, and its default: the one place they are defined
+ * (README "Configuration" lists the same). `loadConfig` (config/index.ts) parses the environment with this once
+ * per process; the entry points hand the pieces down. The `Config` type is inferred from here.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_RATE_LIMITS, MAX_CLOCK_SKEW_S, MIN_JWT_SECRET_LENGTH } from './defaults';
+import { oneOf, origins, pathList, port, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
+import { parsePayloadKeys } from './keys';
+import { secretValuesIn } from './log-secrets';
+import { DEFAULT_DATA_DIR, PROJECT_ROOT } from './paths';
+
+const perMinute = (what: string) => ({ min: 0, meaning: `${what} per minute; 0 turns the limit off` });
+
+/** The variables, by name, each with its own parsing rule (config/env-values.ts) and default. */
+export const EnvSchema = z.looseObject({
+  // Where things run
+  NODE_ENV: text(),
+  HUIYING_DATA_DIR: text(),
+  TEMPORAL_ADDRESS: text(),
+  TEMPORAL_NAMESPACE: textOr('default'),
+  HUIYING_TASK_QUEUE: textOr('huiying'),
+  // The Temporal dev server `npm start` runs when TEMPORAL_ADDRESS is unset, and the two processes it starts
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_UI_CODEC_ENDPOINT: url(),
+  HUIYING_WORKER_ENTRY: text(),
+  HUIYING_API_ENTRY: text(),
+  // The HTTP API
+  PORT: port(3000),
+  HUIYING_LEDGER_PREFIX: textOr('LZ'),
+  HUIYING_UI_ORIGINS: origins(),
+  HUIYING_TRUST_PROXY: trustProxy(),
+  HUIYING_RATE_INTAKE_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.intakePerWindow, perMinute('registrations per caller')),
+  HUIYING_RATE_ANON_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.anonymousPerWindow, perMinute('requests without a valid token per address')),
+  // Authentication
+  AUTH_JWT_SECRET: secret({ minLength: MIN_JWT_SECRET_LENGTH }),
+  AUTH_CLOCK_SKEW_S: wholeNumber(undefined, { min: 0, max: MAX_CLOCK_SKEW_S, meaning: `seconds clocks may differ by; default ${DEFAULT_CLOCK_SKEW_S}` }),
+  AUTH_JWKS_URL: url(),
+  AUTH_ISSUER: text(),
+  AUTH_AUDIENCE: text(),
+  // Encryption of payloads
+  HUIYING_PAYLOAD_KEYS: text(),
+  HUIYING_PAYLOAD_KEY_ID: text(),
+  // Notifications
+  HUIYING_NOTIFIER: oneOf(['outbox', 'webhook'], 'outbox'),
+  HUIYING_OUTBOX_DIR: text(),
+  HUIYING_WEBHOOK_URL: url(),
+  HUIYING_WEBHOOK_TOKEN: secret(),
+  // The county's own data
+  HUIYING_UNITS_FILE: text(),
+  HUIYING_LIMITS_FILE: text(),
+  HUIYING_CALENDAR_FILES: pathList(),
+});
+
+/**
+ * Variables that tooling and tests read themselves, outside any Config: known, so never "unknown", but not
+ * parsed here (the tooling runs before and without an entry point: jest's global setup, `npm run setup:temporal`).
+ */
+export const READ_ELSEWHERE: Readonly<Record<string, string>> = {
+  TEMPORAL_CLI_PATH: 'scripts/temporal-binaries.ts: an installed Temporal CLI instead of the project venv',
+  TEMPORAL_TEST_SERVER_PATH: 'scripts/temporal-binaries.ts: an installed time-skipping test server',
+  TEMPORAL_FAKETIME_LIB: 'scripts/temporal-binaries.ts: an installed libfaketime',
+  PYTHON: 'scripts/temporal-binaries.ts: the Python that creates the venv',
+  HUIYING_TEST_LOG: "tests: the Temporal SDK's log level",
+  HUIYING_TEST_WORKFLOW_BUNDLE: 'tests: the workflow bundle jest builds once (test/support/bundle.ts)',
+  HUIYING_TEST_EXPECT_TZ: 'tests: test/deadlines/tz-rerun.check.ts',
+  HUIYING_TEST_EXPECT_OFFSET: 'tests: test/deadlines/tz-rerun.check.ts',
+  HUIYING_E2E_TIMINGS: 'tests: print the e2e harness timings',
+  RECORD_HISTORY: 'tests: 1 records the replay fixture anew (test/workflows/replay.test.ts)',
+};
+
+/**
+ * Other tools' TEMPORAL_* variables that are a letter or two from one of ours (TEMPORAL_ROOT of the Temporal
+ * server, TEMPORAL_CLI_AUTH of tctl): they are someone else's, not typos. Add here any other one that is caught.
+ */
+export const OTHER_TOOLS_VARIABLES: readonly string[] = ['TEMPORAL_ROOT', 'TEMPORAL_CLI_AUTH'];
+
+export const KNOWN_VARIABLES: readonly string[] = [...Object.keys(EnvSchema.shape), ...Object.keys(READ_ELSEWHERE)];
+
+type Env = z.output<typeof EnvSchema>;
+
+/**
+ * Rules across variables. They run even when a single variable is invalid (`when`), so that every problem is
+ * reported at once; a value that failed its own rule is then not a string, hence the typeof checks.
+ */
+function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
+  const problem = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message, input: undefined });
+  if (typeof env.AUTH_JWKS_URL === 'string' && env.AUTH_ISSUER === undefined) {
+    problem('AUTH_ISSUER', 'required with AUTH_JWKS_URL: the issuer (iss) the single sign-on puts in its tokens');
+  }
+  if (env.HUIYING_NOTIFIER === 'webhook' && env.HUIYING_WEBHOOK_URL === undefined) {
+    problem('HUIYING_WEBHOOK_URL', 'required with HUIYING_NOTIFIER=webhook: the address of the SMS/e-mail gateway');
+  }
+  if (typeof env.HUIYING_PAYLOAD_KEYS === 'string') {
+    try {
+      parsePayloadKeys(env.HUIYING_PAYLOAD_KEYS, env.HUIYING_PAYLOAD_KEY_ID, 'HUIYING_PAYLOAD_KEYS');
+    } catch (err) {
+      // The parser's messages name the variable they are about, and never hold key material.
+      const message = (err as Error).message;
+      problem(message.startsWith('HUIYING_PAYLOAD_KEY_ID') ? 'HUIYING_PAYLOAD_KEY_ID' : 'HUIYING_PAYLOAD_KEYS', message);
+    }
+  }
+}
+
+/** The parsed variables arranged for the parts that use them. */
+function toConfig(env: Env) {
+  const dataDir = path.resolve(env.HUIYING_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const uiPort = env.TEMPORAL_UI_PORT;
+  const jwksUrl = env.AUTH_JWKS_URL;
+  return {
+    /** NODE_ENV=production: no development fallbacks for keys. */
+    production: env.NODE_ENV === 'production',
+    /** Absolute. The dev server's database and log, the development secrets, the outbox, the audit log. */
+    dataDir,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.HUIYING_TASK_QUEUE,
+    },
+    /** What `npm start` runs: a dev server unless TEMPORAL_ADDRESS names a running one, then the worker and the API. */
+    start: {
+      devServer:
+        env.TEMPORAL_ADDRESS === undefined
+          ? { port: env.TEMPORAL_PORT, uiPort, codecEndpoint: env.TEMPORAL_UI_CODEC_ENDPOINT ?? `http://localhost:${env.PORT}/codec` }
+          : undefined,
+      // Overridable so that the supervisor can be exercised with stand-in scripts.
+      workerEntry: env.HUIYING_WORKER_ENTRY ?? path.join(PROJECT_ROOT, 'worker', 'index.ts'),
+      apiEntry: env.HUIYING_API_ENTRY ?? path.join(PROJECT_ROOT, 'api', 'server.ts'),
+    },
+    api: {
+      port: env.PORT,
+      ledgerPrefix: env.HUIYING_LEDGER_PREFIX,
+      /** Browser origins of the Web UI, admitted by the codec routes' CORS: by default the UI `npm start` runs. */
+      uiOrigins: env.HUIYING_UI_ORIGINS ?? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+      trustProxy: env.HUIYING_TRUST_PROXY,
+      rateLimits: {
+        intakePerWindow: env.HUIYING_RATE_INTAKE_PER_MIN,
+        anonymousPerWindow: env.HUIYING_RATE_ANON_PER_MIN,
+        windowMs: DEFAULT_RATE_LIMITS.windowMs,
+      },
+      /** Values never to be logged: every secret-looking variable's, Huiying's or not (the checks ran on strings). */
+      logSecrets: secretValuesIn(env),
+    },
+    /** HS256 secret of Huiying's own tokens; unset: the development secret file in the data dir. */
+    jwtSecret: env.AUTH_JWT_SECRET,
+    /** Token checks beyond the secret (api/auth.ts AuthSettings). */
+    auth: {
+      ...(env.AUTH_CLOCK_SKEW_S !== undefined ? { clockSkewS: env.AUTH_CLOCK_SKEW_S } : {}),
+      // AUTH_ISSUER is there: crossChecks.
+      ...(jwksUrl !== undefined ? { jwks: { url: jwksUrl, issuer: env.AUTH_ISSUER!, ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}) } } : {}),
+    },
+    /** As given (config/keys.ts parses them); unset: the development key file in the data dir. */
+    payloadKeys: { list: env.HUIYING_PAYLOAD_KEYS, currentId: env.HUIYING_PAYLOAD_KEY_ID },
+    notifier:
+      env.HUIYING_NOTIFIER === 'webhook'
+        ? { kind: 'webhook' as const, url: env.HUIYING_WEBHOOK_URL!, token: env.HUIYING_WEBHOOK_TOKEN } // the URL is there: crossChecks
+        : { kind: 'outbox' as const, dir: env.HUIYING_OUTBOX_DIR ?? path.join(dataDir, 'outbox') },
+    /** Files of the county's own data (read by config/units.ts, limits.ts, calendar.ts); unset: the built-in data. */
+    files: {
+      units: env.HUIYING_UNITS_FILE,
+      limits: env.HUIYING_LIMITS_FILE,
+      calendars: env.HUIYING_CALENDAR_FILES,
+    },
+  };
+}
+
+export const ConfigSchema = EnvSchema.superRefine(crossChecks, { when: () => true }).transform(toConfig);
+
+export type Config = z.output<typeof ConfigSchema>;

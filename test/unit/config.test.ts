@@ -1,0 +1,208 @@
+/**
+ * The configuration (config/): every environment variable parsed once by loadConfig, with the defaults of
+ * README "Configuration", clear coercion rules, and every problem reported at once. No server needed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../config';
+import { editDistance } from '../../config/edit-distance';
+import { PROJECT_ROOT } from '../../config/paths';
+import { EnvSchema, READ_ELSEWHERE } from '../../config/schema';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** The ConfigError loadConfig throws for `env` (fails the test if it does not throw one). */
+function problemsOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`no ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('defaults: an empty environment', () => {
+  test('gives the documented defaults', () => {
+    const data = path.join(PROJECT_ROOT, 'data');
+    expect(loadConfig({})).toEqual({
+      production: false,
+      dataDir: data,
+      temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'huiying' },
+      start: {
+        devServer: { port: 7233, uiPort: 8233, codecEndpoint: 'http://localhost:3000/codec' },
+        workerEntry: path.join(PROJECT_ROOT, 'worker', 'index.ts'),
+        apiEntry: path.join(PROJECT_ROOT, 'api', 'server.ts'),
+      },
+      api: {
+        port: 3000,
+        ledgerPrefix: 'LZ',
+        uiOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
+        trustProxy: undefined,
+        rateLimits: { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 },
+        logSecrets: [],
+      },
+      jwtSecret: undefined,
+      auth: {},
+      payloadKeys: { list: undefined, currentId: undefined },
+      notifier: { kind: 'outbox', dir: path.join(data, 'outbox') },
+      files: { units: undefined, limits: undefined, calendars: [] },
+    });
+  });
+
+  test('empty or blank values count as unset', () => {
+    const blank = loadConfig({ PORT: '', HUIYING_LEDGER_PREFIX: '  ', TEMPORAL_ADDRESS: '', AUTH_JWT_SECRET: '', HUIYING_NOTIFIER: ' ' });
+    expect(blank.api.port).toBe(3000);
+    expect(blank.api.ledgerPrefix).toBe('LZ');
+    expect(blank.start.devServer).toBeDefined();
+    expect(blank.jwtSecret).toBeUndefined();
+    expect(blank.notifier.kind).toBe('outbox');
+  });
+});
+
+describe('coercion', () => {
+  test('whole numbers: digits only, surrounding spaces dropped, within the range', () => {
+    expect(loadConfig({ PORT: ' 8080 ', TEMPORAL_PORT: '7300', TEMPORAL_UI_PORT: '8300' })).toMatchObject({
+      api: { port: 8080 },
+      start: { devServer: { port: 7300, uiPort: 8300 } },
+    });
+    expect(loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: '0', HUIYING_RATE_ANON_PER_MIN: '12' }).api.rateLimits).toMatchObject({ intakePerWindow: 0, anonymousPerWindow: 12 });
+    expect(loadConfig({ AUTH_CLOCK_SKEW_S: '0' }).auth).toEqual({ clockSkewS: 0 });
+    for (const bad of ['1.5', '-1', '1e3', '0x10', 'soon', '0', '65536']) {
+      expect(() => loadConfig({ PORT: bad })).toThrow(new RegExp(`PORT: expected a whole number from 1 to 65535 \\(a TCP port\\), got '${bad.replace('.', '\\.')}'`));
+    }
+  });
+
+  test('HUIYING_TRUST_PROXY: true/false, a number of hops, or proxy addresses', () => {
+    const trust = (value: string) => loadConfig({ HUIYING_TRUST_PROXY: value }).api.trustProxy;
+    expect(trust('true')).toBe(true);
+    expect(trust('false')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust(' loopback, 10.0.0.0/8 ')).toBe('loopback, 10.0.0.0/8');
+  });
+
+  test('lists: origins lose a trailing slash, file lists split on commas and the path delimiter', () => {
+    const config = loadConfig({ HUIYING_UI_ORIGINS: ' https://ui.example/ ,, http://localhost:9000', HUIYING_CALENDAR_FILES: ` a.json ,b.json${path.delimiter}c.json,` });
+    expect(config.api.uiOrigins).toEqual(['https://ui.example', 'http://localhost:9000']);
+    expect(config.files.calendars).toEqual(['a.json', 'b.json', 'c.json']);
+    expect(() => loadConfig({ HUIYING_UI_ORIGINS: 'https://ui.example/path' })).toThrow(/HUIYING_UI_ORIGINS: expected comma-separated origins/);
+  });
+
+  test('defaults that follow other variables: the UI origins, the codec endpoint, the outbox, the dev server', () => {
+    const config = loadConfig({ TEMPORAL_UI_PORT: '9233', PORT: '4000', HUIYING_DATA_DIR: 'some/data' });
+    expect(config.api.uiOrigins).toEqual(['http://localhost:9233', 'http://127.0.0.1:9233']);
+    expect(config.start.devServer?.codecEndpoint).toBe('http://localhost:4000/codec');
+    expect(config.dataDir).toBe(path.resolve('some/data'));
+    expect(config.notifier).toEqual({ kind: 'outbox', dir: path.join(path.resolve('some/data'), 'outbox') });
+    // A running server named: npm start starts none, and everyone connects there.
+    const external = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233' });
+    expect(external.start.devServer).toBeUndefined();
+    expect(external.temporal.address).toBe('temporal.internal:7233');
+  });
+
+  test('secrets are taken exactly as given; other text is trimmed', () => {
+    const secret = `  ${'s'.repeat(32)} `;
+    const config = loadConfig({ AUTH_JWT_SECRET: secret, HUIYING_NOTIFIER: 'webhook', HUIYING_WEBHOOK_URL: ' https://gw.example/send ', HUIYING_WEBHOOK_TOKEN: ' t ' });
+    expect(config.jwtSecret).toBe(secret);
+    expect(config.notifier).toEqual({ kind: 'webhook', url: 'https://gw.example/send', token: ' t ' });
+  });
+
+  test('single sign-on, payload keys, NODE_ENV', () => {
+    const config = loadConfig({
+      AUTH_JWKS_URL: 'https://sso.example/jwks',
+      AUTH_ISSUER: ' https://sso.example ',
+      AUTH_AUDIENCE: 'huiying',
+      HUIYING_PAYLOAD_KEYS: `k1:${KEY}`,
+      HUIYING_PAYLOAD_KEY_ID: 'k1',
+      NODE_ENV: 'production',
+    });
+    expect(config.auth).toEqual({ jwks: { url: 'https://sso.example/jwks', issuer: 'https://sso.example', audience: 'huiying' } });
+    expect(config.payloadKeys).toEqual({ list: `k1:${KEY}`, currentId: 'k1' });
+    expect(config.production).toBe(true);
+  });
+
+  test('the values of secret-looking variables, Huiying\'s or not, are kept out of logs', () => {
+    const config = loadConfig({ HUIYING_PAYLOAD_KEYS: `k1:${KEY}`, SOME_API_TOKEN: 'abcdefgh12345', PATH: '/usr/local/bin:/usr/bin' });
+    expect(config.api.logSecrets).toEqual(expect.arrayContaining([`k1:${KEY}`, KEY, 'abcdefgh12345']));
+    expect(config.api.logSecrets).not.toContain('/usr/local/bin:/usr/bin');
+  });
+});
+
+describe('invalid values stop the start with a message naming the variable', () => {
+  test('the variable, what is expected and what was given', () => {
+    const error = problemsOf({ HUIYING_NOTIFIER: 'sms' });
+    expect(error.problems).toEqual([{ variable: 'HUIYING_NOTIFIER', message: "expected one of outbox, webhook, got 'sms'" }]);
+    expect(error.message).toMatch(/HUIYING_NOTIFIER: expected one of outbox, webhook, got 'sms'/);
+    expect(problemsOf({ HUIYING_WEBHOOK_URL: 'gateway.example' }).message).toMatch(/HUIYING_WEBHOOK_URL: expected an absolute http\(s\) URL/);
+    expect(problemsOf({ AUTH_CLOCK_SKEW_S: '301' }).message).toMatch(/AUTH_CLOCK_SKEW_S: expected a whole number from 0 to 300/);
+  });
+
+  test('a secret is never echoed', () => {
+    const error = problemsOf({ AUTH_JWT_SECRET: 'hunter2-too-short' });
+    expect(error.message).toMatch(/AUTH_JWT_SECRET: expected at least 32 characters/);
+    expect(error.message).not.toContain('hunter2');
+    const short = Buffer.alloc(16, 1).toString('base64');
+    const keys = problemsOf({ HUIYING_PAYLOAD_KEYS: `k1:${short}` });
+    expect(keys.message).toMatch(/HUIYING_PAYLOAD_KEYS: key "k1" has 16 bytes, AES-256 needs 32/);
+    expect(keys.message).not.toContain(short);
+  });
+
+  test('variables that need another: AUTH_JWKS_URL needs AUTH_ISSUER, the webhook needs its URL, the key id must be listed', () => {
+    expect(problemsOf({ AUTH_JWKS_URL: 'https://sso.example/jwks' }).problems).toEqual([{ variable: 'AUTH_ISSUER', message: expect.stringContaining('required with AUTH_JWKS_URL') }]);
+    expect(problemsOf({ HUIYING_NOTIFIER: 'webhook' }).problems).toEqual([{ variable: 'HUIYING_WEBHOOK_URL', message: expect.stringContaining('required with HUIYING_NOTIFIER=webhook') }]);
+    expect(problemsOf({ HUIYING_PAYLOAD_KEYS: `k1:${KEY}`, HUIYING_PAYLOAD_KEY_ID: 'k9' }).problems).toEqual([
+      { variable: 'HUIYING_PAYLOAD_KEY_ID', message: 'HUIYING_PAYLOAD_KEY_ID "k9" is not among the HUIYING_PAYLOAD_KEYS (ids: k1)' },
+    ]);
+  });
+});
+
+describe('unknown variables', () => {
+  test('a misspelt HUIYING_ variable is named, with the one it probably meant', () => {
+    const error = problemsOf({ HUIYING_LEDGER_PREFX: 'CD' });
+    expect(error.problems).toEqual([{ variable: 'HUIYING_LEDGER_PREFX', message: 'not a variable Huiying knows; did you mean HUIYING_LEDGER_PREFIX?' }]);
+    expect(error.message).toMatch(/HUIYING_LEDGER_PREFX: .*did you mean HUIYING_LEDGER_PREFIX\?/);
+  });
+
+  test('any unknown HUIYING_ or AUTH_ variable stops the start; a suggestion only when one is close', () => {
+    expect(problemsOf({ AUTH_JWT_SECRT: 'x' }).message).toMatch(/AUTH_JWT_SECRT: .*did you mean AUTH_JWT_SECRET\?/);
+    expect(problemsOf({ HUIYING_DATADIR: '/tmp' }).message).toMatch(/did you mean HUIYING_DATA_DIR\?/);
+    expect(problemsOf({ HUIYING_COLOUR_SCHEME: 'dark' }).problems).toEqual([{ variable: 'HUIYING_COLOUR_SCHEME', message: 'not a variable Huiying knows' }]);
+    expect(problemsOf({ AUTH_MODE: 'sso' }).problems.map((p) => p.variable)).toEqual(['AUTH_MODE']);
+  });
+
+  test('TEMPORAL_ variables: a typo of ours is refused, other tools\' are left alone', () => {
+    expect(problemsOf({ TEMPORAL_ADRESS: 'x:7233' }).message).toMatch(/TEMPORAL_ADRESS: .*did you mean TEMPORAL_ADDRESS\?/);
+    expect(problemsOf({ TEMPORAL_UI_PROT: '8233' }).message).toMatch(/did you mean TEMPORAL_UI_PORT\?/);
+    const others = { TEMPORAL_TLS: 'true', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CLIENT_CERT_PATH: '/c.pem', TEMPORAL_CODEC_ENDPOINT: 'https://c', TEMPORAL_ENV: 'prod', TEMPORAL_CLI_AUTH: 'x', TEMPORAL_ROOT: '/' };
+    expect(() => loadConfig(others)).not.toThrow();
+  });
+
+  test('what tooling and tests read themselves is known too', () => {
+    expect(() => loadConfig(Object.fromEntries(Object.keys(READ_ELSEWHERE).map((name) => [name, 'x'])))).not.toThrow();
+    // A name set without a value (as tests do with `{ X: undefined }`) is not there.
+    expect(() => loadConfig({ HUIYING_NOT_A_THING: undefined })).not.toThrow();
+  });
+});
+
+test('several problems are reported together, each naming its variable', () => {
+  const error = problemsOf({ PORT: 'http', HUIYING_LEDGER_PREFX: 'CD', AUTH_JWKS_URL: 'https://sso.example/jwks', HUIYING_RATE_ANON_PER_MIN: '-5', TEMPORAL_NAMESPCE: 'x' });
+  expect(error).toBeInstanceOf(Error);
+  expect(error.name).toBe('ConfigError');
+  expect(error.problems.map((p) => p.variable).sort()).toEqual(['AUTH_ISSUER', 'HUIYING_LEDGER_PREFX', 'HUIYING_RATE_ANON_PER_MIN', 'PORT', 'TEMPORAL_NAMESPCE']);
+  expect(error.message).toMatch(/has 5 problems/);
+  for (const p of error.problems) expect(error.message).toContain(p.variable);
+});
+
+test('edit distance: a swap of neighbouring letters is one edit', () => {
+  expect(editDistance('HUIYING_LEDGER_PREFX', 'HUIYING_LEDGER_PREFIX')).toBe(1);
+  expect(editDistance('TEMPORAL_UI_PROT', 'TEMPORAL_UI_PORT')).toBe(1);
+  expect(editDistance('PORT', 'HOST')).toBe(2);
+  expect(editDistance('', 'abc')).toBe(3);
+});
+
+test('README "Configuration" lists every variable', () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+  const missing = [...Object.keys(EnvSchema.shape), ...Object.keys(READ_ELSEWHERE)].filter((name) => !section.includes(`\`${name}\``));
+  expect(missing).toEqual([]);
+});
