@@ -1,6 +1,6 @@
 import { ActivityFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { ACTION_KINDS, ActionBodies, type ActionKind, type CaseAction } from '../domain/actions';
+import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction } from '../domain/actions';
 import type { CaseInput, CaseState } from '../domain/case';
 import { deadlinesStarted, nextMilestone, withDeadlines } from '../domain/deadlines';
 import { SYSTEM, type Transition } from '../domain/draft';
@@ -57,7 +57,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   const parse = (kind: ActionKind, actor: unknown, body: unknown): { actor: Actor; action: CaseAction } => {
     const a = ActorSchema.safeParse(actor);
-    const b = ActionBodies[kind].safeParse(body);
+    const b = ACTIONS[kind].body.safeParse(body);
     if (!a.success || !b.success) {
       throw refusalFailure(refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }));
     }
