@@ -1,6 +1,7 @@
 import { ACTIONS, EVENT_LABELS, type CaseAction } from './actions';
 import type { CaseInput, CaseState, Stage } from './case';
 import { STAGE_LABELS } from './case';
+import { deadlinesStarted, type DeadlineRequest } from './deadlines';
 import { Draft, notificationId, type Transition } from './draft';
 import { refusal, type Refusal } from './errors';
 import type { Notification } from './notifications';
@@ -71,6 +72,14 @@ export function intakeNotifications(state: CaseState): Notification[] {
     return [{ ...base, id: notificationId(state.id, 0, 'answer'), template: 'answer', text: `【12345】您的咨询（编号${state.ledgerNo}）答复如下：${state.answer ?? ''}` }];
   }
   return [receiptNotification(state)];
+}
+
+/**
+ * The deadlines a case starts with (the assignment's, unless it started closed), when the API did not compute them
+ * before the start; counted from registration.
+ */
+export function intakeDeadlines(state: CaseState): DeadlineRequest[] {
+  return deadlinesStarted(null, state, state.registeredAt);
 }
 
 /** Why `actor` may not take `action` now, or null when it may. Checked by the API and again by the workflow. */
@@ -148,7 +157,10 @@ function refuseBeyondCaps(state: CaseState, workingDays: number): Refusal | null
   return null;
 }
 
-/** Applies an action that `refuse` allowed. Pure: time comes in, notifications to send come out. */
+/**
+ * Applies an action that `refuse` allowed. Pure: time comes in; the new state, the notifications to send and the
+ * deadlines to compute come out, and the workflow only carries them out.
+ */
 export function transition(prev: CaseState, actor: Actor, action: CaseAction, at: string): Transition {
   const by: ActorRef = { id: actor.id, name: actor.name, role: ACTIONS[action.kind].role };
   const draft = new Draft(prev, by, at);

@@ -2,13 +2,13 @@ import { ActivityFailure, allHandlersFinished, condition, proxyActivities, proxy
 import type { Activities } from '../activities';
 import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction } from '../domain/actions';
 import type { CaseInput, CaseState } from '../domain/case';
-import { deadlinesStarted, nextMilestone, withDeadlines } from '../domain/deadlines';
+import { nextMilestone, withDeadlines } from '../domain/deadlines';
 import { SYSTEM, type Transition } from '../domain/draft';
 import { refusal } from '../domain/errors';
 import { fireMilestone } from '../domain/milestones';
 import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
-import { initialState, intakeNotifications, refuse, transition } from '../domain/rules';
+import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../domain/rules';
 import { searchValuesOf, type CaseSearchValues } from '../domain/search';
 import { actionUpdates, getCaseQuery, sampleSignal } from './definitions';
 import { refusalFailure } from './failures';
@@ -35,13 +35,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const outbox: Notification[] = intakeNotifications(state);
   const serially = serializer();
 
-  /** Applies a change, starts the deadlines it implies, and publishes what visibility needs. */
+  /** Records a change the domain worked out, computes the deadlines it starts, and publishes what visibility needs. */
   async function commit(change: Transition): Promise<CaseState> {
-    const prev = state;
     state = change.state;
     outbox.push(...change.notifications);
-    const requests = deadlinesStarted(prev, state, now());
-    if (requests.length > 0) state = withDeadlines(state, await planDeadlines(requests));
+    if (change.deadlines.length > 0) {
+      // Awaited first, then applied to the state as it is now: never a state read before the await.
+      const planned = await planDeadlines(change.deadlines);
+      state = withDeadlines(state, planned);
+    }
     publish();
     return state;
   }
@@ -92,7 +94,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   if (!input.deadlines) {
     void serially(async () => {
-      state = withDeadlines(state, await planDeadlines(deadlinesStarted(null, state, state.registeredAt)));
+      // Asked even when there is nothing to compute (a case that starts closed): recorded histories have that call.
+      const planned = await planDeadlines(intakeDeadlines(state));
+      state = withDeadlines(state, planned);
       publish();
     });
   }
