@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { ACTION_PATHS, routeBody, ROUTED_ACTIONS } from '../domain/actions';
+import { ACTIONS, routeBody, ROUTED_ACTIONS } from '../domain/actions';
 import { ERROR_CODES } from '../domain/errors';
 import { CaseStateSchema, NewCaseSchema } from '../domain/case';
-import { ACTION_ROLE } from '../domain/permissions';
 import { DEFAULT_UNITS, UnitDirectory, UnitSchema } from '../domain/units';
 import { CaseListQuerySchema } from './case-list';
 import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
@@ -34,10 +33,10 @@ const queryParams = (q: z.ZodType) =>
 export function openApiDocument(): Record<string, unknown> {
   const actionPaths = Object.fromEntries(
     ROUTED_ACTIONS.map((kind) => [
-      `/cases/{id}/${ACTION_PATHS[kind]}`,
+      `/cases/{id}/${ACTIONS[kind].path}`,
       {
         post: {
-          summary: `${kind} (role: ${ACTION_ROLE[kind]})`,
+          summary: `${kind} (role: ${ACTIONS[kind].role})`,
           parameters: [idParam, idempotencyHeader],
           requestBody: { required: true, ...json(`${kind}Body`) },
           responses: { '200': { description: 'the case after the action', ...json('Case') }, ...errors(400, 401, 403, 404, 409) },

@@ -1,96 +1,206 @@
 import { z } from 'zod';
-import { ReviewDecisionSchema, SatisfactionSchema } from './case';
-import { ReviewLevelSchema } from './roles';
+import { ReviewDecisionSchema, SatisfactionSchema, type Stage } from './case';
+import { ReviewLevelSchema, type Role } from './roles';
 
 /** Case ids as the API makes them (see api/ids.ts): 16 characters of Crockford base32. */
 export const CaseIdSchema = z.string().regex(/^[0-9a-z]{16}$/, 'a case id');
 
-/**
- * The actions people take on a case. Each body schema is what the API validates and what the workflow
- * update receives; `kind` names the update, the route and the timeline action alike.
- */
-export const ActionBodies = {
-  assign: z.object({ unit: z.string().min(1), note: z.string().trim().max(2000).optional() }),
-  accept: z.object({ note: z.string().trim().max(2000).optional() }),
-  return: z.object({ reason: z.string().trim().min(1).max(2000) }),
-  progress: z.object({ note: z.string().trim().min(1).max(5000) }),
-  submit: z.object({ result: z.string().trim().min(1).max(10_000) }),
-  review: z
-    .object({
-      level: ReviewLevelSchema,
-      decision: ReviewDecisionSchema,
-      comment: z.string().trim().max(2000).optional(),
-    })
-    // A rejection goes back to the unit "with the reviewer's comments" (DOMAIN.md): it must say why.
-    .refine((b) => b.decision !== 'reject' || !!b.comment, { path: ['comment'], message: 'a rejection needs a comment for the unit' }),
-  callback: z.object({
-    result: SatisfactionSchema,
-    /** Whether the problem itself got solved (解决), asked apart from satisfaction. */
-    resolved: z.boolean().optional(),
-    note: z.string().trim().max(2000).optional(),
-  }),
-  extension: z.object({ workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(1).max(2000) }),
-  extensionDecision: z.object({ approve: z.boolean(), note: z.string().trim().max(2000).optional() }),
-  urge: z.object({ note: z.string().trim().min(1).max(2000) }),
-  answer: z.object({ answer: z.string().trim().min(1).max(10_000) }),
-  decision: z.object({ action: z.enum(['reopen', 'close']), note: z.string().trim().min(1).max(2000) }),
-  spotCheck: z.object({ passed: z.boolean(), note: z.string().trim().min(1).max(2000) }),
-  /** Sent by the API after it looked the target up (the route takes only `{into}`). */
-  merge: z.object({ into: CaseIdSchema, intoLedgerNo: z.string().min(1) }),
-  /** The other half of a merge, on the case merged into; only the API sends it. */
-  absorb: z.object({ id: CaseIdSchema, ledgerNo: z.string().min(1) }),
-} as const;
-
 /** What POST /cases/:id/merge takes: the API looks up the rest before it merges. */
 export const MergeRequestSchema = z.object({ into: CaseIdSchema });
 
-/** Every action with a public route; `absorb` is only ever sent by the API itself, as half of a merge. */
-export const ROUTED_ACTIONS = (Object.keys(ActionBodies) as (keyof typeof ActionBodies)[]).filter((k) => k !== 'absorb');
-
-/** The body each public route validates: the action's own, except merge. */
-export function routeBody(kind: keyof typeof ActionBodies): z.ZodType {
-  return kind === 'merge' ? MergeRequestSchema : ActionBodies[kind];
+/** Everything the project knows about one action, in one place; every other table is derived from these. */
+export interface ActionSpec {
+  /** What the workflow update receives (and, unless `routeBody` says otherwise, what the route validates). */
+  body: z.ZodType;
+  /** What the public route validates when the API completes the body itself before it sends the update. */
+  routeBody?: z.ZodType;
+  /** Where the action is posted, under /cases/:id/. */
+  path: string;
+  /** The action's name in the timeline, for people. */
+  label: string;
+  /** The one role that may take it; unit and level checks follow in rules.ts. */
+  role: Role;
+  /** Only handlers of the case's own unit may take it. */
+  unitBound: boolean;
+  /** The stages it may be taken in: with `transition` in rules.ts, the whole state machine of the loop. */
+  stages: readonly Stage[];
+  /** Whether the API serves a route for it; an unrouted action is only ever sent by the API itself. */
+  routed: boolean;
 }
 
-export type ActionKind = keyof typeof ActionBodies;
-export const ACTION_KINDS = Object.keys(ActionBodies) as ActionKind[];
-export type ActionBody<K extends ActionKind> = z.infer<(typeof ActionBodies)[K]>;
+/**
+ * The actions people take on a case. The key names the update, the timeline action and the body component alike;
+ * the API's routes and authorization rows, the OpenAPI document and the workflow's validators all read this.
+ */
+export const ACTIONS = {
+  assign: {
+    body: z.object({ unit: z.string().min(1), note: z.string().trim().max(2000).optional() }),
+    path: 'assign',
+    label: '交办',
+    role: 'dispatcher',
+    unitBound: false,
+    stages: ['registered'],
+    routed: true,
+  },
+  accept: {
+    body: z.object({ note: z.string().trim().max(2000).optional() }),
+    path: 'accept',
+    label: '签收',
+    role: 'handler',
+    unitBound: true,
+    stages: ['assigned'],
+    routed: true,
+  },
+  return: {
+    body: z.object({ reason: z.string().trim().min(1).max(2000) }),
+    path: 'return',
+    label: '退单',
+    role: 'handler',
+    unitBound: true,
+    stages: ['assigned'],
+    routed: true,
+  },
+  progress: {
+    body: z.object({ note: z.string().trim().min(1).max(5000) }),
+    path: 'progress',
+    label: '办理进展',
+    role: 'handler',
+    unitBound: true,
+    stages: ['rectifying'],
+    routed: true,
+  },
+  submit: {
+    body: z.object({ result: z.string().trim().min(1).max(10_000) }),
+    path: 'submit',
+    label: '提交办理结果',
+    role: 'handler',
+    unitBound: true,
+    stages: ['rectifying'],
+    routed: true,
+  },
+  review: {
+    body: z
+      .object({
+        level: ReviewLevelSchema,
+        decision: ReviewDecisionSchema,
+        comment: z.string().trim().max(2000).optional(),
+      })
+      // A rejection goes back to the unit "with the reviewer's comments" (DOMAIN.md): it must say why.
+      .refine((b) => b.decision !== 'reject' || !!b.comment, { path: ['comment'], message: 'a rejection needs a comment for the unit' }),
+    path: 'review',
+    label: '审核',
+    role: 'reviewer',
+    unitBound: false,
+    stages: ['reviewing'],
+    routed: true,
+  },
+  callback: {
+    body: z.object({
+      result: SatisfactionSchema,
+      /** Whether the problem itself got solved (解决), asked apart from satisfaction. */
+      resolved: z.boolean().optional(),
+      note: z.string().trim().max(2000).optional(),
+    }),
+    path: 'callback',
+    label: '回访',
+    role: 'operator',
+    unitBound: false,
+    stages: ['replied'],
+    routed: true,
+  },
+  extension: {
+    body: z.object({ workingDays: z.number().int().min(1).max(60), reason: z.string().trim().min(1).max(2000) }),
+    path: 'extension',
+    label: '申请延期',
+    role: 'handler',
+    unitBound: true,
+    stages: ['rectifying'],
+    routed: true,
+  },
+  extensionDecision: {
+    body: z.object({ approve: z.boolean(), note: z.string().trim().max(2000).optional() }),
+    path: 'extension/decision',
+    label: '延期审批',
+    role: 'supervisor',
+    unitBound: false,
+    stages: ['assigned', 'rectifying', 'reviewing', 'replied'],
+    routed: true,
+  },
+  urge: {
+    body: z.object({ note: z.string().trim().min(1).max(2000) }),
+    path: 'urge',
+    label: '督办',
+    role: 'supervisor',
+    unitBound: false,
+    stages: ['assigned', 'rectifying'],
+    routed: true,
+  },
+  answer: {
+    body: z.object({ answer: z.string().trim().min(1).max(10_000) }),
+    path: 'answer',
+    label: '直接答复',
+    role: 'operator',
+    unitBound: false,
+    stages: ['registered'],
+    routed: true,
+  },
+  decision: {
+    body: z.object({ action: z.enum(['reopen', 'close']), note: z.string().trim().min(1).max(2000) }),
+    path: 'decision',
+    label: '督办决定',
+    role: 'supervisor',
+    unitBound: false,
+    stages: ['deciding'],
+    routed: true,
+  },
+  spotCheck: {
+    body: z.object({ passed: z.boolean(), note: z.string().trim().min(1).max(2000) }),
+    path: 'spot-check',
+    label: '抽查',
+    role: 'supervisor',
+    unitBound: false,
+    stages: ['closed'],
+    routed: true,
+  },
+  merge: {
+    /** Sent by the API after it looked the target up (the route takes only `{into}`). */
+    body: z.object({ into: CaseIdSchema, intoLedgerNo: z.string().min(1) }),
+    routeBody: MergeRequestSchema,
+    path: 'merge',
+    label: '并单',
+    role: 'operator',
+    unitBound: false,
+    stages: ['registered'],
+    routed: true,
+  },
+  absorb: {
+    /** The other half of a merge, on the case merged into; only the API sends it. */
+    body: z.object({ id: CaseIdSchema, ledgerNo: z.string().min(1) }),
+    path: 'absorb',
+    label: '并入',
+    role: 'operator',
+    unitBound: false,
+    stages: ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'deciding'],
+    routed: false,
+  },
+} as const satisfies Record<string, ActionSpec>;
+
+export type ActionKind = keyof typeof ACTIONS;
+export const ACTION_KINDS = Object.keys(ACTIONS) as ActionKind[];
+export type ActionBody<K extends ActionKind> = z.infer<(typeof ACTIONS)[K]['body']>;
 export type CaseAction = { [K in ActionKind]: { kind: K } & ActionBody<K> }[ActionKind];
 
-/** Where each action is posted, under /cases/:id/. */
-export const ACTION_PATHS: Record<ActionKind, string> = {
-  assign: 'assign',
-  accept: 'accept',
-  return: 'return',
-  progress: 'progress',
-  submit: 'submit',
-  review: 'review',
-  callback: 'callback',
-  extension: 'extension',
-  extensionDecision: 'extension/decision',
-  urge: 'urge',
-  answer: 'answer',
-  decision: 'decision',
-  spotCheck: 'spot-check',
-  merge: 'merge',
-  absorb: 'absorb',
-};
+/** The actions with a public route. */
+export type RoutedKind = { [K in ActionKind]: (typeof ACTIONS)[K]['routed'] extends true ? K : never }[ActionKind];
+export const ROUTED_ACTIONS = ACTION_KINDS.filter((k): k is RoutedKind => ACTIONS[k].routed);
 
-export const ACTION_LABELS: Record<ActionKind | 'register', string> = {
+/** The body a public route validates: the action's own, unless the record names another. */
+export function routeBody(kind: ActionKind): z.ZodType {
+  const spec: ActionSpec = ACTIONS[kind];
+  return spec.routeBody ?? spec.body;
+}
+
+/** Labels of timeline entries that are not actions on a case (an action's label is in ACTIONS). */
+export const EVENT_LABELS = {
   register: '登记受理',
-  assign: '交办',
-  accept: '签收',
-  return: '退单',
-  progress: '办理进展',
-  submit: '提交办理结果',
-  review: '审核',
-  callback: '回访',
-  extension: '申请延期',
-  extensionDecision: '延期审批',
-  urge: '督办',
-  answer: '直接答复',
-  decision: '督办决定',
-  spotCheck: '抽查',
-  merge: '并单',
-  absorb: '并入',
-};
+} as const;

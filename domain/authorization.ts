@@ -6,11 +6,12 @@
  * Adding an endpoint is one line here, e.g. `'POST /cases/:id/merge': only('operator'),`; an endpoint the app
  * serves without a line here fails test/privacy/authorization-matrix.test.ts.
  *
- * The action rows come from ACTION_ROLE and UNIT_BOUND_ACTIONS (permissions.ts), which the workflow's validators
- * (`refuse` in rules.ts) read too: the API and the workflow cannot disagree about who may act.
+ * The action rows come from the action catalogue (ACTIONS in actions.ts: each action's role and whether it is unit
+ * bound), which the workflow's validators (`refuse` in rules.ts) read too: the API and the workflow cannot disagree
+ * about who may act.
  */
-import { ACTION_KINDS, ACTION_PATHS, ROUTED_ACTIONS } from './actions';
-import { ACTION_ROLE, AUDIT_ROLES, CODEC_ROLES, CREATE_CASE_ROLE, SUPERVISION_ROLES, UNIT_BOUND_ACTIONS } from './permissions';
+import { ACTION_KINDS, ACTIONS, ROUTED_ACTIONS, type ActionKind } from './actions';
+import { AUDIT_ROLES, CODEC_ROLES, CREATE_CASE_ROLE, SUPERVISION_ROLES } from './permissions';
 import { ROLES, type Actor, type Role } from './roles';
 
 /** On which cases a role may call an endpoint: any case, or only the cases assigned to its own unit. */
@@ -33,18 +34,23 @@ const everyoneHandlersOwnUnit: RoleAccess = { ...only(ROLES), handler: 'own_unit
 /** Every authenticated role; nothing case-bound about the endpoint. */
 const everyone: RoleAccess = only(ROLES);
 
-/** `POST /cases/:id/<action>` for each action, from the role table the workflow also enforces. */
+/** The endpoint an action is posted to. */
+export function actionEndpoint(kind: ActionKind): EndpointKey {
+  return `POST /cases/:id/${ACTIONS[kind].path}`;
+}
+
+/** `POST /cases/:id/<action>` for each routed action, from the catalogue the workflow also enforces. */
 const actionRows: Record<string, Access> = Object.fromEntries(
-  ROUTED_ACTIONS.map((kind) => [`POST /cases/:id/${ACTION_PATHS[kind]}`, { [ACTION_ROLE[kind]]: UNIT_BOUND_ACTIONS.has(kind) ? 'own_unit' : 'any' }]),
+  ROUTED_ACTIONS.map((kind) => [actionEndpoint(kind), { [ACTIONS[kind].role]: ACTIONS[kind].unitBound ? 'own_unit' : 'any' }]),
 );
 
 /**
  * Own-unit endpoints whose unit check the case workflow makes itself, in the update's validator (`refuse` in
- * rules.ts, from the same UNIT_BOUND_ACTIONS), before anything enters history: the API need not look the case
+ * rules.ts, from the same `unitBound` in ACTIONS), before anything enters history: the API need not look the case
  * up first. Every other own-unit endpoint on a case is checked by the API before it acts.
  */
 export const UNIT_CHECKED_BY_WORKFLOW: ReadonlySet<string> = new Set(
-  ACTION_KINDS.filter((kind) => UNIT_BOUND_ACTIONS.has(kind)).map((kind) => `POST /cases/:id/${ACTION_PATHS[kind]}`),
+  ACTION_KINDS.filter((kind) => ACTIONS[kind].unitBound).map(actionEndpoint),
 );
 
 /** `METHOD /path` (Express path syntax) → who may call it. */

@@ -1,10 +1,14 @@
 import type { CaseState, TimelineEntry } from './case';
+import { deadlinesStarted, type DeadlineRequest } from './deadlines';
 import type { Notification, NotificationTemplate, Recipient } from './notifications';
 import { REVIEW_LEVEL_LABELS, type ActorRef, type ReviewLevel } from './roles';
 
+/** One change to a case, whole: what the workflow records, sends and asks the deadline activity to compute. */
 export interface Transition {
   state: CaseState;
   notifications: Notification[];
+  /** The deadlines the change starts (or extends), computed on the working-day calendar outside the workflow. */
+  deadlines: DeadlineRequest[];
 }
 
 export const SYSTEM: ActorRef = { id: 'system', name: '系统' };
@@ -14,11 +18,11 @@ export function notificationId(caseId: string, seq: number, template: Notificati
   return `${caseId}:${seq}:${template}`;
 }
 
-/** Accumulates one change's state patches, timeline entries and notifications. */
+/** Accumulates one change's state patches, timeline entries and notifications; the deadlines follow from them. */
 export class Draft {
   private state: CaseState;
   private readonly notifications: Notification[] = [];
-  constructor(prev: CaseState, readonly by: ActorRef, readonly at: string) {
+  constructor(private readonly prev: CaseState, readonly by: ActorRef, readonly at: string) {
     this.state = { ...prev, updatedAt: at };
   }
   get current(): CaseState {
@@ -43,6 +47,6 @@ export class Draft {
     return this.notify('review_requested', { kind: 'reviewers', level }, `【待${label}】${this.state.ledgerNo}「${this.state.title}」办理结果待${label}。`);
   }
   done(): Transition {
-    return { state: this.state, notifications: this.notifications };
+    return { state: this.state, notifications: this.notifications, deadlines: deadlinesStarted(this.prev, this.state, this.at) };
   }
 }

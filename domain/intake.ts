@@ -1,9 +1,9 @@
 import type { CaseInput, CaseRef, NewCase } from './case';
 import type { WorkingCalendar } from './calendar';
-import { computeDeadline, deadlinesStarted } from './deadlines';
+import { computeDeadline } from './deadlines';
 import { policyFrom, type TimeLimits } from './limits';
 import type { ActorRef } from './roles';
-import { initialState } from './rules';
+import { initialState, intakeDeadlines } from './rules';
 
 /** What is known about a request when it is registered, before its case workflow starts. */
 export interface Intake {
@@ -39,6 +39,6 @@ export function caseInputOf(intake: Intake): CaseInput {
     ...(intake.mergeInto ? { mergeInto: intake.mergeInto } : {}),
   };
   if (!calendar) return base;
-  const deadlines = deadlinesStarted(null, initialState(base, registeredAt), registeredAt).map((r) => computeDeadline(r, calendar, limits));
+  const deadlines = intakeDeadlines(initialState(base, registeredAt)).map((r) => computeDeadline(r, calendar, limits));
   return { ...base, deadlines };
 }

@@ -1,30 +1,6 @@
-import type { ActionKind } from './actions';
 import type { Role } from './roles';
 
-/**
- * The one role that may take each action on a case. Unit and level checks follow in `rules.ts`. The authorization
- * matrix (authorization.ts) derives its action rows from this and UNIT_BOUND_ACTIONS, so API and workflow agree.
- */
-export const ACTION_ROLE: Record<ActionKind, Role> = {
-  assign: 'dispatcher',
-  accept: 'handler',
-  return: 'handler',
-  progress: 'handler',
-  submit: 'handler',
-  review: 'reviewer',
-  callback: 'operator',
-  extension: 'handler',
-  extensionDecision: 'supervisor',
-  urge: 'supervisor',
-  answer: 'operator',
-  decision: 'supervisor',
-  spotCheck: 'supervisor',
-  merge: 'operator',
-  absorb: 'operator',
-};
-
-/** Actions a handler may take only on cases of its own unit. */
-export const UNIT_BOUND_ACTIONS: ReadonlySet<ActionKind> = new Set(['accept', 'return', 'progress', 'submit', 'extension']);
+// Who may take each action on a case is in that action's record in ACTIONS (actions.ts), beside its stages.
 
 export const CREATE_CASE_ROLE: Role = 'operator';
 

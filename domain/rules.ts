@@ -1,32 +1,15 @@
-import { ACTION_LABELS, type ActionKind, type CaseAction } from './actions';
+import { ACTIONS, EVENT_LABELS, type CaseAction } from './actions';
 import type { CaseInput, CaseState, Stage } from './case';
 import { STAGE_LABELS } from './case';
+import { deadlinesStarted, type DeadlineRequest } from './deadlines';
 import { Draft, notificationId, type Transition } from './draft';
 import { refusal, type Refusal } from './errors';
 import type { Notification } from './notifications';
-import { ACTION_ROLE, UNIT_BOUND_ACTIONS } from './permissions';
 import { hasRole, REVIEW_LEVEL_LABELS, type Actor, type ActorRef, type ReviewLevel } from './roles';
 
 export type { Transition } from './draft';
 
-/** The stages each action may be taken in. The whole state machine of the loop is this table plus `transition`. */
-export const ALLOWED_STAGES: Record<ActionKind, readonly Stage[]> = {
-  assign: ['registered'],
-  accept: ['assigned'],
-  return: ['assigned'],
-  progress: ['rectifying'],
-  submit: ['rectifying'],
-  review: ['reviewing'],
-  callback: ['replied'],
-  extension: ['rectifying'],
-  extensionDecision: ['assigned', 'rectifying', 'reviewing', 'replied'],
-  urge: ['assigned', 'rectifying'],
-  answer: ['registered'],
-  decision: ['deciding'],
-  spotCheck: ['closed'],
-  merge: ['registered'],
-  absorb: ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'deciding'],
-};
+// The whole state machine of the loop is the `stages` of each action in ACTIONS (actions.ts) plus `transition`.
 
 export function initialState(input: CaseInput, startedAt: string): CaseState {
   const at = input.registeredAt ?? startedAt;
@@ -59,7 +42,7 @@ export function initialState(input: CaseInput, startedAt: string): CaseState {
     mergedFrom: [],
     spotCheck: { round: null, result: null, at: null, by: null, note: null },
     citizenKey: input.citizenKey ?? null,
-    timeline: [{ at, by: input.registeredBy, action: 'register', note: ACTION_LABELS.register }],
+    timeline: [{ at, by: input.registeredBy, action: 'register', note: EVENT_LABELS.register }],
   };
   if (input.mergeInto) {
     const { id, ledgerNo } = input.mergeInto;
@@ -91,16 +74,24 @@ export function intakeNotifications(state: CaseState): Notification[] {
   return [receiptNotification(state)];
 }
 
+/**
+ * The deadlines a case starts with (the assignment's, unless it started closed), when the API did not compute them
+ * before the start; counted from registration.
+ */
+export function intakeDeadlines(state: CaseState): DeadlineRequest[] {
+  return deadlinesStarted(null, state, state.registeredAt);
+}
+
 /** Why `actor` may not take `action` now, or null when it may. Checked by the API and again by the workflow. */
 export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refusal | null {
-  const role = ACTION_ROLE[action.kind];
+  const { role, unitBound } = ACTIONS[action.kind];
   if (!hasRole(actor, role)) {
     return refusal('forbidden', `${action.kind} needs the ${role} role`);
   }
-  if (UNIT_BOUND_ACTIONS.has(action.kind) && (!actor.unit || actor.unit !== state.unit)) {
+  if (unitBound && (!actor.unit || actor.unit !== state.unit)) {
     return refusal('forbidden', `${action.kind} is only for handlers of the case's unit`);
   }
-  const allowed = ALLOWED_STAGES[action.kind];
+  const allowed: readonly Stage[] = ACTIONS[action.kind].stages;
   if (!allowed.includes(state.stage)) {
     return refusal(
       'conflict',
@@ -166,9 +157,12 @@ function refuseBeyondCaps(state: CaseState, workingDays: number): Refusal | null
   return null;
 }
 
-/** Applies an action that `refuse` allowed. Pure: time comes in, notifications to send come out. */
+/**
+ * Applies an action that `refuse` allowed. Pure: time comes in; the new state, the notifications to send and the
+ * deadlines to compute come out, and the workflow only carries them out.
+ */
 export function transition(prev: CaseState, actor: Actor, action: CaseAction, at: string): Transition {
-  const by: ActorRef = { id: actor.id, name: actor.name, role: ACTION_ROLE[action.kind] };
+  const by: ActorRef = { id: actor.id, name: actor.name, role: ACTIONS[action.kind].role };
   const draft = new Draft(prev, by, at);
   switch (action.kind) {
     case 'assign':

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionBody, ActionKind } from '../domain/actions';
+import { ACTION_KINDS, type ActionBody, type ActionKind } from '../domain/actions';
 import type { CaseState } from '../domain/case';
 import type { Actor } from '../domain/roles';
 
@@ -14,23 +14,7 @@ function action<K extends ActionKind>(kind: K): ActionUpdate<K> {
 }
 
 /** One update per action, named as the action: the Web UI's history then reads like the timeline. */
-export const actionUpdates: { [K in ActionKind]: ActionUpdate<K> } = {
-  assign: action('assign'),
-  accept: action('accept'),
-  return: action('return'),
-  progress: action('progress'),
-  submit: action('submit'),
-  review: action('review'),
-  callback: action('callback'),
-  extension: action('extension'),
-  extensionDecision: action('extensionDecision'),
-  urge: action('urge'),
-  answer: action('answer'),
-  decision: action('decision'),
-  spotCheck: action('spotCheck'),
-  merge: action('merge'),
-  absorb: action('absorb'),
-};
+export const actionUpdates = Object.fromEntries(ACTION_KINDS.map((kind) => [kind, action(kind)])) as { [K in ActionKind]: ActionUpdate<K> };
 
 /** A spot-check round puts a closed case into its sample (from workflow to workflow, so a signal). */
 export const sampleSignal = defineSignal<[round: string]>('sampleForSpotCheck');

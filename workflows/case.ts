@@ -1,15 +1,18 @@
 import { ActivityFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { ACTION_KINDS, ActionBodies, type ActionKind, type CaseAction } from '../domain/actions';
+import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction } from '../domain/actions';
+import { archiveAt, settled } from '../domain/archive';
 import type { CaseInput, CaseState } from '../domain/case';
-import { deadlinesStarted, nextMilestone, withDeadlines } from '../domain/deadlines';
-import { SYSTEM, type Transition } from '../domain/draft';
+import { nextMilestone, withDeadlines } from '../domain/deadlines';
+import { notifyFailed } from '../domain/delivery';
+import type { Transition } from '../domain/draft';
 import { refusal } from '../domain/errors';
 import { fireMilestone } from '../domain/milestones';
 import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
-import { initialState, intakeNotifications, refuse, transition } from '../domain/rules';
+import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../domain/rules';
 import { searchValuesOf, type CaseSearchValues } from '../domain/search';
+import { joinSample } from '../domain/spot-check';
 import { actionUpdates, getCaseQuery, sampleSignal } from '../temporal/definitions';
 import { refusalFailure } from './failures';
 import { searchAttributeChanges } from '../temporal/search-attributes';
@@ -27,21 +30,28 @@ const { planDeadlines } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** One citizen's request, from registration to the call-back that closes it. */
+/**
+ * One citizen's request, from registration to the call-back that closes it. The rules are the domain's (rules.ts,
+ * milestones.ts, spot-check.ts, archive.ts, delivery.ts); this only carries out what they decide: timers,
+ * activities, search-attribute upserts.
+ */
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   let state = initialState(input, now());
   // The API sets these at start (free); afterwards only what changed is upserted (each upsert is billed).
   let published: CaseSearchValues = searchValuesOf(state);
   const outbox: Notification[] = intakeNotifications(state);
+  // Every write of `state` after this line runs in here, one at a time.
   const serially = serializer();
 
-  /** Applies a change, starts the deadlines it implies, and publishes what visibility needs. */
+  /** Records a change the domain worked out, computes the deadlines it starts, and publishes what visibility needs. */
   async function commit(change: Transition): Promise<CaseState> {
-    const prev = state;
     state = change.state;
     outbox.push(...change.notifications);
-    const requests = deadlinesStarted(prev, state, now());
-    if (requests.length > 0) state = withDeadlines(state, await planDeadlines(requests));
+    if (change.deadlines.length > 0) {
+      // Awaited first, then applied to the state as it is now: never a state read before the await.
+      const planned = await planDeadlines(change.deadlines);
+      state = withDeadlines(state, planned);
+    }
     publish();
     return state;
   }
@@ -57,7 +67,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   const parse = (kind: ActionKind, actor: unknown, body: unknown): { actor: Actor; action: CaseAction } => {
     const a = ActorSchema.safeParse(actor);
-    const b = ActionBodies[kind].safeParse(body);
+    const b = ACTIONS[kind].body.safeParse(body);
     if (!a.success || !b.success) {
       throw refusalFailure(refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }));
     }
@@ -84,15 +94,20 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   }
 
   setHandler(sampleSignal, (round: string) => {
-    // Only a closed case that is not merged and not yet sampled joins a sample; anything else is a late or repeated signal.
-    if (state.stage !== 'closed' || state.mergedInto || state.spotCheck.round) return;
-    state = { ...state, spotCheck: { ...state.spotCheck, round }, timeline: [...state.timeline, { at: now(), by: SYSTEM, action: 'sampled', note: `列入抽查（${round}）` }] };
-    publish();
+    const at = now();
+    void serially(async () => {
+      const sampled = joinSample(state, round, at);
+      if (!sampled) return;
+      state = sampled;
+      publish();
+    });
   });
 
   if (!input.deadlines) {
     void serially(async () => {
-      state = withDeadlines(state, await planDeadlines(deadlinesStarted(null, state, state.registeredAt)));
+      // Asked even when there is nothing to compute (a case that starts closed): recorded histories have that call.
+      const planned = await planDeadlines(intakeDeadlines(state));
+      state = withDeadlines(state, planned);
       publish();
     });
   }
@@ -123,31 +138,27 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       outbox.shift();
     }
     if (state.stage !== 'closed') continue;
-    if (!settled()) {
-      // Cases registered before spot-checks existed have no window in their policy: they archive at once, as they did.
-      const windowDays = (state.policy.spotCheckWindowDays as number | undefined) ?? 0;
-      const left = Date.parse(state.closedAt ?? now()) + windowDays * 86_400_000 - Date.now();
-      if (left > 0 && (await condition(() => state.stage !== 'closed' || outbox.length > 0 || settled(), left))) continue;
-    }
+    const at = Date.now();
+    const left = archiveAt(state, at) - at;
+    if (left > 0 && (await condition(() => state.stage !== 'closed' || outbox.length > 0 || settled(state), left))) continue;
     if (state.stage === 'closed' && outbox.length === 0) break;
   }
   await condition(allHandlersFinished);
   return state;
 
-  /** Nothing more can happen to a merged case or one that passed its spot-check: no need to wait out the window. */
-  function settled(): boolean {
-    return state.mergedInto !== null || state.spotCheck.result === 'passed';
-  }
-
   async function deliver(notification: Notification): Promise<void> {
     try {
       await notify(notification);
     } catch (err) {
-      // Only a gateway's permanent refusal gets here (transient faults retry): record it, keep the case going.
+      // Only a gateway's permanent refusal gets here (transient faults retry).
       // The ActivityFailure only says "Activity task failed"; the gateway's reason is its cause.
       const reason = err instanceof ActivityFailure && err.cause ? err.cause : err;
-      const note = `通知未送达（${notification.template}）：${reason instanceof Error ? reason.message : String(reason)}`;
-      state = { ...state, timeline: [...state.timeline, { at: now(), by: SYSTEM, action: 'notify_failed', note }] };
+      const message = reason instanceof Error ? reason.message : String(reason);
+      const at = now();
+      // Not awaited: the next notification goes out when it always did, whatever the serializer is busy with.
+      void serially(async () => {
+        state = notifyFailed(state, notification, message, at);
+      });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ACTION_PATHS, ActionBodies, CaseIdSchema, MergeRequestSchema, ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
+import { ACTIONS, CaseIdSchema, ROUTED_ACTIONS, type CaseAction } from '../../domain/actions';
+import { actionEndpoint } from '../../domain/authorization';
 import { NewCaseSchema } from '../../domain/case';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
@@ -41,18 +42,19 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
     res.json(caseView(state, actor, units));
   });
 
-  router.post('/cases/:id/merge', authorize('POST /cases/:id/merge'), async (req, res) => {
-    const { into } = parseBody(MergeRequestSchema, req.body);
+  router.post(`/cases/:id/${ACTIONS.merge.path}`, authorize(actionEndpoint('merge')), async (req, res) => {
+    const { into } = parseBody(ACTIONS.merge.routeBody, req.body);
     const state = await cases.merge(actorOf(res), caseId(String(req.params.id)), into);
     res.json(caseView(state, actorOf(res), units));
   });
 
+  // Merge, above, takes a route body of its own; every other action's route sends its body as it is.
   for (const kind of ROUTED_ACTIONS.filter((k) => k !== 'merge')) {
-    router.post(`/cases/:id/${ACTION_PATHS[kind]}`, authorize(`POST /cases/:id/${ACTION_PATHS[kind]}`), async (req, res) => {
+    router.post(`/cases/:id/${ACTIONS[kind].path}`, authorize(actionEndpoint(kind)), async (req, res) => {
       const actor = actorOf(res);
-      const body = parseBody(ActionBodies[kind], req.body);
+      const body = parseBody(ACTIONS[kind].body, req.body);
       checkBeforeSending(actor, { kind, ...body } as CaseAction, units);
-      const state = await cases.act(caseId(String(req.params.id)), kind as ActionKind, actor, body as never, idempotencyKey(req.get('idempotency-key')));
+      const state = await cases.act(caseId(String(req.params.id)), kind, actor, body as never, idempotencyKey(req.get('idempotency-key')));
       res.json(caseView(state, actor, units));
     });
   }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { ROUTED_ACTIONS, ACTION_PATHS } from '../../domain/actions';
+import { ROUTED_ACTIONS, ACTIONS } from '../../domain/actions';
 import { createApp } from '../../api/app';
 import {
   drive,
@@ -272,7 +272,7 @@ describe('units, health and the OpenAPI document', () => {
     expect(doc.info.title).toEqual(expect.any(String));
     const documented = Object.keys(doc.paths);
 
-    const wanted = ['/cases', '/cases/{id}', ...ROUTED_ACTIONS.map((k) => `/cases/{id}/${ACTION_PATHS[k]}`), '/units', '/health', '/supervision/stuck', '/inbox'];
+    const wanted = ['/cases', '/cases/{id}', ...ROUTED_ACTIONS.map((k) => `/cases/{id}/${ACTIONS[k].path}`), '/units', '/health', '/supervision/stuck', '/inbox'];
     expect(wanted).toContain('/cases/{id}/extension/decision');
     // What the app really serves, read from its router, so a new route cannot go undocumented unnoticed.
     const served = routesOf(createApp({ client: h.client, taskQueue: h.taskQueue, jwtSecret: h.secret, units: h.units, ledgerPrefix: 'LZ', calendar: h.calendar, limits: h.limits }));

@@ -9,11 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { ACTION_KINDS, ACTION_PATHS, type ActionKind, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
-import { authorizationMarkdown, ENDPOINTS, PUBLIC, rolesOf, scopeCovers, scopeFor } from '../../domain/authorization';
+import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
+import { actionEndpoint, authorizationMarkdown, ENDPOINTS, PUBLIC, rolesOf, scopeCovers, scopeFor } from '../../domain/authorization';
 import { NewCaseSchema, type CaseState } from '../../domain/case';
 import { policyFrom } from '../../domain/limits';
-import { ACTION_ROLE, UNIT_BOUND_ACTIONS } from '../../domain/permissions';
 import type { Actor } from '../../domain/roles';
 import { initialState, refuse } from '../../domain/rules';
 import { drive, HOUSING, LEDGER_PREFIX, newCaseBody, people, startE2E, type E2E, type Json } from '../e2e/harness';
@@ -44,7 +43,7 @@ const BODIES: Record<string, unknown> = {
   'POST /cases': newCaseBody({ title: '矩阵用例' }),
   'POST /codec/decode': { payloads: [] },
   'POST /codec/encode': { payloads: [] },
-  ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`POST /cases/:id/${ACTION_PATHS[k]}`, ACTION_BODIES[k]])),
+  ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [actionEndpoint(k), ACTION_BODIES[k]])),
 };
 
 /** `METHOD /path` of every route the app registers, nested routers included (Express path syntax). */
@@ -82,15 +81,15 @@ describe('the table covers the app', () => {
     expect({ inTableButNotServed: table.filter((e) => !served.includes(e)) }).toEqual({ inTableButNotServed: [] });
   });
 
-  test('the action rows are ACTION_ROLE and UNIT_BOUND_ACTIONS, and the workflow\'s refusals agree with them', () => {
+  test('the action rows are each action\'s role and unit binding in ACTIONS, and the workflow\'s refusals agree with them', () => {
     const registered = initialState(
       { id: 'matrix0000000001', ledgerNo: 'LZ-2026-000001', request: NewCaseSchema.parse(newCaseBody()), registeredBy: { id: 'op', name: '李话务' }, policy: policyFrom(h.limits) },
       '2026-03-02T01:00:00Z',
     );
     const assigned: CaseState = { ...registered, stage: 'rectifying', unit: HOUSING };
     for (const kind of ROUTED_ACTIONS) {
-      const endpoint = `POST /cases/:id/${ACTION_PATHS[kind]}`;
-      expect(rolesOf(endpoint)).toEqual([{ role: ACTION_ROLE[kind], scope: UNIT_BOUND_ACTIONS.has(kind) ? 'own_unit' : 'any' }]);
+      const endpoint = actionEndpoint(kind);
+      expect(rolesOf(endpoint)).toEqual([{ role: ACTIONS[kind].role, scope: ACTIONS[kind].unitBound ? 'own_unit' : 'any' }]);
       const action = { kind, ...(ACTION_BODIES[kind] as object) } as CaseAction;
       for (const actor of [...walkers, otherUnitHandler]) {
         const scope = scopeFor(endpoint, actor);
