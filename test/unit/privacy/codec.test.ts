@@ -16,8 +16,8 @@ import {
   PayloadDecryptionError,
   payloadKeyId,
   UnknownPayloadKeyError,
-} from '../../temporal/payload-codec';
-import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, parsePayloadKeys, payloadKeysFromEnv } from '../../config/keys';
+} from '../../../temporal/payload-codec';
+import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, parsePayloadKeys, payloadKeysFromEnv } from '../../../config/keys';
 
 const K1 = generatePayloadKey();
 const K2 = generatePayloadKey();
