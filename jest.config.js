@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Every test under test/, test/unit/ included (jest.unit.config.js runs test/unit/ alone, without globalSetup).
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {

@@ -21,8 +21,9 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { CaseState } from '../domain/case';
-import { searchAttributesOf, skipTo, startCaseNow } from '../test/deadlines/helpers';
-import { act, actors, getCase, HOUSING, levelReviewers, startHarness, type CaseHandle, type Harness } from '../test/workflows/helpers';
+import { searchAttributesOf, skipTo } from '../test/deadlines/helpers';
+import { HOUSING, levelReviewers, people } from '../test/support/personas';
+import { act, getCase, startCase, startHarness, type CaseHandle, type Harness } from '../test/workflows/helpers';
 
 const EventType = temporal.api.enums.v1.EventType;
 /** The marker the SDK core records for each local activity result. */
@@ -106,12 +107,12 @@ async function happyPath(h: Harness): Promise<number> {
     usage.updatesSent += 1;
     return p;
   };
-  const { handle } = await startCaseNow(h, { type: 'complaint', title: '计费基准：楼道灯不亮' });
-  await step(act(handle, 'assign', actors.dispatcher, { unit: HOUSING }));
-  await step(act(handle, 'accept', actors.housingHandler, {}));
-  await step(act(handle, 'submit', actors.housingHandler, { result: '已更换楼道灯' }));
+  const { handle } = await startCase(h, { type: 'complaint', title: '计费基准：楼道灯不亮' });
+  await step(act(handle, 'assign', people.dispatcher, { unit: HOUSING }));
+  await step(act(handle, 'accept', people.housingHandler, {}));
+  await step(act(handle, 'submit', people.housingHandler, { result: '已更换楼道灯' }));
   for (const level of [1, 2, 3] as const) await step(act(handle, 'review', levelReviewers[level], { level, decision: 'approve' }));
-  await step(act(handle, 'callback', actors.operator, { result: 'satisfied' }));
+  await step(act(handle, 'callback', people.operator, { result: 'satisfied' }));
   // Not handle.result(): in this environment it unlocks time skipping. A closed case stays open to a
   // spot-check for 60 days (one more timer), then is archived.
   await settled(handle, (sa) => sa.HuiyingStage === 'closed');
@@ -126,9 +127,9 @@ async function happyPath(h: Harness): Promise<number> {
 
 async function leftUntilRedFlag(h: Harness): Promise<number> {
   const usage: Usage = { updatesSent: 0, queries: 0 };
-  const { handle } = await startCaseNow(h, { type: 'complaint', title: '计费基准：无人办理' });
-  await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
-  const accepted = await act(handle, 'accept', actors.housingHandler, {});
+  const { handle } = await startCase(h, { type: 'complaint', title: '计费基准：无人办理' });
+  await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
+  const accepted = await act(handle, 'accept', people.housingHandler, {});
   usage.updatesSent += 2;
   const { redFlagAt } = accepted.deadlines.handling!;
   await skipTo(h, new Date(Date.parse(redFlagAt) + 60_000).toISOString());

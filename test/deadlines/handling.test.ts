@@ -13,28 +13,13 @@
  * TZ: test/deadlines/tz.test.ts reruns this file with the worker under TZ=America/New_York.
  */
 import type { CaseState } from '../../domain/case';
-import {
-  act,
-  actors,
-  assignAndAccept,
-  eventually,
-  getCase,
-  HOUSING,
-  outboxOf,
-  outboxSummary,
-  refusalOf,
-  type CaseHandle,
-  type Harness,
-} from '../workflows/helpers';
-import { DAY, deadlineInShanghai, entries, HOUR, onlyEntry, searchAttributesOf, shanghai, skipTo, startCaseNow, startDeadlineHarness } from './helpers';
+import { act, assignAndAccept, type CaseHandle, getCase, refusalOf, startCase, useTimeSkipping } from '../workflows/helpers';
+import { DAY, deadlineInShanghai, entries, HOUR, onlyEntry, searchAttributesOf, shanghai, skipTo } from './helpers';
+import { outboxOf, outboxSummary } from '../support/outbox';
+import { HOUSING, people } from '../support/personas';
+import { eventually } from '../support/polling';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startDeadlineHarness('2026-09-28T01:50:00Z');
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping({ startAt: '2026-09-28T01:50:00Z' });
 
 /** Complaint A: warning, overdue, red flag. Complaint E: extensions. Urgent U: calendar hours. */
 let A: { handle: CaseHandle; caseId: string };
@@ -46,9 +31,9 @@ const hasEntry = (action: string) => (s: CaseState) => s.timeline.some((e) => e.
 describe('a complaint assigned on Mon 2026-09-28 10:00 (Asia/Shanghai)', () => {
   test('is due on the 15th working day, Fri 2026-10-23 10:00, counting the make-up Saturday Oct 10', async () => {
     await skipTo(h, '2026-09-28T02:00:00Z'); // 10:00 in Shanghai
-    A = await startCaseNow(h, { type: 'complaint', title: '国庆前投诉：小区消防通道被占' });
+    A = await startCase(h, { type: 'complaint', title: '国庆前投诉：小区消防通道被占' });
 
-    const assigned = await act(A.handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    const assigned = await act(A.handle, 'assign', people.dispatcher, { unit: HOUSING });
     const assignedAt = onlyEntry(assigned, 'assign').at;
     expect(shanghai(assignedAt)).toBe('2026-09-28 10:00');
 
@@ -71,7 +56,7 @@ describe('a complaint assigned on Mon 2026-09-28 10:00 (Asia/Shanghai)', () => {
     });
     expect((await searchAttributesOf(A.handle)).HuiyingDueAt).toBe(assigned.deadlines.signFor!.dueAt);
 
-    const accepted = await act(A.handle, 'accept', actors.housingHandler, { note: '已签收' });
+    const accepted = await act(A.handle, 'accept', people.housingHandler, { note: '已签收' });
     expect(accepted.stage).toBe('rectifying');
     expect(accepted.deadlines.handling).toEqual(assigned.deadlines.handling);
     const sa = await searchAttributesOf(A.handle);
@@ -82,35 +67,35 @@ describe('a complaint assigned on Mon 2026-09-28 10:00 (Asia/Shanghai)', () => {
 
 describe('extensions (延期), on complaint E assigned the same morning', () => {
   test('only a handler of the unit asks, only a supervisor decides; a second request waits for the first', async () => {
-    E = await startCaseNow(h, { type: 'complaint', title: '延期用例：老旧小区加装电梯纠纷' });
-    const accepted = await assignAndAccept(E.handle, actors.housingHandler);
+    E = await startCase(h, { type: 'complaint', title: '延期用例：老旧小区加装电梯纠纷' });
+    const accepted = await assignAndAccept(E.handle, people.housingHandler);
     expect(shanghai(accepted.deadlines.handling!.dueAt)).toBe('2026-10-23 10:00');
 
     const body = { workingDays: 4, reason: '需协调住建、街道两个部门' };
-    expect(await refusalOf(act(E.handle, 'extension', actors.transportHandler, body))).toMatchObject({ type: 'forbidden' });
-    expect(await refusalOf(act(E.handle, 'extension', actors.dispatcher, body))).toMatchObject({ type: 'forbidden' });
-    expect(await refusalOf(act(E.handle, 'extension', actors.supervisor, body))).toMatchObject({ type: 'forbidden' });
-    expect(await refusalOf(act(E.handle, 'extensionDecision', actors.supervisor, { approve: true }))).toMatchObject({
+    expect(await refusalOf(act(E.handle, 'extension', people.transportHandler, body))).toMatchObject({ type: 'forbidden' });
+    expect(await refusalOf(act(E.handle, 'extension', people.dispatcher, body))).toMatchObject({ type: 'forbidden' });
+    expect(await refusalOf(act(E.handle, 'extension', people.supervisor, body))).toMatchObject({ type: 'forbidden' });
+    expect(await refusalOf(act(E.handle, 'extensionDecision', people.supervisor, { approve: true }))).toMatchObject({
       type: 'conflict',
       message: expect.stringContaining('no extension request awaits'),
     });
 
-    const requested = await act(E.handle, 'extension', actors.housingHandler, body);
-    expect(requested.extension).toMatchObject({ pending: { workingDays: 4, by: { id: actors.housingHandler.id } }, approvedCount: 0, approvedDays: 0 });
+    const requested = await act(E.handle, 'extension', people.housingHandler, body);
+    expect(requested.extension).toMatchObject({ pending: { workingDays: 4, by: { id: people.housingHandler.id } }, approvedCount: 0, approvedDays: 0 });
     expect(requested.deadlines.handling).toEqual(accepted.deadlines.handling);
     expect((await searchAttributesOf(E.handle)).HuiyingFlags).toEqual(['extension_pending', 'signed']);
 
-    expect(await refusalOf(act(E.handle, 'extension', actors.housingHandler, { workingDays: 2, reason: '再申请' }))).toMatchObject({
+    expect(await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 2, reason: '再申请' }))).toMatchObject({
       type: 'conflict',
       message: expect.stringContaining('already awaiting'),
     });
-    expect(await refusalOf(act(E.handle, 'extensionDecision', actors.housingHandler, { approve: true }))).toMatchObject({ type: 'forbidden' });
-    expect(await refusalOf(act(E.handle, 'extensionDecision', actors.reviewer1, { approve: true }))).toMatchObject({ type: 'forbidden' });
+    expect(await refusalOf(act(E.handle, 'extensionDecision', people.housingHandler, { approve: true }))).toMatchObject({ type: 'forbidden' });
+    expect(await refusalOf(act(E.handle, 'extensionDecision', people.reviewer1, { approve: true }))).toMatchObject({ type: 'forbidden' });
   });
 
   test('approving 4 working days moves the due date from Fri Oct 23 to Thu Oct 29 10:00', async () => {
     const before = (await getCase(E.handle)).deadlines.handling!;
-    const approved = await act(E.handle, 'extensionDecision', actors.supervisor, { approve: true, note: '同意' });
+    const approved = await act(E.handle, 'extensionDecision', people.supervisor, { approve: true, note: '同意' });
     expect(approved.extension).toEqual({ pending: null, approvedCount: 1, approvedDays: 4 });
     expect(deadlineInShanghai(approved.deadlines.handling)).toEqual({
       dueAt: '2026-10-29 10:00', // Oct 26, 27, 28, 29
@@ -126,20 +111,20 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
   });
 
   test('7 more working days break the 10-day cap; a refused request leaves the due date alone; 6 more are approved', async () => {
-    const r7 = await refusalOf(act(E.handle, 'extension', actors.housingHandler, { workingDays: 7, reason: '仍需协调' }));
+    const r7 = await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 7, reason: '仍需协调' }));
     expect(r7.type).toBe('conflict');
     expect(r7.message).toBe('extension cap: at most 10 working days in all; 6 left');
     expect(r7.details).toEqual([{ cap: 'workingDays', maxWorkingDays: 10, approvedDays: 4 }]);
 
     const before = (await getCase(E.handle)).deadlines.handling!;
-    await act(E.handle, 'extension', actors.housingHandler, { workingDays: 6, reason: '仍需协调' });
-    const refused = await act(E.handle, 'extensionDecision', actors.supervisor, { approve: false, note: '理由不充分' });
+    await act(E.handle, 'extension', people.housingHandler, { workingDays: 6, reason: '仍需协调' });
+    const refused = await act(E.handle, 'extensionDecision', people.supervisor, { approve: false, note: '理由不充分' });
     expect(refused.extension).toEqual({ pending: null, approvedCount: 1, approvedDays: 4 });
     expect(refused.deadlines.handling).toEqual(before);
     expect((await searchAttributesOf(E.handle)).HuiyingDueAt).toBe(before.dueAt);
 
-    await act(E.handle, 'extension', actors.housingHandler, { workingDays: 6, reason: '补充材料后再次申请' });
-    const approved = await act(E.handle, 'extensionDecision', actors.supervisor, { approve: true });
+    await act(E.handle, 'extension', people.housingHandler, { workingDays: 6, reason: '补充材料后再次申请' });
+    const approved = await act(E.handle, 'extensionDecision', people.supervisor, { approve: true });
     expect(approved.extension).toEqual({ pending: null, approvedCount: 2, approvedDays: 10 });
     expect(deadlineInShanghai(approved.deadlines.handling)).toEqual({
       dueAt: '2026-11-06 10:00', // Oct 30, Nov 2, 3, 4, 5, 6
@@ -151,17 +136,17 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
   });
 
   test('a third request breaks the cap of 2 approved extensions', async () => {
-    const r = await refusalOf(act(E.handle, 'extension', actors.housingHandler, { workingDays: 1, reason: '最后一次' }));
+    const r = await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 1, reason: '最后一次' }));
     expect(r.type).toBe('conflict');
     expect(r.message).toBe('extension cap reached: at most 2 approved extensions per case');
     expect(r.details).toEqual([{ cap: 'count', maxCount: 2, approvedCount: 2 }]);
 
     const state = await getCase(E.handle);
-    expect(entries(state, 'extension').map(([, by]) => by)).toEqual([actors.housingHandler.id, actors.housingHandler.id, actors.housingHandler.id]);
+    expect(entries(state, 'extension').map(([, by]) => by)).toEqual([people.housingHandler.id, people.housingHandler.id, people.housingHandler.id]);
     expect(state.timeline.filter((e) => e.action === 'extensionDecision').map((e) => [e.by.id, e.note])).toEqual([
-      [actors.supervisor.id, '同意延期4个工作日：同意'],
-      [actors.supervisor.id, '不同意延期：理由不充分'],
-      [actors.supervisor.id, '同意延期6个工作日'],
+      [people.supervisor.id, '同意延期4个工作日：同意'],
+      [people.supervisor.id, '不同意延期：理由不充分'],
+      [people.supervisor.id, '同意延期6个工作日'],
     ]);
     const outbox = await eventually(
       () => outboxOf(h, E.caseId),
@@ -181,15 +166,15 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
 describe('an urgent case runs on calendar hours', () => {
   test('assigned Wed 2026-09-30 18:00, it is due 24 h later, Thu 2026-10-01 18:00, a National Day holiday', async () => {
     await skipTo(h, '2026-09-30T10:00:00Z'); // 18:00 in Shanghai
-    U = await startCaseNow(h, { type: 'help', urgent: true, title: '紧急：供水管爆裂' });
-    const assigned = await act(U.handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    U = await startCase(h, { type: 'help', urgent: true, title: '紧急：供水管爆裂' });
+    const assigned = await act(U.handle, 'assign', people.dispatcher, { unit: HOUSING });
     const assignedAt = onlyEntry(assigned, 'assign').at;
     expect(shanghai(assignedAt)).toBe('2026-09-30 18:00');
     expect(shanghai(assigned.deadlines.handling!.dueAt)).toBe('2026-10-01 18:00');
     expect(Date.parse(assigned.deadlines.handling!.dueAt) - Date.parse(assignedAt)).toBe(24 * HOUR);
     expect(assigned.deadlines.handling!.provisional).toBe(false);
 
-    const accepted = await act(U.handle, 'accept', actors.housingHandler, {});
+    const accepted = await act(U.handle, 'accept', people.housingHandler, {});
     expect((await searchAttributesOf(U.handle)).HuiyingDueAt).toBe(accepted.deadlines.handling!.dueAt);
 
     await skipTo(h, '2026-10-01T09:59:00Z');

@@ -1,31 +1,21 @@
 /**
- * Helpers for the deadline tests: a harness whose server clock starts on a real date in the past (libfaketime,
- * see test/support/time-skipping.ts), moving that clock to an exact instant, and reading dates the way people
- * do, in Asia/Shanghai.
+ * Helpers for the deadline tests, which run on the time-skipping harness with its server clock started on a real
+ * date in the past (`useTimeSkipping({ startAt })`, libfaketime, see test/support/time-skipping.ts): moving that
+ * clock to an exact instant, and reading dates the way people do, in Asia/Shanghai. Cases start with `startCase`
+ * of test/workflows/helpers.ts, registered at the server's current time.
  *
  * Expected dates in these tests are written out by hand from the State Council's 2026 schedule (National Day
  * Oct 1–7 off, Mid-Autumn Sep 25–27 off, make-up working days Sun Sep 20 and Sat Oct 10); nothing here calls the
  * calendar under test. Formatting uses the ICU time-zone database (Intl), not the project's own helpers.
  */
-import { randomUUID } from 'node:crypto';
-import type { CaseInput, CaseState, NewCase } from '../../domain/case';
+import type { CaseState } from '../../domain/case';
 import type { Deadline } from '../../domain/deadline-schema';
-import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
-import { initialState } from '../../domain/rules';
-import { searchValuesOf } from '../../domain/search';
-import type { caseWorkflow } from '../../workflows/case';
-import { caseWorkflowId } from '../../temporal/definitions';
-import { startSearchAttributes } from '../../temporal/search-attributes';
-import { actors, eventually, getCase, newCaseRequest, startHarness, type CaseHandle, type Harness } from '../workflows/helpers';
+import { eventually } from '../support/polling';
+import { getCase, type CaseHandle, type Harness } from '../workflows/helpers';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
-
-/** A harness whose server clock starts at `startAt` (an ISO instant) and can then only move forward. */
-export function startDeadlineHarness(startAt: string): Promise<Harness> {
-  return startHarness({ startAt });
-}
 
 /** The server's current time. */
 export async function serverNow(h: Harness): Promise<number> {
@@ -70,30 +60,6 @@ export function shanghai(iso: string | Date | null | undefined): string | null {
 export function deadlineInShanghai(d: Deadline | undefined): { dueAt: string | null; warnAt: string | null; redFlagAt: string | null; provisional: boolean } | undefined {
   if (!d) return undefined;
   return { dueAt: shanghai(d.dueAt), warnAt: shanghai(d.warnAt), redFlagAt: shanghai(d.redFlagAt), provisional: d.provisional };
-}
-
-/**
- * Starts a case the way the API does: registered now (server time), search attributes set at start from the
- * same state. Unlike the API it leaves the first deadline to the workflow (its planDeadlines local activity).
- */
-export async function startCaseNow(h: Harness, overrides: Partial<NewCase> = {}): Promise<{ handle: CaseHandle; caseId: string; input: CaseInput }> {
-  const caseId = `d-${randomUUID().slice(0, 12)}`;
-  const registeredAt = new Date(await serverNow(h)).toISOString();
-  const input: CaseInput = {
-    id: caseId,
-    ledgerNo: `LZ-2026-D${caseId.slice(2, 8)}`,
-    request: newCaseRequest(overrides),
-    registeredBy: { id: actors.operator.id, name: actors.operator.name, role: 'operator' },
-    policy: policyFrom(DEFAULT_LIMITS),
-    registeredAt,
-  };
-  const handle = await h.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-    taskQueue: h.taskQueue,
-    workflowId: caseWorkflowId(caseId),
-    args: [input],
-    typedSearchAttributes: startSearchAttributes(searchValuesOf(initialState(input, registeredAt))),
-  });
-  return { handle, caseId, input };
 }
 
 /** The case once its deadlines for the current stage are planned (the first one is planned after start). */

@@ -6,22 +6,17 @@
  * Counted by hand: working days after Sun Dec 20: Dec 21 (1) … Dec 25 (5), Dec 28 … Dec 31 (9), then 2027 on the
  * Monday–Friday fallback: Fri Jan 1 (10; in reality New Year's Day, hence provisional), Jan 4 … Fri Jan 8 (15).
  */
-import { act, actors, HOUSING, type Harness } from '../workflows/helpers';
-import { deadlineInShanghai, searchAttributesOf, skipTo, startCaseNow, startDeadlineHarness } from './helpers';
+import { act, startCase, useTimeSkipping } from '../workflows/helpers';
+import { deadlineInShanghai, searchAttributesOf, skipTo } from './helpers';
+import { HOUSING, people } from '../support/personas';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startDeadlineHarness('2026-12-20T01:50:00Z');
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping({ startAt: '2026-12-20T01:50:00Z' });
 
 describe('a deadline in a year without a published schedule', () => {
   test('a complaint assigned Sun 2026-12-20 10:00 is due Fri 2027-01-08 10:00, provisional', async () => {
     await skipTo(h, '2026-12-20T02:00:00Z');
-    const { handle } = await startCaseNow(h, { type: 'complaint', title: '年末投诉：供暖不热' });
-    const assigned = await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    const { handle } = await startCase(h, { type: 'complaint', title: '年末投诉：供暖不热' });
+    const assigned = await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
     expect(deadlineInShanghai(assigned.deadlines.handling)).toEqual({
       dueAt: '2027-01-08 10:00',
       warnAt: '2027-01-07 10:00',
@@ -38,14 +33,14 @@ describe('a deadline in a year without a published schedule', () => {
     expect((await searchAttributesOf(handle)).HuiyingFlags ?? []).toEqual([]);
 
     // Once handling runs, the list of provisional deadlines must find it.
-    await act(handle, 'accept', actors.housingHandler, {});
+    await act(handle, 'accept', people.housingHandler, {});
     expect((await searchAttributesOf(handle)).HuiyingFlags).toEqual(['provisional_due', 'signed']);
   });
 
   test('a consultation assigned the same morning stays within 2026: due Tue 2026-12-22 10:00, not provisional', async () => {
-    const { handle } = await startCaseNow(h, { type: 'consultation', title: '年末咨询：医保缴费' });
-    await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
-    const accepted = await act(handle, 'accept', actors.housingHandler, {});
+    const { handle } = await startCase(h, { type: 'consultation', title: '年末咨询：医保缴费' });
+    await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
+    const accepted = await act(handle, 'accept', people.housingHandler, {});
     expect(deadlineInShanghai(accepted.deadlines.handling)).toEqual({
       dueAt: '2026-12-22 10:00',
       warnAt: '2026-12-21 10:00',

@@ -10,16 +10,22 @@
 import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { loadWorkflowBundle } from '../support/bundle';
-import { act, actors, approveAllLevels, assignAndAccept, eventually, getCase, historyFromJson, historyToJson, testDataConverter, type Harness } from '../workflows/helpers';
-import { entries, shanghai, skipTo, startCaseNow, startDeadlineHarness } from './helpers';
+import {
+  act,
+  approveAllLevels,
+  assignAndAccept,
+  getCase,
+  historyFromJson,
+  historyToJson,
+  startCase,
+  testDataConverter,
+  useTimeSkipping,
+} from '../workflows/helpers';
+import { entries, shanghai, skipTo } from './helpers';
+import { people } from '../support/personas';
+import { eventually } from '../support/polling';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startDeadlineHarness('2026-09-28T01:50:00Z');
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping({ startAt: '2026-09-28T01:50:00Z' });
 
 function replay(history: temporal.api.history.v1.IHistory): Promise<void> {
   return Worker.runReplayHistory({ workflowBundle: loadWorkflowBundle(), dataConverter: testDataConverter }, history);
@@ -31,10 +37,10 @@ function eventKinds(history: temporal.api.history.v1.IHistory): string[] {
 
 test('a run with an extension, a warning and overdue replays against the current code', async () => {
   await skipTo(h, '2026-09-28T02:00:00Z');
-  const { handle } = await startCaseNow(h, { type: 'complaint', title: '回放用例：噪音扰民' });
-  await assignAndAccept(handle, actors.housingHandler);
-  await act(handle, 'extension', actors.housingHandler, { workingDays: 4, reason: '需夜间现场监测' });
-  const extended = await act(handle, 'extensionDecision', actors.supervisor, { approve: true });
+  const { handle } = await startCase(h, { type: 'complaint', title: '回放用例：噪音扰民' });
+  await assignAndAccept(handle, people.housingHandler);
+  await act(handle, 'extension', people.housingHandler, { workingDays: 4, reason: '需夜间现场监测' });
+  const extended = await act(handle, 'extensionDecision', people.supervisor, { approve: true });
   expect(shanghai(extended.deadlines.handling!.dueAt)).toBe('2026-10-29 10:00');
 
   await skipTo(h, '2026-10-28T02:01:00Z');
@@ -46,9 +52,9 @@ test('a run with an extension, a warning and overdue replays against the current
     ['overdue', '2026-10-29 10:00'],
   ]);
 
-  await act(handle, 'submit', actors.housingHandler, { result: '已协调商户调整营业时间' });
+  await act(handle, 'submit', people.housingHandler, { result: '已协调商户调整营业时间' });
   await approveAllLevels(handle);
-  await act(handle, 'callback', actors.operator, { result: 'satisfied' });
+  await act(handle, 'callback', people.operator, { result: 'satisfied' });
   // A closed case stays open to a spot-check for 60 days, then is archived (the workflow completes).
   await skipTo(h, '2026-12-27T02:00:00Z');
   expect((await handle.describe()).status.name).toBe('RUNNING');
@@ -56,7 +62,7 @@ test('a run with an extension, a warning and overdue replays against the current
   await eventually(() => handle.describe(), (d) => d.status.name === 'COMPLETED');
   const final = await getCase(handle);
   expect(final.stage).toBe('closed');
-  expect(entries(final, 'callback')).toEqual([[expect.stringMatching(/^2026-10-29 10:0/), actors.operator.id]]);
+  expect(entries(final, 'callback')).toEqual([[expect.stringMatching(/^2026-10-29 10:0/), people.operator.id]]);
 
   const history = await handle.fetchHistory();
   const kinds = eventKinds(history);

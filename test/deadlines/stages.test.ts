@@ -11,16 +11,12 @@
  *   1 working day after Wed Sep 30 → Thu Oct 8; after Fri Oct 9 → Sat Oct 10; after Sat Oct 10 → Mon Oct 12
  */
 import { currentDeadline } from '../../domain/deadlines';
-import { act, actors, eventually, getCase, HOUSING, levelReviewers, type CaseHandle, type Harness } from '../workflows/helpers';
-import { caseWithDeadline, deadlineInShanghai, entries, onlyEntry, searchAttributesOf, shanghai, skipTo, startCaseNow, startDeadlineHarness } from './helpers';
+import { act, type CaseHandle, getCase, startCase, useTimeSkipping } from '../workflows/helpers';
+import { caseWithDeadline, deadlineInShanghai, entries, onlyEntry, searchAttributesOf, shanghai, skipTo } from './helpers';
+import { HOUSING, levelReviewers, people } from '../support/personas';
+import { eventually } from '../support/polling';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startDeadlineHarness('2026-09-30T06:50:00Z');
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping({ startAt: '2026-09-30T06:50:00Z' });
 
 let S: { handle: CaseHandle; caseId: string; input: { registeredAt?: string } };
 let S2: { handle: CaseHandle; caseId: string };
@@ -33,7 +29,7 @@ async function currentDueShown(handle: CaseHandle): Promise<string | null> {
 describe('the deadline of each stage', () => {
   test('registered Wed 2026-09-30 15:00: assign within half a working day, which the holiday pushes to Thu Oct 8 03:00', async () => {
     await skipTo(h, '2026-09-30T07:00:00Z');
-    S = await startCaseNow(h, { type: 'complaint', title: '节前登记：路灯不亮' });
+    S = await startCase(h, { type: 'complaint', title: '节前登记：路灯不亮' });
     const registered = await caseWithDeadline(S.handle, 'assign');
     expect(shanghai(registered.registeredAt)).toBe('2026-09-30 15:00');
     expect(registered.deadlines.assign!.from).toBe(S.input.registeredAt);
@@ -48,7 +44,7 @@ describe('the deadline of each stage', () => {
 
   test('assigned at 16:00: sign for within 1 working day (Thu Oct 8 16:00); handling due Tue Oct 27 16:00', async () => {
     await skipTo(h, '2026-09-30T08:00:00Z');
-    const assigned = await act(S.handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    const assigned = await act(S.handle, 'assign', people.dispatcher, { unit: HOUSING });
     expect(shanghai(onlyEntry(assigned, 'assign').at)).toBe('2026-09-30 16:00');
     expect(deadlineInShanghai(assigned.deadlines.signFor)).toEqual({
       dueAt: '2026-10-08 16:00',
@@ -60,7 +56,7 @@ describe('the deadline of each stage', () => {
     expect(shanghai(assigned.deadlines.handling!.dueAt)).toBe('2026-10-27 16:00');
     expect(await currentDueShown(S.handle)).toBe('2026-10-08 16:00');
 
-    const accepted = await act(S.handle, 'accept', actors.housingHandler, {});
+    const accepted = await act(S.handle, 'accept', people.housingHandler, {});
     expect(accepted.stage).toBe('rectifying');
     expect(await currentDueShown(S.handle)).toBe('2026-10-27 16:00');
   });
@@ -68,7 +64,7 @@ describe('the deadline of each stage', () => {
   test('each review level gets 1 working day, counting the make-up Saturday Oct 10, and shows as the current due', async () => {
     // Submitted Fri Oct 9 09:00 → level 1 due Sat Oct 10 09:00 (a make-up working day).
     await skipTo(h, '2026-10-09T01:00:00Z');
-    const submitted = await act(S.handle, 'submit', actors.housingHandler, { result: '已更换路灯' });
+    const submitted = await act(S.handle, 'submit', people.housingHandler, { result: '已更换路灯' });
     expect(submitted).toMatchObject({ stage: 'reviewing', reviewLevel: 1 });
     expect(deadlineInShanghai(submitted.deadlines.review)).toEqual({
       dueAt: '2026-10-10 09:00',
@@ -88,7 +84,7 @@ describe('the deadline of each stage', () => {
     expect(await searchAttributesOf(S.handle)).toMatchObject({ HuiyingReviewLevel: 2, HuiyingDueAt: level2.deadlines.review!.dueAt });
 
     // A second case registered at the same moment: assign due Sat Oct 10 03:00, which is a working day.
-    S2 = await startCaseNow(h, { type: 'consultation', title: '节后咨询：社保卡补办' });
+    S2 = await startCase(h, { type: 'consultation', title: '节后咨询：社保卡补办' });
     expect(deadlineInShanghai((await caseWithDeadline(S2.handle, 'assign')).deadlines.assign)).toEqual({
       dueAt: '2026-10-10 03:00',
       warnAt: null,
@@ -123,7 +119,7 @@ describe('the deadline of each stage', () => {
     });
     expect(await currentDueShown(S.handle)).toBe('2026-10-13 09:00');
 
-    const closed = await act(S.handle, 'callback', actors.operator, { result: 'satisfied' });
+    const closed = await act(S.handle, 'callback', people.operator, { result: 'satisfied' });
     expect(closed.stage).toBe('closed');
     expect(currentDeadline(closed)).toBeNull();
     // The upsert that closed it removes the due date (a null value). The time-skipping server renders a removed

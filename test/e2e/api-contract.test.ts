@@ -7,38 +7,19 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { ROUTED_ACTIONS, ACTIONS } from '../../domain/actions';
 import { createApp } from '../../api/app';
-import {
-  drive,
-  expectApiError,
-  expectStatus,
-  HOUSING,
-  newCaseBody,
-  people,
-  reportTimings,
-  startE2E,
-  TRANSPORT,
-  waitFor,
-  type Drive,
-  type E2E,
-  type Json,
-} from './harness';
+import { drive, expectApiError, expectStatus, type Json, useE2E } from './harness';
+import { newCase } from '../support/cases';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
-let h: E2E;
-let d: Drive;
-beforeAll(async () => {
-  h = await startE2E();
-  d = drive(h);
-});
-afterAll(async () => {
-  reportTimings('api-contract');
-  await h?.teardown();
-});
+const h = useE2E();
+const d = drive(h);
 
 const ledgerSeq = (ledgerNo: string): number => Number(/-(\d{6})$/.exec(ledgerNo)![1]);
 
 describe('errors: one shape, the right status', () => {
   test('wrong role → 403 (a handler registering, an operator assigning)', async () => {
-    const byHandler = expectApiError(await h.api('POST', '/cases', { token: people.housingHandler, body: newCaseBody() }), 403, 'forbidden', /operator/);
+    const byHandler = expectApiError(await h.api('POST', '/cases', { token: people.housingHandler, body: newCase() }), 403, 'forbidden', /operator/);
     expect(byHandler).toEqual({ code: 'forbidden', message: 'this needs the operator role' });
     const c = await d.create();
     expectApiError(await h.api('POST', `/cases/${c.id}/assign`, { token: people.operator, body: { unit: HOUSING } }), 403, 'forbidden', /dispatcher/);
@@ -63,7 +44,7 @@ describe('errors: one shape, the right status', () => {
   });
 
   test('a bad body → 400 naming each bad field', async () => {
-    const { content: _omitted, ...withoutContent } = newCaseBody();
+    const { content: _omitted, ...withoutContent } = newCase();
     const body = { ...withoutContent, channel: 'fax', citizen: { name: '张市民', phone: 'call me' } };
     const err = expectApiError(await h.api('POST', '/cases', { token: people.operator, body }), 400, 'invalid_input');
     const fields = (err.details as { field: string; message: string }[]).map((x) => x.field).sort();
@@ -106,9 +87,9 @@ describe('errors: one shape, the right status', () => {
     expectApiError(await h.api('GET', '/cases', { token: foreign }), 401, 'unauthorized', 'invalid token');
     const expired = await h.token(people.operator, '-10 minutes');
     expectApiError(await h.api('GET', '/cases', { token: expired }), 401, 'unauthorized', 'token expired');
-    expectApiError(await h.api('POST', '/cases', { token: expired, body: newCaseBody() }), 401, 'unauthorized', 'token expired');
+    expectApiError(await h.api('POST', '/cases', { token: expired, body: newCase() }), 401, 'unauthorized', 'token expired');
     // A handler token without a unit is incomplete.
-    const unitless = await h.token({ id: 'hx', name: '无单位', roles: ['handler'], levels: [] });
+    const unitless = await h.token(people.unitlessHandler);
     expectApiError(await h.api('GET', '/inbox', { token: unitless }), 401, 'unauthorized');
   });
 
@@ -145,14 +126,14 @@ describe('errors: one shape, the right status', () => {
 
   test("a review at a level the reviewer doesn't hold → 403", async () => {
     const c = await d.create();
-    await d.toReviewing(c.id, people.housingHandler);
+    // Submitted by a housing handler who also holds every review level.
+    await d.toReviewing(c.id, people.housingHandlerReviewer);
     const err = expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 1, decision: 'approve' } }), 403, 'forbidden');
     expect(err.message).toBe('you do not hold review level 1');
     // Holding level 2 while the case awaits level 1 is a conflict of stage, not of rights.
     expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }), 409, 'conflict', /level 1/);
     // The submitter never reviews their own result, whatever levels they hold.
-    const handlerReviewer = { id: people.housingHandler.id, name: people.housingHandler.name, roles: ['handler', 'reviewer'] as ('handler' | 'reviewer')[], unit: HOUSING, levels: [1, 2, 3] as (1 | 2 | 3)[] };
-    expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: handlerReviewer, body: { level: 1, decision: 'approve' } }), 403, 'forbidden', /submitted/);
+    expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.housingHandlerReviewer, body: { level: 1, decision: 'approve' } }), 403, 'forbidden', /submitted/);
   });
 
   test('an unknown endpoint → 404 (401 before that without a token)', async () => {
@@ -166,7 +147,7 @@ describe('errors: one shape, the right status', () => {
 describe('idempotency', () => {
   test('20 concurrent POST /cases with one Idempotency-Key make exactly one case', async () => {
     const key = `intake-${randomUUID()}`;
-    const body = newCaseBody({ title: '同一诉求重复提交', content: '网络抖动，客户端重试了很多次' });
+    const body = newCase({ title: '同一诉求重复提交', content: '网络抖动，客户端重试了很多次' });
     const responses = await Promise.all(Array.from({ length: 20 }, () => h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': key } })));
     const statuses = responses.map((r) => r.status);
     expect(statuses).toEqual(Array(20).fill(201));
@@ -208,7 +189,7 @@ describe('idempotency', () => {
 
   test('the same Idempotency-Key after the case has closed answers with that closed case', async () => {
     const key = `intake-${randomUUID()}`;
-    const body = newCaseBody({ type: 'consultation', title: '办事指南咨询' });
+    const body = newCase({ type: 'consultation', title: '办事指南咨询' });
     const first = expectStatus(await h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': key } }), 201);
     await d.toReplied(first.id, people.housingHandler);
     await d.act(first.id, 'callback', people.operator, { result: 'basically_satisfied' });

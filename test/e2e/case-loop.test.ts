@@ -3,42 +3,17 @@
  * rejection and a new round; a dissatisfied call-back; phone masking by role.
  */
 import { formatLedgerNo, shanghaiYear } from '../../domain/ledger';
-import {
-  CITIZEN_PHONE,
-  drive,
-  expectApiError,
-  expectStatus,
-  HOUSING,
-  ids,
-  listAll,
-  MASKED_PHONE,
-  people,
-  reportTimings,
-  startE2E,
-  TRANSPORT,
-  waitFor,
-  type Drive,
-  type E2E,
-  type Json,
-} from './harness';
+import { drive, expectApiError, expectStatus, ids, type Json, listAll, useE2E } from './harness';
+import { CITIZEN_PHONE, MASKED_PHONE } from '../support/cases';
+import { outboxOf, outboxSummary } from '../support/outbox';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
-let h: E2E;
-let d: Drive;
-beforeAll(async () => {
-  h = await startE2E();
-  d = drive(h);
-});
-afterAll(async () => {
-  reportTimings('case-loop');
-  await h?.teardown();
-});
+const h = useE2E();
+const d = drive(h);
 
 /** Templates and recipients of a case's outbox, sorted: order-independent. */
-async function outboxSummary(caseId: string): Promise<string[]> {
-  return (await h.outboxOf(caseId))
-    .map((n) => `${n.template}→${n.to.kind === 'unit' ? `unit:${n.to.unit}` : n.to.kind === 'reviewers' ? `reviewers:${n.to.level}` : n.to.kind}`)
-    .sort();
-}
+const summaryOf = async (caseId: string): Promise<string[]> => outboxSummary(await outboxOf(h, caseId));
 
 describe('a case from registration to close, through the API', () => {
   test('register → assign → accept → progress → submit → review 1,2,3 → satisfied call-back → closed', async () => {
@@ -105,9 +80,9 @@ describe('a case from registration to close, through the API', () => {
     expect(closed.timeline[5].note).toContain('材料齐全');
 
     // The outbox: the receipt, the unit's notice, a review request per level, the answer.
-    const expected = ['receipt→citizen', `assigned→unit:${HOUSING}`, 'review_requested→reviewers:1', 'review_requested→reviewers:2', 'review_requested→reviewers:3', 'answer→citizen'].sort();
-    await waitFor('the outbox of the closed case', () => outboxSummary(id), (s) => JSON.stringify(s) === JSON.stringify(expected), { label: 'outbox complete after close' });
-    const outbox = await h.outboxOf(id);
+    const expected = [`receipt→citizen:${CITIZEN_PHONE}`, `assigned→unit:${HOUSING}`, 'review_requested→reviewers:1', 'review_requested→reviewers:2', 'review_requested→reviewers:3', `answer→citizen:${CITIZEN_PHONE}`].sort();
+    await waitFor('the outbox of the closed case', () => summaryOf(id), (s) => JSON.stringify(s) === JSON.stringify(expected), { label: 'outbox complete after close' });
+    const outbox = await outboxOf(h, id);
     const receipt = outbox.find((n) => n.template === 'receipt')!;
     expect(receipt.text).toContain(created.ledgerNo);
     expect(receipt.to).toEqual({ kind: 'citizen', citizen: { name: '张市民', phone: CITIZEN_PHONE } });
@@ -167,8 +142,8 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     expect(accepted).toMatchObject({ stage: 'rectifying', unit: HOUSING });
     expect(accepted.timeline.map((e: Json) => e.action)).toEqual(['register', 'assign', 'return', 'assign', 'accept']);
 
-    const expected = ['receipt→citizen', `assigned→unit:${TRANSPORT}`, 'returned→dispatchers', `assigned→unit:${HOUSING}`].sort();
-    await waitFor('the return notices', () => outboxSummary(c.id), (s) => JSON.stringify(s) === JSON.stringify(expected));
+    const expected = [`receipt→citizen:${CITIZEN_PHONE}`, `assigned→unit:${TRANSPORT}`, 'returned→dispatchers', `assigned→unit:${HOUSING}`].sort();
+    await waitFor('the return notices', () => summaryOf(c.id), (s) => JSON.stringify(s) === JSON.stringify(expected));
   });
 
   test('a rejection at level 2 sends the case back; the next round starts again at level 1', async () => {
@@ -194,7 +169,7 @@ describe('returns, re-assignment, review rejection and reopening', () => {
 
     await waitFor(
       "the rejection notice to the unit",
-      () => outboxSummary(c.id),
+      () => summaryOf(c.id),
       (s) => s.includes(`review_rejected→unit:${HOUSING}`) && s.filter((x) => x === 'review_requested→reviewers:1').length === 2,
     );
   });
@@ -209,7 +184,7 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     const at = reopened.timeline.at(-1).at;
     expect(reopened.deadlines.handling.from).toBe(at);
     expect(reopened.dueAt).toBe(h.calendar.addWorkingDays(new Date(at), h.limits.handling.complaint).at.toISOString());
-    await waitFor('the reopening notice', () => outboxSummary(c.id), (s) => s.includes(`reopened→unit:${HOUSING}`));
+    await waitFor('the reopening notice', () => summaryOf(c.id), (s) => s.includes(`reopened→unit:${HOUSING}`));
     // The unit can work on it again and the list shows the reopening.
     await d.act(c.id, 'progress', people.housingHandler, { note: '再次上门处理' });
     const listed = await waitFor(

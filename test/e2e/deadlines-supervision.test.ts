@@ -5,43 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { computeDeadline } from '../../domain/deadlines';
 import type { Actor } from '../../domain/roles';
-import {
-  countyLimits,
-  drive,
-  expectApiError,
-  expectStatus,
-  HEALTH,
-  HOUSING,
-  ids,
-  listAll,
-  people,
-  reportTimings,
-  startE2E,
-  TRANSPORT,
-  waitFor,
-  type Drive,
-  type E2E,
-  type Json,
-} from './harness';
+import { countyLimits, drive, expectApiError, expectStatus, ids, type Json, listAll, useE2E } from './harness';
+import { outboxOf, outboxSummary } from '../support/outbox';
+import { HEALTH, HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
-let h: E2E;
-let d: Drive;
-beforeAll(async () => {
-  h = await startE2E();
-  d = drive(h);
-});
-afterAll(async () => {
-  reportTimings('deadlines-supervision');
-  await h?.teardown();
-});
+const h = useE2E();
+const d = drive(h);
 
 const addWorkingDays = (from: string, n: number): string => h.calendar.addWorkingDays(new Date(from), n).at.toISOString();
 const EDUCATION = 'education-sports';
 const lastEntry = (c: Json) => c.timeline[c.timeline.length - 1];
 
-async function outboxSummary(caseId: string): Promise<string[]> {
-  return (await h.outboxOf(caseId)).map((n) => `${n.template}→${n.to.kind === 'unit' ? `unit:${n.to.unit}` : n.to.kind}`).sort();
-}
+const summaryOf = async (caseId: string): Promise<string[]> => outboxSummary(await outboxOf(h, caseId));
 
 describe('deadlines through the API', () => {
   test('POST /cases carries the 0.5-working-day assignment deadline; assign → sign-for; accept → handling', async () => {
@@ -106,7 +82,7 @@ describe('deadlines through the API', () => {
 
     await waitFor(
       'extension notices',
-      () => outboxSummary(c.id),
+      () => summaryOf(c.id),
       (s) => s.filter((x) => x === 'extension_requested→supervisors').length === 3 && s.filter((x) => x === `extension_decided→unit:${HOUSING}`).length === 3,
     );
   });
@@ -117,7 +93,7 @@ describe('deadlines through the API', () => {
     const urged = await d.act(c.id, 'urge', people.supervisor, { note: '市民多次来电，请今日内签收' });
     expect(lastEntry(urged)).toMatchObject({ action: 'urge', note: '市民多次来电，请今日内签收', by: { id: people.supervisor.id, name: people.supervisor.name, role: 'supervisor' } });
     expect(urged.stage).toBe('assigned');
-    const notices = await waitFor('the urge notice', () => h.outboxOf(c.id), (o) => o.some((n) => n.template === 'urged'));
+    const notices = await waitFor('the urge notice', () => outboxOf(h, c.id), (o) => o.some((n) => n.template === 'urged'));
     const notice = notices.find((n) => n.template === 'urged')!;
     expect(notice.to).toEqual({ kind: 'unit', unit: HOUSING });
     expect(notice.text).toContain('市民多次来电，请今日内签收');
@@ -198,7 +174,7 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     const late = await d.get(overdueIds[0], people.supervisor);
     expect(late).toMatchObject({ overdue: true, redFlag: false });
     expect(late.timeline.map((e: Json) => e.action)).toEqual(['register', 'overdue']);
-    await waitFor('chase-up and overdue notices', () => outboxSummary(redFlagId), (s) => ['chase_up→dispatchers', 'overdue→supervisors', 'red_flag→supervisors'].every((t) => s.includes(t)));
+    await waitFor('chase-up and overdue notices', () => summaryOf(redFlagId), (s) => ['chase_up→dispatchers', 'overdue→supervisors', 'red_flag→supervisors'].every((t) => s.includes(t)));
 
     // ?unit= and ?stage= filter (overdue cases in units are the next test's subject).
     expect(await stuck(`?unit=${HEALTH}`)).toEqual([]);
@@ -253,8 +229,7 @@ describe("supervisors' view: GET /supervision/stuck", () => {
       expectApiError(await h.api('GET', '/supervision/stuck', { token: actor }), 403, 'forbidden');
     }
     expectApiError(await h.api('GET', '/supervision/stuck'), 401, 'unauthorized');
-    const admin = { id: 'adm-1', name: '管理员', roles: ['admin'], levels: [] } as Actor;
-    expectStatus(await h.api('GET', '/supervision/stuck', { token: admin }), 200);
+    expectStatus(await h.api('GET', '/supervision/stuck', { token: people.admin }), 200);
     const bad = expectApiError(await h.api('GET', '/supervision/stuck?unit=Bad%20Unit&stage=closed', { token: people.supervisor }), 400, 'invalid_input');
     expect(bad.details.map((x: Json) => x.field).sort()).toEqual(['query.stage', 'query.unit']);
   });

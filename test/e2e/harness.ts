@@ -2,88 +2,46 @@
  * End-to-end harness: a real `temporal server start-dev` (free ports, temp db), a real Worker from `createWorker`
  * with a real `OutboxNotifier` in a temp dir, a real Temporal `Client`, and the real Express app from `createApp`
  * listening on a free port. Nothing of Temporal is mocked: tests talk HTTP to the API and, where a scenario cannot
- * be reached through the API (a case registered days ago), start workflows the way the API does.
+ * be reached through the API (a case registered days ago), start workflows with the API's own recipe.
  *
- * One harness per test file (`beforeAll(startE2E)`, `afterAll(h.teardown)`): a dev server per file keeps files
- * independent; teardown stops everything it started, in reverse order, even after failures.
+ * One harness per test file (or describe block): `const h = useE2E(opts)` starts it in `beforeAll` and stops it in
+ * `afterAll` (test/support/lifecycle.ts). A dev server per file keeps files independent; teardown stops everything
+ * it started, in reverse order, even after failures. People are in test/support/personas.ts, request bodies in
+ * test/support/cases.ts, the outbox readers in test/support/outbox.ts, polling in test/support/polling.ts.
  */
-import { AuditLog } from '../../api/audit';
+import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { AuditLog } from '../../api/audit';
 import { OutboxNotifier } from '../../activities/outbox-notifier';
 import { EncryptionCodec, type PayloadKeyring } from '../../temporal/payload-codec';
+import { dataConverter } from '../../temporal/data-converter';
+import { allocateLedgerNo } from '../../temporal/start-case';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import { createApp, type AppDeps } from '../../api/app';
 import { caseIdFor, hashRequest } from '../../api/ids';
 import { signToken } from '../../api/tokens';
 import { createCalendar, type WorkingCalendar } from '../../domain/calendar';
-import type { CaseInput, CaseState, NewCase } from '../../domain/case';
-import { computeDeadline, deadlinesStarted } from '../../domain/deadlines';
+import type { CaseState, NewCase } from '../../domain/case';
 import { shanghaiYear } from '../../domain/ledger';
-import { DEFAULT_LIMITS, policyFrom, TimeLimitsSchema, type TimeLimits } from '../../domain/limits';
-import type { Notification } from '../../domain/notifications';
+import { TimeLimitsSchema, type TimeLimits } from '../../domain/limits';
 import type { Actor, ReviewLevel } from '../../domain/roles';
-import { initialState } from '../../domain/rules';
-import { searchValuesOf } from '../../domain/search';
 import { DEFAULT_UNITS, UnitDirectory } from '../../domain/units';
 import { getFreePort } from '../../scripts/ports';
 import { createWorker } from '../../worker/create-worker';
-import type { caseWorkflow, ledgerWorkflow } from '../../workflows';
-import { allocateLedgerNoUpdate, caseWorkflowId, ledgerWorkflowId } from '../../temporal/definitions';
-import { startSearchAttributes } from '../../temporal/search-attributes';
 import { loadWorkflowBundle } from '../support/bundle';
+import { newCase, startCaseWith } from '../support/cases';
 import { startTestDevServer, type TestDevServer } from '../support/dev-server';
+import { useHarness } from '../support/lifecycle';
+import { levelReviewers, people } from '../support/personas';
+import { reportTimings, waitFor } from '../support/polling';
+import { Cleanups, quietRuntime, runWorker as runUntilStopped } from '../support/runtime';
 
-export const HOUSING = 'housing-construction';
-export const TRANSPORT = 'transport';
-export const HEALTH = 'health';
 export const LEDGER_PREFIX = 'LZ';
-
-/** One person per role (as the JWT describes them). */
-export const people = {
-  operator: { id: 'op-li', name: '李话务', roles: ['operator'], levels: [] },
-  dispatcher: { id: 'disp-zhao', name: '赵派单', roles: ['dispatcher'], levels: [] },
-  housingHandler: { id: 'hc-wang', name: '王承办', roles: ['handler'], unit: HOUSING, levels: [] },
-  transportHandler: { id: 'tr-chen', name: '陈承办', roles: ['handler'], unit: TRANSPORT, levels: [] },
-  healthHandler: { id: 'hl-he', name: '何承办', roles: ['handler'], unit: HEALTH, levels: [] },
-  reviewer1: { id: 'rv-1-sun', name: '孙初审', roles: ['reviewer'], levels: [1] },
-  reviewer2: { id: 'rv-2-zhou', name: '周审核', roles: ['reviewer'], levels: [2] },
-  reviewer3: { id: 'rv-3-wu', name: '吴审发', roles: ['reviewer'], levels: [3] },
-  supervisor: { id: 'sup-qian', name: '钱督办', roles: ['supervisor'], levels: [] },
-} satisfies Record<string, Actor>;
-
-export const levelReviewers: Record<ReviewLevel, Actor> = { 1: people.reviewer1, 2: people.reviewer2, 3: people.reviewer3 };
-
-export const CITIZEN_PHONE = '13800001234';
-export const MASKED_PHONE = '138****1234';
-
-let citizenSeq = 0;
-/** Another caller each time (the middle digits vary, so all mask to 138****1234): for tests where 并单 is on. */
-export function distinctPhone(): string {
-  citizenSeq += 1;
-  return `138${String(citizenSeq % 10_000).padStart(4, '0')}1234`;
-}
-
-/** A valid POST /cases body; JSON as a client sends it. */
-export function newCaseBody(overrides: Partial<NewCase> = {}): NewCase {
-  return {
-    channel: 'hotline',
-    type: 'complaint',
-    urgent: false,
-    confidential: false,
-    citizen: { name: '张市民', phone: CITIZEN_PHONE },
-    title: '小区楼道灯长期不亮',
-    content: '天池街道某小区3栋楼道灯坏了两个月，物业不修。',
-    location: '乐至县天池街道',
-    category: '物业管理',
-    ...overrides,
-  };
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -145,11 +103,10 @@ export interface E2E {
   startApp(overrides?: Partial<AppDeps>): Promise<ExtraApp>;
   /** Another worker (e.g. with a county's own limits) on its own task queue; stopped by teardown. */
   startWorker(opts: { taskQueue: string; limits?: TimeLimits }): Promise<void>;
-  /** A case's delivered notifications, in delivery order. */
-  outboxOf(caseId: string): Promise<(Notification & { queuedAt: string })[]>;
   /**
-   * Starts a case workflow as the API does, but registered at `registeredAt` (in the past) with its first
-   * deadline computed from then: its timer fires `overdue` (and the red flag, if due) at once.
+   * Starts a case workflow as the API does (its ledger sequencer, its input builder, its start call), but
+   * registered at `registeredAt` (in the past) with its first deadline computed from then: its timer fires
+   * `overdue` (and the red flag, if due) at once.
    */
   startBackdatedCase(registeredAt: Date, overrides?: Partial<NewCase>): Promise<{ id: string; ledgerNo: string }>;
   /**
@@ -160,39 +117,37 @@ export interface E2E {
   teardown(): Promise<void>;
 }
 
+/**
+ * An end-to-end harness for the enclosing file (or describe block): started in beforeAll, stopped in afterAll
+ * (after reporting its waits' timings when HUIYING_E2E_TIMINGS is set).
+ */
+export function useE2E(opts: E2EOptions = {}): E2E {
+  return useHarness(() => startE2E(opts), { beforeTeardown: () => reportTimings(path.basename(expect.getState().testPath ?? 'e2e')) });
+}
+
 export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
-  const cleanups: { name: string; run: () => Promise<unknown> }[] = [];
-  const teardown = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup.run();
-      } catch (err) {
-        errors.push(new Error(`teardown step '${cleanup.name}' failed: ${String(err)}`));
-      }
-    }
-    if (errors.length > 0) throw errors[0];
-  };
+  const cleanups = new Cleanups();
+  const teardown = () => cleanups.run();
 
   try {
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-e2e-'));
-    cleanups.push({ name: 'temp dir', run: () => fs.rm(tmp, { recursive: true, force: true }) });
+    cleanups.push('temp dir', () => fs.rm(tmp, { recursive: true, force: true }));
     const outbox = new OutboxNotifier(path.join(tmp, 'outbox'));
 
     quietRuntime();
     const server = await startTestDevServer();
-    cleanups.push({ name: 'dev server', run: () => server.stop() });
+    cleanups.push('dev server', () => server.stop());
     const namespace = server.namespace;
 
     const connection = await Connection.connect({ address: server.address });
-    cleanups.push({ name: 'client connection', run: () => connection.close() });
+    cleanups.push('client connection', () => connection.close());
     let codec = new EncryptionCodec(opts.payloadKeys ?? parsePayloadKeys(`e2e-1:${generatePayloadKey()}`));
-    const codecClient = (c: EncryptionCodec) => new Client({ connection, namespace, dataConverter: { payloadCodecs: [c] } });
+    const codecClient = (c: EncryptionCodec) => new Client({ connection, namespace, dataConverter: dataConverter(c) });
     let client = codecClient(codec);
     const rawClient = new Client({ connection, namespace });
 
     const nativeConnection = await NativeConnection.connect({ address: server.address });
-    cleanups.push({ name: 'worker connection', run: () => nativeConnection.close() });
+    cleanups.push('worker connection', () => nativeConnection.close());
 
     const calendar = createCalendar();
     const limits = opts.limits ?? TimeLimitsSchema.parse({ merge: { enabled: false } });
@@ -213,12 +168,8 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
         // For the spot-check round's visibility query (findClosedCases); the current client, with the current codec.
         client,
       });
-      const running = worker.run();
-      // A worker that dies mid-test must not take the process down with an unhandled rejection; teardown reports it.
-      running.catch(() => undefined);
-      let stopped: Promise<void> | undefined;
-      const stop = () => (stopped ??= stopWorker(worker, running));
-      cleanups.push({ name: `worker ${opts.taskQueue}`, run: stop });
+      const stop = runUntilStopped(worker);
+      cleanups.push(`worker ${opts.taskQueue}`, stop);
       return stop;
     };
     const startWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<void> => {
@@ -245,7 +196,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
       const { server: http, baseUrl } = await listen(createApp({ ...baseDeps(), ...overrides }));
       let stopped: Promise<void> | undefined;
       const stop = () => (stopped ??= closeServer(http));
-      cleanups.push({ name: `api ${baseUrl}`, run: stop });
+      cleanups.push(`api ${baseUrl}`, stop);
       return { baseUrl, api: apiClient(baseUrl, token), stop };
     };
     const startApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp> => {
@@ -255,27 +206,10 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     let main = await runApp();
 
     const startBackdatedCase = async (registeredAt: Date, overrides: Partial<NewCase> = {}) => {
-      const request = newCaseBody(overrides);
+      const request = newCase(overrides);
       const id = caseIdFor('e2e-backdated', randomUUID());
-      const at = registeredAt.toISOString();
-      const ledgerNo = await allocateLedgerNo(client, taskQueue, id, shanghaiYear(registeredAt));
-      const base: CaseInput = {
-        id,
-        ledgerNo,
-        request,
-        registeredBy: { id: people.operator.id, name: people.operator.name, role: 'operator' },
-        requestHash: hashRequest(request),
-        registeredAt: at,
-        policy: policyFrom(limits),
-      };
-      const deadlines = deadlinesStarted(null, initialState(base, at), at).map((r) => computeDeadline(r, calendar, limits));
-      const input: CaseInput = { ...base, deadlines };
-      await client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-        workflowId: caseWorkflowId(id),
-        taskQueue,
-        args: [input],
-        typedSearchAttributes: startSearchAttributes(searchValuesOf(initialState(input, at))),
-      });
+      const ledgerNo = await allocateLedgerNo(client, taskQueue, LEDGER_PREFIX, shanghaiYear(registeredAt), id);
+      await startCaseWith(client, taskQueue, { id, ledgerNo, request, registeredAt, limits, calendar, requestHash: hashRequest(request) });
       return { id, ledgerNo };
     };
 
@@ -306,7 +240,6 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
       api: main.api,
       startApp,
       startWorker,
-      outboxOf: (caseId) => outbox.listCase(caseId),
       startBackdatedCase,
       restartWorkerAndApi,
       teardown,
@@ -319,18 +252,6 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     await teardown().catch(() => undefined);
     throw err;
   }
-}
-
-/** The same ledger sequencer the API uses (CaseService.allocateLedgerNo), for cases started past the API. */
-async function allocateLedgerNo(client: Client, taskQueue: string, caseId: string, year: number): Promise<string> {
-  const startWorkflowOperation = new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
-    workflowId: ledgerWorkflowId(LEDGER_PREFIX, year),
-    taskQueue,
-    args: [{ prefix: LEDGER_PREFIX, year, last: 0, recent: [] }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-  });
-  return client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, { args: [caseId], startWorkflowOperation });
 }
 
 function apiClient(baseUrl: string, token: (actor: Actor) => Promise<string>): ApiCall {
@@ -377,68 +298,6 @@ async function closeServer(server: Server): Promise<void> {
   await closed;
 }
 
-async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
-  if (worker.getState() === 'RUNNING') worker.shutdown();
-  await running;
-}
-
-/** The SDK logs at INFO by default, which buries jest's report; HUIYING_TEST_LOG=INFO shows everything. */
-function quietRuntime(): void {
-  if (Runtime._instance) return;
-  const level = (process.env.HUIYING_TEST_LOG?.toUpperCase() ?? 'WARN') as LogLevel;
-  Runtime.install({ logger: new DefaultLogger(level) });
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---------------------------------------------------------------------------------------------------------
-// Polling: visibility and notifications are eventually consistent.
-
-/** How long each labelled wait took, for the report (printed by `reportTimings` when HUIYING_E2E_TIMINGS is set). */
-export const timings: Record<string, number[]> = {};
-
-/**
- * Polls `probe` until `check` passes and returns the value; fails with `description` and the last value after
- * `timeoutMs`. With `label`, records how long it took.
- */
-export async function waitFor<T>(
-  description: string,
-  probe: () => Promise<T>,
-  check: (value: T) => boolean,
-  opts: { timeoutMs?: number; intervalMs?: number; label?: string } = {},
-): Promise<T> {
-  const { timeoutMs = 20_000, intervalMs = 100, label } = opts;
-  const started = Date.now();
-  let last: T | undefined;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      last = await probe();
-      lastError = undefined;
-      if (check(last)) {
-        if (label) (timings[label] ??= []).push(Date.now() - started);
-        return last;
-      }
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() - started > timeoutMs) {
-      const seen = lastError ? `last error: ${String(lastError)}` : `last value: ${JSON.stringify(last)?.slice(0, 1500)}`;
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; ${seen}`);
-    }
-    await sleep(intervalMs);
-  }
-}
-
-export function reportTimings(file: string): void {
-  if (!process.env.HUIYING_E2E_TIMINGS) return;
-  const lines = Object.entries(timings).map(([label, ms]) => {
-    const sorted = [...ms].sort((a, b) => a - b);
-    return `  ${label}: n=${ms.length} min=${sorted[0]} median=${sorted[Math.floor(sorted.length / 2)]} max=${sorted[sorted.length - 1]} ms`;
-  });
-  process.stderr.write(`[e2e timings] ${file}\n${lines.join('\n')}\n`);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Assertions and drivers shared by the e2e files.
 
@@ -478,7 +337,7 @@ export interface Drive {
 export function drive(h: { api: ApiCall }): Drive {
   const d: Drive = {
     async create(overrides = {}, headers) {
-      return expectStatus(await h.api('POST', '/cases', { token: people.operator, body: newCaseBody(overrides), headers }), 201);
+      return expectStatus(await h.api('POST', '/cases', { token: people.operator, body: newCase(overrides), headers }), 201);
     },
     async act(id, actionPath, actor, body, headers) {
       return expectStatus(await h.api('POST', `/cases/${id}/${actionPath}`, { token: actor, body, headers }), 200);

@@ -3,18 +3,12 @@
  * for what it must do next.
  */
 import type { Actor } from '../../domain/roles';
-import { drive, expectApiError, expectStatus, HOUSING, ids, people, reportTimings, startE2E, TRANSPORT, waitFor, type Drive, type E2E, type Json } from './harness';
+import { drive, expectApiError, expectStatus, ids, type Json, useE2E } from './harness';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
-let h: E2E;
-let d: Drive;
-beforeAll(async () => {
-  h = await startE2E();
-  d = drive(h);
-});
-afterAll(async () => {
-  reportTimings('inbox');
-  await h?.teardown();
-});
+const h = useE2E();
+const d = drive(h);
 
 const inbox = (actor: Actor) => h.api('GET', '/inbox', { token: actor }).then((r) => expectStatus(r, 200).items as Json[]);
 const entries = (items: Json[]) => items.map((x) => `${x.id}:${x.awaiting}`);

@@ -10,29 +10,16 @@ import { isDeepStrictEqual } from 'node:util';
 import ExcelJS from 'exceljs';
 import type { NewCase } from '../../domain/case';
 import type { Actor } from '../../domain/roles';
-import {
-  countyLimits,
-  drive,
-  expectApiError,
-  expectStatus,
-  HEALTH,
-  HOUSING,
-  people,
-  reportTimings,
-  startE2E,
-  TRANSPORT,
-  waitFor,
-  type Drive,
-  type E2E,
-  type Json,
-} from './harness';
+import { countyLimits, drive, type Drive, type E2E, expectApiError, expectStatus, type Json, useE2E } from './harness';
+import { HEALTH, HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
-let h: E2E;
-let d: Drive;
+// 并单 on, as a county runs it (the harness turns it off by default): m1 below is a repeat.
+const h = useE2E({ limits: DEFAULT_LIMITS });
+const d = drive(h);
 let county: Drive;
 let countyApi: E2E['api'];
 
-const admin: Actor = { id: 'adm-1', name: '管理员', roles: ['admin'], levels: [] };
 const HEADERS = ['台账编号', '登记时间', '渠道', '类型', '标题', '责任单位', '环节', '办理时限', '办结时间', '是否按时', '满意度', '重办次数'];
 
 /** Shanghai wall clock to the minute, written out here rather than taken from the code under test. */
@@ -63,8 +50,6 @@ let from = '';
 let to = '';
 
 beforeAll(async () => {
-  h = await startE2E({ limits: DEFAULT_LIMITS });
-  d = drive(h);
   from = shDay(Date.now());
   // A county whose sign-for and complaint-handling limits are 0 working days: due the moment the case is
   // assigned, so late sign-fors and late completions happen in real time.
@@ -74,10 +59,6 @@ beforeAll(async () => {
   const app = await h.startApp({ taskQueue, limits });
   county = drive(app);
   countyApi = app.api;
-});
-afterAll(async () => {
-  reportTimings('ledger-stats');
-  await h?.teardown();
 });
 
 const SATISFIED = { result: 'satisfied', resolved: true };
@@ -148,11 +129,12 @@ describe('14 cases driven through the API', () => {
     const m1 = await create(d, 'm1', { ...t1Body, title: '公交车长期晚点' }, { unit: null, unitName: '', stage: '已办结（并单）', onTime: '—', satisfaction: '', reopens: 0 });
     expect(await get(m1)).toMatchObject({ stage: 'closed', mergedInto: { id: t1 } });
 
-    // r1: registered ten working days ago (started past the API: no memo, so no title), red-flagged, then
-    // assigned to 县卫健局 and signed for
-    const back = await h.startBackdatedCase(h.calendar.subtractWorkingDays(new Date(), 10).at, { citizen: citizen(), type: 'help' });
+    // r1: registered ten working days ago (started past the API, with the API's recipe: its title in the memo),
+    // red-flagged, then assigned to 县卫健局 and signed for
+    const r1Title = '卫生院挂号排队过长';
+    const back = await h.startBackdatedCase(h.calendar.subtractWorkingDays(new Date(), 10).at, { citizen: citizen(), type: 'help', title: r1Title });
     await waitFor('the backdated case red-flagged', () => get(back.id), (c) => c.redFlag === true, { label: 'red flag (backdated)' });
-    known.push({ key: 'r1', id: back.id, ledgerNo: back.ledgerNo, channel: 'hotline', type: 'help', title: '', unit: HEALTH, unitName: '县卫健局', stage: '整改中', onTime: '—', satisfaction: '', reopens: 0 });
+    known.push({ key: 'r1', id: back.id, ledgerNo: back.ledgerNo, channel: 'hotline', type: 'help', title: r1Title, unit: HEALTH, unitName: '县卫健局', stage: '整改中', onTime: '—', satisfaction: '', reopens: 0 });
     await d.assignAndAccept(back.id, people.healthHandler);
 
     // k1 (county limits): signed for late, completed late, satisfied and resolved
@@ -274,7 +256,7 @@ describe('GET /stats', () => {
 
   test("one unit: its line alone, returns included (the cases it returned are now others')", async () => {
     expect(await stats(`&unit=${TRANSPORT}`)).toEqual({ from, to, timeZone: 'Asia/Shanghai', unit: TRANSPORT, units: [EXPECTED[TRANSPORT]] });
-    expect((await stats(`&unit=${HEALTH}`, admin)).units).toEqual([EXPECTED[HEALTH]]);
+    expect((await stats(`&unit=${HEALTH}`, people.admin)).units).toEqual([EXPECTED[HEALTH]]);
     expect((await stats('&unit=hotline')).units).toEqual([EXPECTED.hotline]);
   });
 

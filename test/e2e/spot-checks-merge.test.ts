@@ -8,32 +8,26 @@ import { ensureSpotCheckSchedule, SPOT_CHECK_SCHEDULE_ID } from '../../worker/sp
 import type { SpotCheckRound } from '../../workflows/spot-check';
 import { DEFAULT_LIMITS } from '../../domain/limits';
 import type { NewCase } from '../../domain/case';
-import { drive, expectApiError, expectStatus, HOUSING, newCaseBody, people, startE2E, TRANSPORT, waitFor, type Drive, type E2E, type Json } from './harness';
+import { drive, expectApiError, expectStatus, type Json, useE2E } from './harness';
+import { distinctPhone, newCase } from '../support/cases';
+import { outboxOf } from '../support/outbox';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
-let h: E2E;
-let d: Drive;
-beforeAll(async () => {
-  // 并单 on, as a county runs it (the harness turns it off by default).
-  h = await startE2E({ limits: DEFAULT_LIMITS });
+// 并单 on, as a county runs it (the harness turns it off by default).
+const h = useE2E({ limits: DEFAULT_LIMITS });
+const d = drive(h);
+beforeAll(() => {
   expect(h.limits.merge).toEqual({ enabled: true, minSimilarity: 0.5 });
-  d = drive(h);
 });
 
-let phoneSeq = 0;
-/** A caller of our own for every case unless a test says otherwise: one phone with one text would be merged. */
-function distinctPhone(): string {
-  phoneSeq += 1;
-  return `139${String(phoneSeq).padStart(4, '0')}5678`;
-}
-
-/** POST /cases as the operator, from a caller of its own unless the overrides name one. */
+/**
+ * POST /cases as the operator, from a caller of its own unless the overrides name one (distinctPhone): one phone
+ * with one text would be merged.
+ */
 function create(overrides: Partial<NewCase> = {}): Promise<Json> {
   return d.create({ citizen: { name: '张市民', phone: distinctPhone() }, ...overrides });
 }
-afterAll(async () => {
-  await h?.teardown();
-});
-
 const SPOT_CHECK = { period: 'day' as const, rate: 0.1, min: 1, windowDays: 60 };
 
 async function countWorkflows(client: Client, query: string): Promise<number> {
@@ -46,7 +40,7 @@ async function visibleIn(id: string, stage: string): Promise<void> {
 }
 
 const consultation = (answer: string, overrides: Json = {}) =>
-  newCaseBody({ citizen: { name: '咨询市民', phone: distinctPhone() }, type: 'consultation', title: `政策咨询${answer.slice(0, 4)}`, content: `请问${answer}相关政策如何办理？`, answer, ...overrides });
+  newCase({ citizen: { name: '咨询市民', phone: distinctPhone() }, type: 'consultation', title: `政策咨询${answer.slice(0, 4)}`, content: `请问${answer}相关政策如何办理？`, answer, ...overrides });
 
 /** A full loop through the API to a satisfied call-back: closed, with a unit. */
 async function closedThroughLoop(handler = people.housingHandler): Promise<Json> {
@@ -175,7 +169,7 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     const failed = await d.act(id, 'spot-check', people.supervisor, { passed: false, note: '回访群众称问题依旧' });
     expect(failed).toMatchObject({ stage: 'rectifying', unit: before.unit, reopenCount: before.reopenCount + 1, closedAt: null });
     expect(failed.spotCheck).toMatchObject({ round: sampled.spotCheck.round, result: 'failed', by: { id: people.supervisor.id } });
-    const outbox = await waitFor('spot_check_failed to the unit', () => h.outboxOf(id), (list) => list.some((n) => n.template === 'spot_check_failed'));
+    const outbox = await waitFor('spot_check_failed to the unit', () => outboxOf(h, id), (list) => list.some((n) => n.template === 'spot_check_failed'));
     expect(outbox.find((n) => n.template === 'spot_check_failed')!.to).toEqual({ kind: 'unit', unit: before.unit });
     // The unit can act on it again.
     const handler = before.unit === TRANSPORT ? people.transportHandler : people.housingHandler;
@@ -190,7 +184,7 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     const failed = await d.act(id, 'spot-check', people.supervisor, { passed: false, note: '答复有误' });
     expect(failed).toMatchObject({ stage: 'registered', unit: null, reopenCount: 1 });
     expect(failed.dueAt).not.toBeNull(); // a fresh assignment deadline
-    const outbox = await waitFor('the notice to dispatchers', () => h.outboxOf(id), (list) => list.some((n) => n.template === 'spot_check_failed'));
+    const outbox = await waitFor('the notice to dispatchers', () => outboxOf(h, id), (list) => list.some((n) => n.template === 'spot_check_failed'));
     expect(outbox.find((n) => n.template === 'spot_check_failed')!.to).toEqual({ kind: 'dispatchers' });
     const assigned = await d.assign(id, HOUSING);
     expect(assigned.stage).toBe('assigned');
@@ -212,7 +206,7 @@ describe('并单 at intake (same phone, same type, near-identical text)', () => 
     expect(target.stage).toBe('registered');
     expect(target.mergedFrom).toEqual([expect.objectContaining({ id: repeat.id, ledgerNo: repeat.ledgerNo })]);
     expect(target.timeline.at(-1)).toMatchObject({ action: 'absorb' });
-    const outbox = await waitFor('the merged notice', () => h.outboxOf(repeat.id), (list) => list.some((n) => n.template === 'merged'));
+    const outbox = await waitFor('the merged notice', () => outboxOf(h, repeat.id), (list) => list.some((n) => n.template === 'merged'));
     const notice = outbox.find((n) => n.template === 'merged')!;
     expect(notice.to).toMatchObject({ kind: 'citizen' });
     expect(notice.text).toContain(first.ledgerNo);
@@ -242,7 +236,7 @@ describe('并单 by hand: POST /cases/:id/merge', () => {
     expect(merged).toMatchObject({ stage: 'closed', mergedInto: { id: target.id, ledgerNo: target.ledgerNo } });
     const t = await d.get(target.id, people.operator);
     expect(t.mergedFrom).toEqual([expect.objectContaining({ id: source.id, ledgerNo: source.ledgerNo })]);
-    const outbox = await waitFor('the merged notice', () => h.outboxOf(source.id), (list) => list.some((n) => n.template === 'merged'));
+    const outbox = await waitFor('the merged notice', () => outboxOf(h, source.id), (list) => list.some((n) => n.template === 'merged'));
     expect(outbox.find((n) => n.template === 'merged')!.to).toMatchObject({ kind: 'citizen' });
     // A merged (closed) source cannot be merged again.
     const other = await create();
@@ -268,7 +262,7 @@ describe('直接答复 at intake', () => {
     const created = expectStatus(await h.api('POST', '/cases', { token: people.operator, body: consultation(answer) }), 201);
     expect(created).toMatchObject({ stage: 'closed', unit: null, answer, outcome: expect.objectContaining({ directAnswer: true }) });
     expect(created.timeline.map((e: Json) => e.action)).toEqual(['register', 'answer']);
-    const outbox = await waitFor('the answer', () => h.outboxOf(created.id), (list) => list.some((n) => n.template === 'answer'));
+    const outbox = await waitFor('the answer', () => outboxOf(h, created.id), (list) => list.some((n) => n.template === 'answer'));
     const sent = outbox.find((n) => n.template === 'answer')!;
     expect(sent.to).toMatchObject({ kind: 'citizen' });
     expect(sent.text).toContain(answer);
@@ -276,7 +270,7 @@ describe('直接答复 at intake', () => {
   });
 
   test('a complaint with an answer → 400 naming answer', async () => {
-    const res = await h.api('POST', '/cases', { token: people.operator, body: newCaseBody({ citizen: { name: '张市民', phone: distinctPhone() }, type: 'complaint', answer: '已知悉' }) });
+    const res = await h.api('POST', '/cases', { token: people.operator, body: newCase({ citizen: { name: '张市民', phone: distinctPhone() }, type: 'complaint', answer: '已知悉' }) });
     const error = expectApiError(res, 400, 'invalid_input');
     expect(error.details).toEqual([expect.objectContaining({ field: 'answer' })]);
   });

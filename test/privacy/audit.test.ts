@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuditLog, type AuditEntryInput } from '../../api/audit';
 import type { Actor } from '../../domain/roles';
-import { drive, expectApiError, expectStatus, HOUSING, people, startE2E, type ApiCall, type E2E, type Json } from '../e2e/harness';
+import { type ApiCall, drive, expectApiError, expectStatus, type Json, useE2E } from '../e2e/harness';
+import { HOUSING, people } from '../support/personas';
 
-const admin: Actor = { id: 'adm-sun', name: '孙管理', roles: ['admin'], levels: [] };
 const who = (a: Actor) => ({ id: a.id, name: a.name, roles: [...a.roles] });
 const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
   action: 'case.read',
@@ -100,13 +100,12 @@ describe('AuditLog', () => {
 });
 
 describe('GET /audit', () => {
-  let h: E2E;
+  const h = useE2E();
   let api: ApiCall;
   let log: AuditLog;
   const seen: Json[] = [];
 
   beforeAll(async () => {
-    h = await startE2E();
     log = new AuditLog(path.join(await freshDir(), 'audit'));
     const app = await h.startApp({ audit: log });
     api = app.api;
@@ -117,12 +116,8 @@ describe('GET /audit', () => {
     await d.assign(seen[0].id, HOUSING); // masked: not recorded
     await log.record(entry({ at: '2025-12-15T04:00:00Z', caseId: 'old0000000000001', actor: who(people.supervisor) }));
   });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-
   test('supervisors and admins may read it; every other role is refused, and so is a caller without a token', async () => {
-    for (const actor of [people.supervisor, admin]) {
+    for (const actor of [people.supervisor, people.admin]) {
       const body = expectStatus(await api('GET', '/audit', { token: actor }), 200);
       expect(body.items.length).toBe(5);
     }

@@ -15,11 +15,12 @@ import { NewCaseSchema, type CaseState } from '../../domain/case';
 import { policyFrom } from '../../domain/limits';
 import type { Actor } from '../../domain/roles';
 import { initialState, refuse } from '../../domain/rules';
-import { drive, HOUSING, LEDGER_PREFIX, newCaseBody, people, startE2E, type E2E, type Json } from '../e2e/harness';
+import { drive, type Json, LEDGER_PREFIX, useE2E } from '../e2e/harness';
+import { newCase } from '../support/cases';
+import { HOUSING, people } from '../support/personas';
 
-const admin: Actor = { id: 'adm-sun', name: '孙管理', roles: ['admin'], levels: [] };
 /** One person per role; the handler is of the walk case's unit. */
-const walkers: Actor[] = [people.operator, people.dispatcher, people.housingHandler, people.reviewer1, people.supervisor, admin];
+const walkers: Actor[] = [people.operator, people.dispatcher, people.housingHandler, people.reviewer1, people.supervisor, people.admin];
 const otherUnitHandler = people.transportHandler;
 
 /** A valid body for each endpoint that takes one (so "allowed" is not hidden behind a 400); others get {}. */
@@ -40,7 +41,7 @@ const ACTION_BODIES: Record<Exclude<ActionKind, 'absorb'>, unknown> = {
   merge: { into: 'aaaaaaaaaaaaaaaa', intoLedgerNo: 'LZ-2026-000009' },
 };
 const BODIES: Record<string, unknown> = {
-  'POST /cases': newCaseBody({ title: '矩阵用例' }),
+  'POST /cases': newCase({ title: '矩阵用例' }),
   'POST /codec/decode': { payloads: [] },
   'POST /codec/encode': { payloads: [] },
   ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [actionEndpoint(k), ACTION_BODIES[k]])),
@@ -64,13 +65,7 @@ function servedEndpoints(app: Express): string[] {
   return [...out].sort();
 }
 
-let h: E2E;
-beforeAll(async () => {
-  h = await startE2E();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useE2E();
 
 describe('the table covers the app', () => {
   test('every endpoint the app serves is in the matrix, and every row is served', () => {
@@ -83,7 +78,7 @@ describe('the table covers the app', () => {
 
   test('the action rows are each action\'s role and unit binding in ACTIONS, and the workflow\'s refusals agree with them', () => {
     const registered = initialState(
-      { id: 'matrix0000000001', ledgerNo: 'LZ-2026-000001', request: NewCaseSchema.parse(newCaseBody()), registeredBy: { id: 'op', name: '李话务' }, policy: policyFrom(h.limits) },
+      { id: 'matrix0000000001', ledgerNo: 'LZ-2026-000001', request: NewCaseSchema.parse(newCase()), registeredBy: { id: 'op', name: '李话务' }, policy: policyFrom(h.limits) },
       '2026-03-02T01:00:00Z',
     );
     const assigned: CaseState = { ...registered, stage: 'rectifying', unit: HOUSING };

@@ -17,7 +17,8 @@ import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import type { CodecAccess } from '../../api/routes/codec';
 import type { Actor } from '../../domain/roles';
 import { startDevServer } from '../../scripts/dev-server';
-import { drive, expectApiError, expectStatus, people, startE2E, type ApiCall, type Drive, type E2E, type ExtraApp, type Json } from '../e2e/harness';
+import { type ApiCall, drive, expectApiError, expectStatus, type ExtraApp, type Json, useE2E } from '../e2e/harness';
+import { people } from '../support/personas';
 import { temporalBinaries } from '../support/binaries';
 
 const K1 = generatePayloadKey();
@@ -25,25 +26,19 @@ const K2 = generatePayloadKey();
 const CITIZEN = { name: '隐私端到端上官明月', phone: '13711112222' };
 const CONTENT = '端到端隐私检查：青年路八号垃圾站臭味扰民';
 const UI_ORIGIN = 'http://localhost:8233';
-const admin: Actor = { id: 'adm-1', name: '管理员甲', roles: ['admin'], levels: [] };
 
-let h: E2E;
-let d: Drive;
+const h = useE2E({ payloadKeys: parsePayloadKeys(`k1:${K1}`) });
+const d = drive(h);
 /** An app like the main one, plus the audit hook. */
 let audited: ExtraApp;
 const accesses: CodecAccess[] = [];
 let caseId: string;
 
 beforeAll(async () => {
-  h = await startE2E({ payloadKeys: parsePayloadKeys(`k1:${K1}`) });
-  d = drive(h);
   audited = await h.startApp({ onCodecDecode: (a) => void accesses.push(a) });
   const created = await d.create({ citizen: CITIZEN, content: CONTENT });
   caseId = created.id;
   await d.assignAndAccept(caseId, people.housingHandler);
-});
-afterAll(async () => {
-  await h?.teardown();
 });
 
 type WirePayload = { metadata: Record<string, string>; data: string };
@@ -93,8 +88,8 @@ describe('POST /codec/decode', () => {
     expect(accesses).toEqual([
       expect.objectContaining({ actor: { id: people.supervisor.id, name: people.supervisor.name, roles: ['supervisor'] }, via: 'bearer', namespace: h.namespace, payloads: 1, decrypted: 1, keyIds: ['k1'] }),
     ]);
-    expect(expectStatus(await decodeRequest(audited.api, [toWire(input)], { token: admin }), 200).payloads[0].data).toBe(body.payloads[0].data);
-    expect(accesses.at(-1)!.actor.id).toBe(admin.id);
+    expect(expectStatus(await decodeRequest(audited.api, [toWire(input)], { token: people.admin }), 200).payloads[0].data).toBe(body.payloads[0].data);
+    expect(accesses.at(-1)!.actor.id).toBe(people.admin.id);
   });
 
   test('a handler or an operator gets 403, no token 401, a bad token 401; nothing decoded, nothing audited', async () => {

@@ -11,15 +11,11 @@ import { redactSecrets } from '../../api/redaction';
 import { JWT_ISSUER } from '../../api/tokens';
 import { loadConfig } from '../../config';
 import type { Actor } from '../../domain/roles';
-import { expectApiError, expectStatus, HOUSING, newCaseBody, people, startE2E, type ApiCall, type E2E } from '../e2e/harness';
+import { type ApiCall, expectApiError, expectStatus, useE2E } from '../e2e/harness';
+import { newCase } from '../support/cases';
+import { HOUSING, people } from '../support/personas';
 
-let h: E2E;
-beforeAll(async () => {
-  h = await startE2E();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useE2E();
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const now = () => Math.floor(Date.now() / 1000);
@@ -63,7 +59,7 @@ describe('security headers (helmet) and the body limit', () => {
   });
 
   test('a body over 100 kb → 400 in our shape', async () => {
-    const body = newCaseBody({ content: 'x'.repeat(9_000) });
+    const body = newCase({ content: 'x'.repeat(9_000) });
     const raw = JSON.stringify({ ...body, padding: 'y'.repeat(110 * 1024) });
     expectApiError(await h.api('POST', '/cases', { token: people.operator, rawBody: raw }), 400, 'invalid_input', /too large/);
   });
@@ -77,12 +73,12 @@ describe('rate limits', () => {
 
   test('intake: per caller; the next POST /cases → 429 rate_limited with Retry-After; others and other endpoints unaffected', async () => {
     const op2: Actor = { ...people.operator, id: 'op-wu', name: '吴话务' };
-    for (let i = 0; i < 3; i++) expectStatus(await api('POST', '/cases', { token: people.operator, body: newCaseBody({ title: `限流${i}` }) }), 201);
-    const limited = await api('POST', '/cases', { token: people.operator, body: newCaseBody() });
+    for (let i = 0; i < 3; i++) expectStatus(await api('POST', '/cases', { token: people.operator, body: newCase({ title: `限流${i}` }) }), 201);
+    const limited = await api('POST', '/cases', { token: people.operator, body: newCase() });
     expectApiError(limited, 429, 'rate_limited', /at most 3 per minute/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('ratelimit-policy')).toMatch(/^3;w=60/);
-    expectStatus(await api('POST', '/cases', { token: op2, body: newCaseBody() }), 201);
+    expectStatus(await api('POST', '/cases', { token: op2, body: newCase() }), 201);
     expectStatus(await api('GET', '/units', { token: people.operator }), 200);
   });
 
@@ -195,9 +191,9 @@ describe('single sign-on through a JWKS (RS256 / ES256)', () => {
     const inbox = expectStatus(await api('GET', '/inbox', { token: rs }), 200);
     expect(inbox.items).toEqual(expect.any(Array));
     // The claims decide the role: an SSO handler may not register cases.
-    expectApiError(await api('POST', '/cases', { token: rs, body: newCaseBody() }), 403, 'forbidden');
+    expectApiError(await api('POST', '/cases', { token: rs, body: newCase() }), 403, 'forbidden');
     const es = await ssoToken(ec.privateKey, { alg: 'ES256', kid: 'ec-1', claims: { roles: ['operator'], unit: undefined } });
-    expectStatus(await api('POST', '/cases', { token: es, body: newCaseBody({ title: 'SSO登记' }) }), 201);
+    expectStatus(await api('POST', '/cases', { token: es, body: newCase({ title: 'SSO登记' }) }), 201);
     // Our own HS256 tokens keep working beside them.
     expectStatus(await api('GET', '/units', { token: people.dispatcher }), 200);
     // The key set is fetched once and cached, not per request.

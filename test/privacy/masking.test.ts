@@ -8,31 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuditLog } from '../../api/audit';
 import { CONCEALED } from '../../domain/privacy';
-import type { Actor } from '../../domain/roles';
-import {
-  CITIZEN_PHONE,
-  drive,
-  expectApiError,
-  expectStatus,
-  HOUSING,
-  ids,
-  MASKED_PHONE,
-  people,
-  startE2E,
-  TRANSPORT,
-  waitFor,
-  type ApiCall,
-  type Drive,
-  type E2E,
-  type Json,
-} from '../e2e/harness';
+import { type ApiCall, drive, type Drive, expectApiError, expectStatus, ids, type Json, useE2E } from '../e2e/harness';
+import { CITIZEN_PHONE, MASKED_PHONE } from '../support/cases';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
+import { waitFor } from '../support/polling';
 
 const NAME = '张市民';
 const CONTENT = `市民${NAME}（电话${CITIZEN_PHONE}）反映：3栋楼道灯坏了两个月，物业不修。`;
-const admin: Actor = { id: 'adm-sun', name: '孙管理', roles: ['admin'], levels: [] };
 const UA = 'masking-test/1.0';
 
-let h: E2E;
+const h = useE2E();
 let api: ApiCall;
 let d: Drive;
 let tmp: string;
@@ -40,7 +25,6 @@ let audit: AuditLog;
 const cases: Record<'ordinary' | 'confidential' | 'report' | 'aboutSelf' | 'aboutOther', Json> = {} as never;
 
 beforeAll(async () => {
-  h = await startE2E();
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-masking-'));
   audit = new AuditLog(path.join(tmp, 'audit'));
   const app = await h.startApp({ audit });
@@ -60,7 +44,6 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await h?.teardown();
   if (tmp) await fs.rm(tmp, { recursive: true, force: true });
 });
 
@@ -132,7 +115,7 @@ describe('the units a protected case concerns see no citizen', () => {
           content: CONTENT,
         });
       }
-      for (const actor of [people.dispatcher, people.reviewer1, admin]) {
+      for (const actor of [people.dispatcher, people.reviewer1, people.admin]) {
         const v = await d.get(id, actor);
         expect({ kind, who: actor.id, v: v.citizenVisibility, citizen: v.citizen }).toEqual({ kind, who: actor.id, v: 'masked', citizen: { name: NAME, phone: MASKED_PHONE } });
         expect(v.content).toContain(MASKED_PHONE);
@@ -145,7 +128,7 @@ describe('the units a protected case concerns see no citizen', () => {
 describe('an ordinary case', () => {
   test('its unit\'s handler sees the name and a masked phone (also in the free text); dispatcher, reviewer, admin alike', async () => {
     const id = cases.ordinary.id;
-    for (const actor of [people.housingHandler, people.dispatcher, people.reviewer1, admin]) {
+    for (const actor of [people.housingHandler, people.dispatcher, people.reviewer1, people.admin]) {
       const res = await api('GET', `/cases/${id}`, { token: actor });
       const v = expectStatus(res, 200);
       expect({ who: actor.id, v: v.citizenVisibility, citizen: v.citizen }).toEqual({ who: actor.id, v: 'masked', citizen: { name: NAME, phone: MASKED_PHONE } });
@@ -187,7 +170,7 @@ describe('audit of unmasked reads', () => {
     await d.get(id, people.supervisor);
     await d.get(id, people.dispatcher);
     await d.get(id, people.housingHandler);
-    await d.get(id, admin);
+    await d.get(id, people.admin);
     const entries = await audit.query({ caseId: id, from: before });
     expect(entries.map((e) => e.actor.id).sort()).toEqual([people.operator.id, people.supervisor.id].sort());
     const op = entries.find((e) => e.actor.id === people.operator.id)!;

@@ -1,22 +1,19 @@
 import type { Satisfaction } from '../../domain/case';
-import { act, actors, approveAllLevels, driveToReplied, eventually, getCase, HOUSING, outboxOf, outboxSummary, startCase, startHarness, type Harness } from './helpers';
+import { act, approveAllLevels, driveToReplied, getCase, startCase, useTimeSkipping } from './helpers';
+import { outboxOf, outboxSummary } from '../support/outbox';
+import { HOUSING, people } from '../support/personas';
+import { eventually } from '../support/polling';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping();
 
 describe('call-back (回访)', () => {
   test('dissatisfied reopens the case (重办) to the same unit; the loop runs again to satisfied and closes', async () => {
     const { handle, caseId } = await startCase(h);
-    await driveToReplied(handle, actors.housingHandler);
+    await driveToReplied(handle, people.housingHandler);
 
-    const reopened = await act(handle, 'callback', actors.operator, { result: 'dissatisfied', note: '灯修好后又坏了' });
+    const reopened = await act(handle, 'callback', people.operator, { result: 'dissatisfied', note: '灯修好后又坏了' });
     expect(reopened).toMatchObject({ stage: 'rectifying', reopenCount: 1, unit: HOUSING, satisfaction: 'dissatisfied', closedAt: null });
-    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'callback', by: { id: actors.operator.id }, note: 'dissatisfied：灯修好后又坏了' });
+    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'callback', by: { id: people.operator.id }, note: 'dissatisfied：灯修好后又坏了' });
 
     // The unit is notified of the reopening.
     const o = await eventually(
@@ -29,11 +26,11 @@ describe('call-back (回访)', () => {
     expect((await handle.describe()).status.name).toBe('RUNNING');
 
     // The same unit handles it again, through a new review round, to a satisfied call-back.
-    await act(handle, 'progress', actors.housingHandler, { note: '更换整条线路' });
-    const resubmitted = await act(handle, 'submit', actors.housingHandler, { result: '已更换整条线路，灯已正常' });
+    await act(handle, 'progress', people.housingHandler, { note: '更换整条线路' });
+    const resubmitted = await act(handle, 'submit', people.housingHandler, { result: '已更换整条线路，灯已正常' });
     expect(resubmitted).toMatchObject({ stage: 'reviewing', reviewRound: 2, reviewLevel: 1, reviews: [] });
     await approveAllLevels(handle);
-    await act(handle, 'callback', actors.operator, { result: 'satisfied' });
+    await act(handle, 'callback', people.operator, { result: 'satisfied' });
 
     const final = await handle.result();
     expect(final).toMatchObject({ stage: 'closed', reopenCount: 1, satisfaction: 'satisfied', result: '已更换整条线路，灯已正常' });
@@ -50,7 +47,7 @@ describe('call-back (回访)', () => {
   test.each<Satisfaction>(['basically_satisfied', 'unreachable'])('%s also closes the case', async (result) => {
     const { handle } = await startCase(h);
     await driveToReplied(handle);
-    const closed = await act(handle, 'callback', actors.operator, { result });
+    const closed = await act(handle, 'callback', people.operator, { result });
     expect(closed.stage).toBe('closed');
     const final = await handle.result();
     expect(final).toMatchObject({ stage: 'closed', satisfaction: result, reopenCount: 0 });
@@ -61,9 +58,9 @@ describe('call-back (回访)', () => {
   test('a closed case accepts no more actions', async () => {
     const { handle } = await startCase(h);
     await driveToReplied(handle);
-    await act(handle, 'callback', actors.operator, { result: 'satisfied' });
+    await act(handle, 'callback', people.operator, { result: 'satisfied' });
     await handle.result();
-    await expect(act(handle, 'callback', actors.operator, { result: 'dissatisfied' })).rejects.toThrow();
+    await expect(act(handle, 'callback', people.operator, { result: 'dissatisfied' })).rejects.toThrow();
     // The final state is still there to read.
     expect((await getCase(handle)).stage).toBe('closed');
   });

@@ -1,13 +1,9 @@
 import type { CaseState } from '../../domain/case';
-import { act, actors, approveAllLevels, assignAndAccept, getCase, HOUSING, outboxOf, outboxSummary, startCase, startHarness, type Harness } from './helpers';
+import { act, approveAllLevels, assignAndAccept, getCase, startCase, useTimeSkipping } from './helpers';
+import { outboxOf, outboxSummary } from '../support/outbox';
+import { HOUSING, people } from '../support/personas';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping();
 
 describe('the case loop, start to close', () => {
   test('register → assign → accept → progress → submit → review 1,2,3 → replied → satisfied → closed', async () => {
@@ -16,22 +12,22 @@ describe('the case loop, start to close', () => {
 
     expect((await getCase(handle)).stage).toBe('registered');
 
-    const accepted = await assignAndAccept(handle, actors.housingHandler);
+    const accepted = await assignAndAccept(handle, people.housingHandler);
     expect(accepted).toMatchObject({ stage: 'rectifying', unit: HOUSING });
 
-    await act(handle, 'progress', actors.housingHandler, { note: '已现场查看' });
-    const submitted = await act(handle, 'submit', actors.housingHandler, { result: '已督促物业更换楼道灯' });
-    expect(submitted).toMatchObject({ stage: 'reviewing', reviewLevel: 1, reviewRound: 1, submittedBy: { id: actors.housingHandler.id } });
+    await act(handle, 'progress', people.housingHandler, { note: '已现场查看' });
+    const submitted = await act(handle, 'submit', people.housingHandler, { result: '已督促物业更换楼道灯' });
+    expect(submitted).toMatchObject({ stage: 'reviewing', reviewLevel: 1, reviewRound: 1, submittedBy: { id: people.housingHandler.id } });
 
     const replied = await approveAllLevels(handle);
     expect(replied).toMatchObject({ stage: 'replied', reviewLevel: null });
     expect(replied.reviews.map((r) => [r.level, r.decision, r.by.id])).toEqual([
-      [1, 'approve', actors.reviewer1.id],
-      [2, 'approve', actors.reviewer2.id],
-      [3, 'approve', actors.reviewer3.id],
+      [1, 'approve', people.reviewer1.id],
+      [2, 'approve', people.reviewer2.id],
+      [3, 'approve', people.reviewer3.id],
     ]);
 
-    const closedByUpdate = await act(handle, 'callback', actors.operator, { result: 'satisfied', note: '市民表示满意' });
+    const closedByUpdate = await act(handle, 'callback', people.operator, { result: 'satisfied', note: '市民表示满意' });
     expect(closedByUpdate.stage).toBe('closed');
 
     // The workflow ends with the final state, after draining its outbox.
@@ -41,15 +37,15 @@ describe('the case loop, start to close', () => {
 
     // One timeline entry per action: who, when, what.
     expect(final.timeline.map((e) => [e.action, e.by.id, e.by.role])).toEqual([
-      ['register', actors.operator.id, 'operator'],
-      ['assign', actors.dispatcher.id, 'dispatcher'],
-      ['accept', actors.housingHandler.id, 'handler'],
-      ['progress', actors.housingHandler.id, 'handler'],
-      ['submit', actors.housingHandler.id, 'handler'],
-      ['review', actors.reviewer1.id, 'reviewer'],
-      ['review', actors.reviewer2.id, 'reviewer'],
-      ['review', actors.reviewer3.id, 'reviewer'],
-      ['callback', actors.operator.id, 'operator'],
+      ['register', people.operator.id, 'operator'],
+      ['assign', people.dispatcher.id, 'dispatcher'],
+      ['accept', people.housingHandler.id, 'handler'],
+      ['progress', people.housingHandler.id, 'handler'],
+      ['submit', people.housingHandler.id, 'handler'],
+      ['review', people.reviewer1.id, 'reviewer'],
+      ['review', people.reviewer2.id, 'reviewer'],
+      ['review', people.reviewer3.id, 'reviewer'],
+      ['callback', people.operator.id, 'operator'],
     ]);
     for (const entry of final.timeline) {
       expect(entry.by.name).toBeTruthy();

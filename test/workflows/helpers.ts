@@ -1,7 +1,9 @@
 /**
- * Shared fixtures for the workflow tests: a real time-skipping Temporal test server, a real Worker from
- * `createWorker` with a real `OutboxNotifier` in a temp dir, the people of each role, and small drivers for
- * the case loop. Every test file builds its own harness in `beforeAll` and calls `teardown()` in `afterAll`.
+ * The time-skipping harness, for the workflow, deadline and history tests: a real time-skipping Temporal test
+ * server, a real Worker from `createWorker` with a real `OutboxNotifier` in a temp dir, and small drivers for the
+ * case loop. A test file takes one with `const h = useTimeSkipping(opts)` (test/support/lifecycle.ts), which
+ * starts it in `beforeAll` and tears it down in `afterAll`. People are in test/support/personas.ts, request bodies
+ * and the start recipe in test/support/cases.ts, the outbox readers in test/support/outbox.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -14,44 +16,25 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 // Not re-exported by the package's index; the environment's own client is one of these, without our codec.
 import { TimeSkippingClient } from '@temporalio/testing/lib/client';
-import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import type { ActionBody, ActionKind } from '../../domain/actions';
-import type { CaseInput, CaseState, NewCase } from '../../domain/case';
-import type { Notification } from '../../domain/notifications';
-import type { Actor, ReviewLevel } from '../../domain/roles';
-import { initialState } from '../../domain/rules';
-import { searchValuesOf } from '../../domain/search';
+import type { CaseState, NewCase } from '../../domain/case';
+import type { Actor } from '../../domain/roles';
 import type { Notifier } from '../../activities/notifier';
 import { OutboxNotifier } from '../../activities/outbox-notifier';
 import { EncryptionCodec } from '../../temporal/payload-codec';
+import { dataConverter } from '../../temporal/data-converter';
 import { parsePayloadKeys } from '../../config/keys';
 import { createWorker } from '../../worker/create-worker';
-import type { caseWorkflow } from '../../workflows/case';
-import { actionUpdates, caseWorkflowId, getCaseQuery } from '../../temporal/definitions';
-import { SEARCH_ATTRIBUTE_TYPES, startSearchAttributes } from '../../temporal/search-attributes';
-import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
+import { actionUpdates, getCaseQuery } from '../../temporal/definitions';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../temporal/search-attributes';
 import { loadWorkflowBundle } from '../support/bundle';
+import { newCase, startCaseWith, type CaseHandle, type StartedCase } from '../support/cases';
+import { useHarness } from '../support/lifecycle';
+import { levelReviewers, people } from '../support/personas';
+import { Cleanups, quietRuntime, runWorker } from '../support/runtime';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
-export const HOUSING = 'housing-construction';
-export const TRANSPORT = 'transport';
-
-/** One person per role, plus the awkward ones the separation-of-duties rules are about. */
-export const actors = {
-  operator: { id: 'op-li', name: '李话务', roles: ['operator'], levels: [] },
-  dispatcher: { id: 'disp-zhao', name: '赵派单', roles: ['dispatcher'], levels: [] },
-  housingHandler: { id: 'hc-wang', name: '王承办', roles: ['handler'], unit: HOUSING, levels: [] },
-  transportHandler: { id: 'tr-chen', name: '陈承办', roles: ['handler'], unit: TRANSPORT, levels: [] },
-  reviewer1: { id: 'rv-1-sun', name: '孙初审', roles: ['reviewer'], levels: [1] },
-  reviewer2: { id: 'rv-2-zhou', name: '周审核', roles: ['reviewer'], levels: [2] },
-  reviewer3: { id: 'rv-3-wu', name: '吴审发', roles: ['reviewer'], levels: [3] },
-  reviewer12: { id: 'rv-12-zheng', name: '郑审核', roles: ['reviewer'], levels: [1, 2] },
-  /** A housing handler who also holds every review level: may submit, but never review their own result. */
-  housingHandlerReviewer: { id: 'hc-feng', name: '冯兼审', roles: ['handler', 'reviewer'], unit: HOUSING, levels: [1, 2, 3] },
-  supervisor: { id: 'sup-qian', name: '钱督办', roles: ['supervisor'], levels: [] },
-} satisfies Record<string, Actor>;
-
-export const levelReviewers: Record<ReviewLevel, Actor> = { 1: actors.reviewer1, 2: actors.reviewer2, 3: actors.reviewer3 };
+export type { CaseHandle, StartedCase };
 
 /**
  * Every test runs with payload encryption, as production does. The worker and `Harness.client` use this codec;
@@ -61,7 +44,7 @@ export const levelReviewers: Record<ReviewLevel, Actor> = { 1: actors.reviewer1,
 export const TEST_PAYLOAD_KEYS = `test-1:${createHash('sha256').update('huiying test payload key 1').digest('base64')}`;
 export const testPayloadCodec = new EncryptionCodec(parsePayloadKeys(TEST_PAYLOAD_KEYS));
 /** For `Worker.runReplayHistory` of histories recorded by a harness (their payloads are encrypted). */
-export const testDataConverter: DataConverter = { payloadCodecs: [testPayloadCodec] };
+export const testDataConverter: DataConverter = dataConverter(testPayloadCodec);
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -80,12 +63,20 @@ export interface Harness {
 export interface HarnessOptions {
   /** Wraps the real outbox, e.g. to inject faults; the worker gets the wrapper. */
   notifier?: (outbox: OutboxNotifier) => Notifier;
-  /** Start the server's clock at this ISO instant instead of now (see createTimeSkippingEnv). */
+  /**
+   * Start the server's clock at this ISO instant instead of now (libfaketime, see createTimeSkippingEnv): the
+   * deadline tests run on real dates in the past this way.
+   */
   startAt?: string;
   /** A workflow bundle to use instead of the one jest's globalSetup built (e.g. outside jest). */
   workflowBundle?: { code: string };
   /** Another payload codec for worker and client (default: testPayloadCodec). */
   payloadCodec?: PayloadCodec;
+}
+
+/** A time-skipping harness for the enclosing file (or describe block): started in beforeAll, stopped in afterAll. */
+export function useTimeSkipping(opts: HarnessOptions = {}): Harness {
+  return useHarness(() => startHarness(opts));
 }
 
 /**
@@ -94,31 +85,21 @@ export interface HarnessOptions {
  * whatever it had started before rethrowing, so a broken beforeAll leaves no process behind.
  */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const cleanups: (() => Promise<unknown>)[] = [];
-  const teardown = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-    if (errors.length > 0) throw errors[0];
-  };
+  const cleanups = new Cleanups();
+  const teardown = () => cleanups.run();
   try {
     const outboxDir = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-outbox-'));
-    cleanups.push(() => fs.rm(outboxDir, { recursive: true, force: true }));
+    cleanups.push('outbox dir', () => fs.rm(outboxDir, { recursive: true, force: true }));
     const outbox = new OutboxNotifier(outboxDir);
 
     quietRuntime();
     const env = await createTimeSkippingEnv({ startAt: opts.startAt });
-    cleanups.push(() => env.teardown());
+    cleanups.push('time-skipping server', () => env.teardown());
     const namespace = env.namespace ?? 'default';
     await registerSearchAttributes(env, namespace);
 
     const codec = opts.payloadCodec ?? testPayloadCodec;
-    const client = new TimeSkippingClient({ connection: env.connection, namespace, dataConverter: { payloadCodecs: [codec] } });
+    const client = new TimeSkippingClient({ connection: env.connection, namespace, dataConverter: dataConverter(codec) });
     const taskQueue = `huiying-test-${randomUUID()}`;
     const worker = await createWorker({
       connection: env.nativeConnection,
@@ -128,29 +109,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       workflowBundle: opts.workflowBundle ?? loadWorkflowBundle(),
       payloadCodec: codec,
     });
-    const running = worker.run();
-    cleanups.push(() => stopWorker(worker, running));
+    cleanups.push('worker', runWorker(worker));
 
     return { env, client, codec, namespace, taskQueue, outboxDir, outbox, teardown };
   } catch (err) {
     await teardown().catch(() => undefined);
     throw err;
   }
-}
-
-/**
- * The SDK logs every activity and worker state change at INFO, which buries jest's report; keep WARN and up
- * (set HUIYING_TEST_LOG=INFO or DEBUG to see everything). Only possible before the runtime first starts.
- */
-function quietRuntime(): void {
-  if (Runtime._instance) return;
-  const level = (process.env.HUIYING_TEST_LOG?.toUpperCase() ?? 'WARN') as LogLevel;
-  Runtime.install({ logger: new DefaultLogger(level) });
-}
-
-async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
-  if (worker.getState() === 'RUNNING') worker.shutdown();
-  await running;
 }
 
 const SA_TYPE_NAMES = {
@@ -170,44 +135,22 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment, namespace:
   await env.connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
 }
 
-export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
-
 let caseSeq = 0;
 
-export function newCaseRequest(overrides: Partial<NewCase> = {}): NewCase {
-  return {
-    channel: 'hotline',
-    type: 'complaint',
-    urgent: false,
-    confidential: false,
-    citizen: { name: '测试市民', phone: '13800001234' },
-    title: '小区楼道灯长期不亮',
-    content: '天池街道某小区3栋楼道灯坏了两个月，物业不修。',
-    location: '乐至县天池街道',
-    category: '物业管理',
-    ...overrides,
-  };
-}
-
-/** Starts a case the way the API does: a ledger number fixed beforehand, search attributes set at start. */
-export async function startCase(h: Harness, overrides: Partial<NewCase> = {}): Promise<{ handle: CaseHandle; caseId: string; input: CaseInput }> {
+/**
+ * Starts a case as the API does (test/support/cases.ts: the production input builder and start call), registered
+ * now on the server's clock — which the deadline tests set and every test may have skipped ahead. The ledger
+ * number is made up here (no sequencer runs), and the first deadline is left to the workflow (its planDeadlines
+ * local activity), as no calendar is given at intake.
+ */
+export async function startCase(h: Harness, overrides: Partial<NewCase> = {}): Promise<StartedCase> {
   caseSeq += 1;
-  const caseId = `c-${caseSeq}-${randomUUID().slice(0, 8)}`;
-  const input: CaseInput = {
-    id: caseId,
+  return startCaseWith(h.client, h.taskQueue, {
+    id: `c-${caseSeq}-${randomUUID().slice(0, 8)}`,
     ledgerNo: `LZ-2026-${String(900_000 + caseSeq).padStart(6, '0')}`,
-    request: newCaseRequest(overrides),
-    registeredBy: { id: actors.operator.id, name: actors.operator.name, role: 'operator' },
-    policy: policyFrom(DEFAULT_LIMITS),
-  };
-  const typedSearchAttributes = startSearchAttributes(searchValuesOf(initialState(input, new Date().toISOString())));
-  const handle = await h.client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
-    taskQueue: h.taskQueue,
-    workflowId: caseWorkflowId(caseId),
-    args: [input],
-    typedSearchAttributes,
+    request: newCase(overrides),
+    registeredAt: await h.env.currentTimeMs(),
   });
-  return { handle, caseId, input };
 }
 
 /** Runs one action through its Workflow Update, as the API would after its own checks. */
@@ -243,8 +186,8 @@ export function getCase(handle: CaseHandle): Promise<CaseState> {
 }
 
 /** assign → accept by a handler of the unit. */
-export async function assignAndAccept(handle: CaseHandle, handler: Actor = actors.housingHandler): Promise<CaseState> {
-  await act(handle, 'assign', actors.dispatcher, { unit: handler.unit! });
+export async function assignAndAccept(handle: CaseHandle, handler: Actor = people.housingHandler): Promise<CaseState> {
+  await act(handle, 'assign', people.dispatcher, { unit: handler.unit! });
   return act(handle, 'accept', handler, { note: '已签收' });
 }
 
@@ -258,50 +201,11 @@ export async function approveAllLevels(handle: CaseHandle): Promise<CaseState> {
 }
 
 /** From a freshly started case to `replied`: assign, accept, progress, submit, three approvals. */
-export async function driveToReplied(handle: CaseHandle, handler: Actor = actors.housingHandler): Promise<CaseState> {
+export async function driveToReplied(handle: CaseHandle, handler: Actor = people.housingHandler): Promise<CaseState> {
   await assignAndAccept(handle, handler);
   await act(handle, 'progress', handler, { note: '已联系物业，约定本周内维修' });
   await act(handle, 'submit', handler, { result: '物业已更换楼道灯，现场核实正常' });
   return approveAllLevels(handle);
-}
-
-export type OutboxRecord = Notification & { queuedAt: string };
-
-/** The case's delivered notifications, in delivery order. */
-export function outboxOf(h: Harness, caseId: string): Promise<OutboxRecord[]> {
-  return h.outbox.listCase(caseId);
-}
-
-/** A compact, order-independent picture of an outbox: `template→recipient` strings, sorted. */
-export function outboxSummary(records: Notification[]): string[] {
-  return records.map((n) => `${n.template}→${recipientKey(n)}`).sort();
-}
-
-function recipientKey(n: Notification): string {
-  switch (n.to.kind) {
-    case 'citizen':
-      return `citizen:${n.to.citizen.phone}`;
-    case 'unit':
-      return `unit:${n.to.unit}`;
-    case 'reviewers':
-      return `reviewers:${n.to.level}`;
-    default:
-      return n.to.kind;
-  }
-}
-
-/**
- * Polls (in real time) until `check` passes, then returns its value. Notifications are delivered by an activity
- * after the update returns, so a test that looks at the outbox mid-case waits for them here.
- */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 1000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The event types of a workflow's history, without the `EVENT_TYPE_` prefix. */

@@ -1,27 +1,27 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { ledgerWorkflow } from '../../workflows/ledger';
 import { allocateLedgerNoUpdate, ledgerWorkflowId } from '../../temporal/definitions';
-import { startHarness, type Harness } from './helpers';
+import { allocateLedgerNo } from '../../temporal/start-case';
+import { useTimeSkipping } from './helpers';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping();
+
+/** What the API does for each new case (temporal/start-case.ts): update-with-start, so the first request of a year starts the sequencer. */
+function allocate(prefix: string, year: number, caseId: string): Promise<string> {
+  return allocateLedgerNo(h.client, h.taskQueue, prefix, year, caseId);
+}
 
 /**
- * What the API does for each new case: update-with-start, so the first request of a year starts the sequencer.
- * (SDK 1.24 builds the operation with `new`; it has no `WithStartWorkflowOperation.create`.)
+ * The same update-with-start, with a sequencer that continues as new after every `rotateAfter` allocations (its
+ * default is far too many for a test). SDK 1.24 builds the operation with `new`; it has no `.create`.
  */
-function allocate(prefix: string, year: number, caseId: string, rotateAfter?: number): Promise<string> {
+function allocateRotating(prefix: string, year: number, caseId: string, rotateAfter: number): Promise<string> {
   return h.client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, {
     args: [caseId],
     startWorkflowOperation: new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
       workflowId: ledgerWorkflowId(prefix, year),
       taskQueue: h.taskQueue,
-      args: [{ prefix, year, last: 0, recent: [], ...(rotateAfter ? { rotateAfter } : {}) }],
+      args: [{ prefix, year, last: 0, recent: [], rotateAfter }],
       workflowIdConflictPolicy: 'USE_EXISTING',
     }),
   });
@@ -68,10 +68,10 @@ describe('ledger number sequencer (台账编号)', () => {
     const first = await h.client.workflow.getHandle(ledgerWorkflowId('RT', 2026)).describe().catch(() => null);
     expect(first).toBeNull();
     const numbers: string[] = [];
-    for (let i = 1; i <= 7; i++) numbers.push(await allocate('RT', 2026, `rot-${i}`, 3));
+    for (let i = 1; i <= 7; i++) numbers.push(await allocateRotating('RT', 2026, `rot-${i}`, 3));
     expect(numbers).toEqual(Array.from({ length: 7 }, (_, i) => `RT-2026-${String(i + 1).padStart(6, '0')}`));
     // An id served before the rotation still gets its number back.
-    expect(await allocate('RT', 2026, 'rot-2', 3)).toBe('RT-2026-000002');
+    expect(await allocateRotating('RT', 2026, 'rot-2', 3)).toBe('RT-2026-000002');
     const handle = h.client.workflow.getHandle(ledgerWorkflowId('RT', 2026));
     const description = await handle.describe();
     expect(description.status.name).toBe('RUNNING');

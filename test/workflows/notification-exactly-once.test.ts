@@ -4,7 +4,10 @@ import type { Notifier } from '../../activities/notifier';
 import { WebhookError } from '../../activities/webhook-notifier';
 import type { OutboxNotifier } from '../../activities/outbox-notifier';
 import type { Notification } from '../../domain/notifications';
-import { act, actors, eventually, getCase, historyEventTypes, HOUSING, outboxOf, startCase, startHarness, type Harness } from './helpers';
+import { act, getCase, historyEventTypes, startCase, useTimeSkipping } from './helpers';
+import { outboxOf } from '../support/outbox';
+import { HOUSING, people } from '../support/personas';
+import { eventually } from '../support/polling';
 
 /** A number the fake gateway refuses outright, as an SMS gateway refuses an invalid recipient (a 4xx). */
 const REFUSED_PHONE = '10000000000';
@@ -32,18 +35,12 @@ class CrashAfterFirstDelivery implements Notifier {
   }
 }
 
-let h: Harness;
 let notifier: CrashAfterFirstDelivery;
-beforeAll(async () => {
-  h = await startHarness({
-    notifier: (outbox) => {
-      notifier = new CrashAfterFirstDelivery(outbox);
-      return notifier;
-    },
-  });
-});
-afterAll(async () => {
-  await h?.teardown();
+const h = useTimeSkipping({
+  notifier: (outbox) => {
+    notifier = new CrashAfterFirstDelivery(outbox);
+    return notifier;
+  },
 });
 
 describe('notifications are delivered exactly once', () => {
@@ -62,7 +59,7 @@ describe('notifications are delivered exactly once', () => {
     ]);
 
     // The case carries on: later notifications go out normally.
-    await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
     const outbox = await eventually(
       () => outboxOf(h, caseId),
       (o) => o.some((n) => n.template === 'assigned'),
@@ -81,7 +78,7 @@ describe('notifications are delivered exactly once', () => {
     const history = await handle.fetchHistory();
     const firstStart = history.events!.find((e) => e.activityTaskStartedEventAttributes)!;
     expect(firstStart.activityTaskStartedEventAttributes!.attempt).toBe(2);
-    const state = await act(handle, 'accept', actors.housingHandler, {});
+    const state = await act(handle, 'accept', people.housingHandler, {});
     expect(state.timeline.map((e) => e.action)).not.toContain('notify_failed');
   });
 
@@ -116,7 +113,7 @@ describe('notifications are delivered exactly once', () => {
     expect(failed.note).toContain('gateway answered 400');
     // Not retried: one attempt, no outbox file; the case still moves and the unit is notified.
     expect(notifier.calls.map((c) => c.id)).not.toContain(`${caseId}:0:receipt`);
-    await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
+    await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
     const outbox = await eventually(
       () => outboxOf(h, caseId),
       (o) => o.length > 0,

@@ -3,19 +3,16 @@
  * `policy.maxReopens` (default 2) reopenings, a further dissatisfied call-back goes to a supervisor's decision.
  */
 import type { CaseState } from '../../domain/case';
-import { act, actors, approveAllLevels, driveToReplied, eventually, getCase, HOUSING, outboxOf, refusalOf, startCase, startHarness, type CaseHandle, type Harness } from './helpers';
+import { act, approveAllLevels, type CaseHandle, driveToReplied, getCase, refusalOf, startCase, useTimeSkipping } from './helpers';
+import { outboxOf } from '../support/outbox';
+import { HOUSING, people } from '../support/personas';
+import { eventually } from '../support/polling';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping();
 
 /** From a reopened (rectifying) case back to `replied`: submit again, three approvals. */
 async function resubmitToReplied(handle: CaseHandle, round: number): Promise<CaseState> {
-  await act(handle, 'submit', actors.housingHandler, { result: `第${round}次办理结果：已更换线路` });
+  await act(handle, 'submit', people.housingHandler, { result: `第${round}次办理结果：已更换线路` });
   return approveAllLevels(handle);
 }
 
@@ -23,13 +20,13 @@ async function resubmitToReplied(handle: CaseHandle, round: number): Promise<Cas
 async function caseAwaitingDecision(): Promise<{ handle: CaseHandle; caseId: string; state: CaseState }> {
   const { handle, caseId } = await startCase(h);
   await driveToReplied(handle);
-  const first = await act(handle, 'callback', actors.operator, { result: 'dissatisfied', note: '第一次不满意' });
+  const first = await act(handle, 'callback', people.operator, { result: 'dissatisfied', note: '第一次不满意' });
   expect(first).toMatchObject({ stage: 'rectifying', reopenCount: 1 });
   await resubmitToReplied(handle, 2);
-  const second = await act(handle, 'callback', actors.operator, { result: 'dissatisfied', note: '第二次不满意' });
+  const second = await act(handle, 'callback', people.operator, { result: 'dissatisfied', note: '第二次不满意' });
   expect(second).toMatchObject({ stage: 'rectifying', reopenCount: 2 });
   await resubmitToReplied(handle, 3);
-  const state = await act(handle, 'callback', actors.operator, { result: 'dissatisfied', note: '第三次不满意' });
+  const state = await act(handle, 'callback', people.operator, { result: 'dissatisfied', note: '第三次不满意' });
   return { handle, caseId, state };
 }
 
@@ -59,28 +56,28 @@ describe('reopen rule (重办 up to policy.maxReopens, then a supervisor decides
 
   test('nothing but a decision is possible in deciding; only a supervisor may decide', async () => {
     const { handle } = awaiting;
-    for (const who of [actors.operator, actors.dispatcher, actors.housingHandler, actors.reviewer3]) {
+    for (const who of [people.operator, people.dispatcher, people.housingHandler, people.reviewer3]) {
       const r = await refusalOf(act(handle, 'decision', who, { action: 'close', note: '越权办结' }));
       expect(r.type).toBe('forbidden');
     }
-    expect((await refusalOf(act(handle, 'submit', actors.housingHandler, { result: '再次提交' }))).type).toBe('conflict');
-    expect((await refusalOf(act(handle, 'callback', actors.operator, { result: 'satisfied' }))).type).toBe('conflict');
+    expect((await refusalOf(act(handle, 'submit', people.housingHandler, { result: '再次提交' }))).type).toBe('conflict');
+    expect((await refusalOf(act(handle, 'callback', people.operator, { result: 'satisfied' }))).type).toBe('conflict');
     expect((await getCase(handle)).stage).toBe('deciding');
   });
 
   test('a decision outside deciding is a conflict', async () => {
     const { handle } = await startCase(h);
     await driveToReplied(handle);
-    const r = await refusalOf(act(handle, 'decision', actors.supervisor, { action: 'reopen', note: '重办' }));
+    const r = await refusalOf(act(handle, 'decision', people.supervisor, { action: 'reopen', note: '重办' }));
     expect(r.type).toBe('conflict');
   });
 
   test('decision reopen: back to the unit in rectifying, reopenCount 3, a fresh handling deadline', async () => {
     const { handle, caseId, state: before } = awaiting;
     const previousHandling = before.deadlines.handling!;
-    const after = await act(handle, 'decision', actors.supervisor, { action: 'reopen', note: '请彻底排查线路' });
+    const after = await act(handle, 'decision', people.supervisor, { action: 'reopen', note: '请彻底排查线路' });
     expect(after).toMatchObject({ stage: 'rectifying', reopenCount: 3, unit: HOUSING, closedAt: null, reviewLevel: null });
-    expect(after.timeline.at(-1)).toMatchObject({ action: 'decision', by: { id: actors.supervisor.id }, note: '重办：请彻底排查线路' });
+    expect(after.timeline.at(-1)).toMatchObject({ action: 'decision', by: { id: people.supervisor.id }, note: '重办：请彻底排查线路' });
     const handling = after.deadlines.handling!;
     expect(handling).toBeDefined();
     expect(handling.from > previousHandling.from).toBe(true);
@@ -95,20 +92,20 @@ describe('reopen rule (重办 up to policy.maxReopens, then a supervisor decides
 
     // With 3 reopenings, the next dissatisfied call-back again needs a supervisor; this time they close it.
     await resubmitToReplied(handle, 4);
-    const again = await act(handle, 'callback', actors.operator, { result: 'dissatisfied' });
+    const again = await act(handle, 'callback', people.operator, { result: 'dissatisfied' });
     expect(again).toMatchObject({ stage: 'deciding', reopenCount: 3 });
-    const closed = await act(handle, 'decision', actors.supervisor, { action: 'close', note: '已尽力，按办结处理' });
+    const closed = await act(handle, 'decision', people.supervisor, { action: 'close', note: '已尽力，按办结处理' });
     expect(closed).toMatchObject({ stage: 'closed', reopenCount: 3 });
     expect(closed.closedAt).toEqual(expect.any(String));
   });
 
   test('decision close: the case closes', async () => {
     const { handle } = await caseAwaitingDecision();
-    const closed = await act(handle, 'decision', actors.supervisor, { action: 'close', note: '诉求超出政策范围，已解释' });
+    const closed = await act(handle, 'decision', people.supervisor, { action: 'close', note: '诉求超出政策范围，已解释' });
     expect(closed).toMatchObject({ stage: 'closed', reopenCount: 2, satisfaction: 'dissatisfied' });
     expect(closed.closedAt).toEqual(expect.any(String));
     expect(closed.timeline.at(-1)).toMatchObject({ action: 'decision', note: '办结：诉求超出政策范围，已解释' });
     // A second decision is a conflict: the case is no longer deciding.
-    expect((await refusalOf(act(handle, 'decision', actors.supervisor, { action: 'reopen', note: '再议' }))).type).toBe('conflict');
+    expect((await refusalOf(act(handle, 'decision', people.supervisor, { action: 'reopen', note: '再议' }))).type).toBe('conflict');
   });
 });

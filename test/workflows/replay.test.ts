@@ -16,44 +16,37 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { loadWorkflowBundle } from '../support/bundle';
 import {
   act,
-  actors,
   approveAllLevels,
   assignAndAccept,
+  type CaseHandle,
   historyFromJson,
   historyToJson,
   startCase,
-  startHarness,
-  type CaseHandle,
-  type Harness,
   testDataConverter,
+  useTimeSkipping,
 } from './helpers';
+import { people } from '../support/personas';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'full-case-history.json');
 const RECORDING = process.env.RECORD_HISTORY === '1';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping();
 
 /** A case through every branch the workflow has today: a level-2 rejection, then a dissatisfied call-back and reopen. */
 async function runFullCase(): Promise<CaseHandle> {
   const { handle } = await startCase(h, { title: '回放用例：小区路灯', citizen: { name: '回放测试', phone: '13800000000' } });
-  await assignAndAccept(handle, actors.housingHandler);
-  await act(handle, 'progress', actors.housingHandler, { note: '现场查看' });
-  await act(handle, 'submit', actors.housingHandler, { result: '已处理' });
-  await act(handle, 'review', actors.reviewer1, { level: 1, decision: 'approve' });
-  await act(handle, 'review', actors.reviewer2, { level: 2, decision: 'reject', comment: '缺少照片' });
-  await act(handle, 'progress', actors.housingHandler, { note: '补拍照片' });
-  await act(handle, 'submit', actors.housingHandler, { result: '已处理，附照片' });
+  await assignAndAccept(handle, people.housingHandler);
+  await act(handle, 'progress', people.housingHandler, { note: '现场查看' });
+  await act(handle, 'submit', people.housingHandler, { result: '已处理' });
+  await act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' });
+  await act(handle, 'review', people.reviewer2, { level: 2, decision: 'reject', comment: '缺少照片' });
+  await act(handle, 'progress', people.housingHandler, { note: '补拍照片' });
+  await act(handle, 'submit', people.housingHandler, { result: '已处理，附照片' });
   await approveAllLevels(handle);
-  await act(handle, 'callback', actors.operator, { result: 'dissatisfied', note: '又坏了' });
-  await act(handle, 'submit', actors.housingHandler, { result: '更换线路' });
+  await act(handle, 'callback', people.operator, { result: 'dissatisfied', note: '又坏了' });
+  await act(handle, 'submit', people.housingHandler, { result: '更换线路' });
   await approveAllLevels(handle);
-  await act(handle, 'callback', actors.operator, { result: 'satisfied' });
+  await act(handle, 'callback', people.operator, { result: 'satisfied' });
   const final = await handle.result();
   expect(final).toMatchObject({ stage: 'closed', reopenCount: 1, reviewRound: 3 });
   return handle;

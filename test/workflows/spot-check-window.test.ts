@@ -5,21 +5,18 @@
  */
 import { keys } from '../../temporal/search-attributes';
 import { sampleSignal } from '../../temporal/definitions';
-import { act, actors, driveToReplied, eventually, getCase, HOUSING, outboxOf, refusalOf, startCase, startHarness, type CaseHandle, type Harness } from './helpers';
+import { act, type CaseHandle, driveToReplied, getCase, refusalOf, startCase, useTimeSkipping } from './helpers';
+import { outboxOf } from '../support/outbox';
+import { HOUSING, people } from '../support/personas';
+import { eventually } from '../support/polling';
 
 const DAY = 86_400_000;
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.teardown();
-});
+const h = useTimeSkipping();
 
 async function closedCase(): Promise<{ handle: CaseHandle; caseId: string }> {
   const started = await startCase(h);
   await driveToReplied(started.handle);
-  const closed = await act(started.handle, 'callback', actors.operator, { result: 'satisfied' });
+  const closed = await act(started.handle, 'callback', people.operator, { result: 'satisfied' });
   expect(closed.stage).toBe('closed');
   return started;
 }
@@ -70,13 +67,13 @@ describe('spot-check window (定期抽查)', () => {
     expect((await getCase(handle)).spotCheck.round).toBe('month-2026-11');
 
     // Only a supervisor spot-checks.
-    for (const who of [actors.operator, actors.dispatcher, actors.housingHandler]) {
+    for (const who of [people.operator, people.dispatcher, people.housingHandler]) {
       expect((await refusalOf(act(handle, 'spotCheck', who, { passed: false, note: '回访群众称问题仍在' }))).type).toBe('forbidden');
     }
 
-    const failed = await act(handle, 'spotCheck', actors.supervisor, { passed: false, note: '回访群众称问题仍在' });
+    const failed = await act(handle, 'spotCheck', people.supervisor, { passed: false, note: '回访群众称问题仍在' });
     expect(failed).toMatchObject({ stage: 'rectifying', reopenCount: 1, unit: HOUSING, closedAt: null });
-    expect(failed.spotCheck).toMatchObject({ round: 'month-2026-11', result: 'failed', by: { id: actors.supervisor.id }, note: '回访群众称问题仍在' });
+    expect(failed.spotCheck).toMatchObject({ round: 'month-2026-11', result: 'failed', by: { id: people.supervisor.id }, note: '回访群众称问题仍在' });
     expect(failed.spotCheck.at).toEqual(expect.any(String));
     expect(failed.deadlines.handling?.from).toBe(failed.stageSince);
     const outbox = await eventually(
@@ -87,7 +84,7 @@ describe('spot-check window (定期抽查)', () => {
     expect(outbox.some((n) => n.template === 'reopened')).toBe(false);
     expect(await statusOf(handle)).toBe('RUNNING');
     // Checked once only.
-    expect((await refusalOf(act(handle, 'spotCheck', actors.supervisor, { passed: true, note: '再查' }))).type).toBe('conflict');
+    expect((await refusalOf(act(handle, 'spotCheck', people.supervisor, { passed: true, note: '再查' }))).type).toBe('conflict');
   });
 
   test('a passed spot-check lets the workflow complete at once, without waiting out the window', async () => {
@@ -97,7 +94,7 @@ describe('spot-check window (定期抽查)', () => {
       () => getCase(handle),
       (s) => s.spotCheck.round !== null,
     );
-    const passed = await act(handle, 'spotCheck', actors.supervisor, { passed: true, note: '群众确认已解决' });
+    const passed = await act(handle, 'spotCheck', people.supervisor, { passed: true, note: '群众确认已解决' });
     expect(passed).toMatchObject({ stage: 'closed', spotCheck: { round: 'day-2026-11-25T02:00', result: 'passed' } });
     // No time is skipped here: the workflow must finish by itself.
     const before = await h.env.currentTimeMs();
@@ -107,7 +104,7 @@ describe('spot-check window (定期抽查)', () => {
 
   test('spotCheck on a case not in a sample is a conflict', async () => {
     const { handle } = await closedCase();
-    const r = await refusalOf(act(handle, 'spotCheck', actors.supervisor, { passed: true, note: '未抽中也想查' }));
+    const r = await refusalOf(act(handle, 'spotCheck', people.supervisor, { passed: true, note: '未抽中也想查' }));
     expect(r.type).toBe('conflict');
     expect(r.message).toMatch(/not in a spot-check sample/);
   });
@@ -119,7 +116,7 @@ describe('spot-check window (定期抽查)', () => {
     const s = await getCase(handle);
     expect(s.spotCheck.round).toBeNull();
     expect(s.timeline.some((e) => e.action === 'sampled')).toBe(false);
-    expect((await refusalOf(act(handle, 'spotCheck', actors.supervisor, { passed: true, note: 'x' }))).type).toBe('conflict');
+    expect((await refusalOf(act(handle, 'spotCheck', people.supervisor, { passed: true, note: 'x' }))).type).toBe('conflict');
   });
 });
 
@@ -127,13 +124,13 @@ describe('直接答复 (answer) on a registered case', () => {
   test('a consultation is answered directly by the operator: closed, and the answer goes to the citizen', async () => {
     const { handle, caseId } = await startCase(h, { type: 'consultation', title: '医保报销比例咨询', content: '请问城乡居民医保住院报销比例是多少？' });
     // Only an operator answers.
-    expect((await refusalOf(act(handle, 'answer', actors.dispatcher, { answer: '答复' }))).type).toBe('forbidden');
+    expect((await refusalOf(act(handle, 'answer', people.dispatcher, { answer: '答复' }))).type).toBe('forbidden');
     const answer = '城乡居民医保在县内定点医院住院报销比例约为80%，详情可致电县医保局。';
-    const closed = await act(handle, 'answer', actors.operator, { answer });
+    const closed = await act(handle, 'answer', people.operator, { answer });
     expect(closed).toMatchObject({ stage: 'closed', answer, unit: null, outcome: { directAnswer: true } });
     expect(closed.closedAt).toEqual(expect.any(String));
     expect(closed.outcome.completedAt).toBe(closed.closedAt);
-    expect(closed.timeline.at(-1)).toMatchObject({ action: 'answer', by: { id: actors.operator.id }, note: answer });
+    expect(closed.timeline.at(-1)).toMatchObject({ action: 'answer', by: { id: people.operator.id }, note: answer });
     const outbox = await eventually(
       () => outboxOf(h, caseId),
       (list) => list.some((n) => n.template === 'answer'),
@@ -143,12 +140,12 @@ describe('直接答复 (answer) on a registered case', () => {
     expect(sent.text).toContain(answer);
     expect(sent.text).toContain(closed.ledgerNo);
     // Answered once: a second answer is a conflict (the case is closed).
-    expect((await refusalOf(act(handle, 'answer', actors.operator, { answer: '再答' }))).type).toBe('conflict');
+    expect((await refusalOf(act(handle, 'answer', people.operator, { answer: '再答' }))).type).toBe('conflict');
   });
 
   test('a complaint cannot be answered directly', async () => {
     const { handle } = await startCase(h, { type: 'complaint' });
-    const r = await refusalOf(act(handle, 'answer', actors.operator, { answer: '已知悉' }));
+    const r = await refusalOf(act(handle, 'answer', people.operator, { answer: '已知悉' }));
     expect(r.type).toBe('conflict');
     expect(r.message).toMatch(/only a consultation/);
     expect((await getCase(handle)).stage).toBe('registered');
@@ -156,7 +153,7 @@ describe('直接答复 (answer) on a registered case', () => {
 
   test('a consultation already assigned cannot be answered directly any more', async () => {
     const { handle } = await startCase(h, { type: 'consultation' });
-    await act(handle, 'assign', actors.dispatcher, { unit: HOUSING });
-    expect((await refusalOf(act(handle, 'answer', actors.operator, { answer: '答复' }))).type).toBe('conflict');
+    await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
+    expect((await refusalOf(act(handle, 'answer', people.operator, { answer: '答复' }))).type).toBe('conflict');
   });
 });

@@ -1,12 +1,12 @@
 /**
- * Reruns test/calendar.test.ts in child processes whose TZ is far from Shanghai. Setting process.env.TZ
+ * Reruns test/unit/calendar.test.ts in child processes whose TZ is far from Shanghai. Setting process.env.TZ
  * inside a Jest worker is unreliable (the sandbox's env is a copy, and Date may already have been used), so
  * each zone gets a fresh Jest, and a probe child started with the same environment proves the zone takes effect.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const root = join(__dirname, '..');
+const root = join(__dirname, '..', '..');
 const jestBin = require.resolve('jest/bin/jest');
 
 interface JestJsonReport {
@@ -30,7 +30,8 @@ test.each([
   expect(JSON.parse(probe.stdout)).toEqual([timeZone, offsetMinutes]);
   const child = spawnSync(
     process.execPath,
-    [jestBin, '--ci', '--json', '--runTestsByPath', 'test/calendar.test.ts'],
+    // The unit tests' own configuration: no globalSetup, no Temporal binaries, no workflow bundle.
+    [jestBin, '--ci', '--json', '--config', 'jest.unit.config.js', '--runTestsByPath', 'test/unit/calendar.test.ts'],
     { cwd: root, env, encoding: 'utf8', timeout: 110_000 },
   );
   if (child.status !== 0) throw new Error(`jest under TZ=${timeZone} failed:\n${child.stderr}`);

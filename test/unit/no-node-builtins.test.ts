@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
 const FORBIDDEN_PACKAGES = ['@temporalio/worker', '@temporalio/client', '@temporalio/activity', '@temporalio/testing'];

@@ -4,32 +4,23 @@
  * chase-ups, overdue and red-flag notices) along one long case life, with deadlines computed on the real calendar.
  * Only the citizen's own messages (receipt, answer) name the citizen — and only as their recipient.
  */
-import type { CaseAction } from '../../domain/actions';
-import { createCalendar } from '../../domain/calendar';
-import type { CaseInput, CaseState, NewCase } from '../../domain/case';
-import { computeDeadline, deadlinesStarted, STAGE_DEADLINE, withDeadlines, type MilestoneKind } from '../../domain/deadlines';
-import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
-import { maskPhone } from '../../domain/masking';
-import { fireMilestone } from '../../domain/milestones';
-import { NOTIFICATION_TEMPLATES, type Notification } from '../../domain/notifications';
-import type { Actor } from '../../domain/roles';
-import { initialState, receiptNotification, refuse, transition } from '../../domain/rules';
+import type { CaseAction } from '../../../domain/actions';
+import { createCalendar } from '../../../domain/calendar';
+import type { CaseInput, CaseState, NewCase } from '../../../domain/case';
+import { computeDeadline, deadlinesStarted, STAGE_DEADLINE, withDeadlines, type MilestoneKind } from '../../../domain/deadlines';
+import { DEFAULT_LIMITS, policyFrom } from '../../../domain/limits';
+import { maskPhone } from '../../../domain/masking';
+import { fireMilestone } from '../../../domain/milestones';
+import { NOTIFICATION_TEMPLATES, type Notification } from '../../../domain/notifications';
+import type { Actor } from '../../../domain/roles';
+import { initialState, receiptNotification, refuse, transition } from '../../../domain/rules';
+import { HOUSING, people, TRANSPORT } from '../../support/personas';
 
-const HOUSING = 'housing-construction';
 const NAME = '欧阳秘密';
 const PHONE = '13912345678';
 const calendar = createCalendar();
 const limits = DEFAULT_LIMITS;
 
-const people = {
-  operator: { id: 'op-li', name: '李话务', roles: ['operator'], levels: [] },
-  dispatcher: { id: 'disp-zhao', name: '赵派单', roles: ['dispatcher'], levels: [] },
-  handler: { id: 'hc-wang', name: '王承办', roles: ['handler'], unit: HOUSING, levels: [] },
-  reviewer1: { id: 'rv-1', name: '孙初审', roles: ['reviewer'], levels: [1] },
-  reviewer2: { id: 'rv-2', name: '周审核', roles: ['reviewer'], levels: [2] },
-  reviewer3: { id: 'rv-3', name: '吴审发', roles: ['reviewer'], levels: [3] },
-  supervisor: { id: 'sup-qian', name: '钱督办', roles: ['supervisor'], levels: [] },
-} satisfies Record<string, Actor>;
 
 /** A case's life as the workflow runs it: each action checked by `refuse`, applied by `transition`, its deadlines computed. */
 class Life {
@@ -102,27 +93,27 @@ function live(request: Partial<NewCase>): Notification[] {
     life.act(people.reviewer3, { kind: 'review', level: 3, decision: 'approve' });
   };
   life.milestones();
-  life.act(people.dispatcher, { kind: 'assign', unit: 'transport' }).milestones();
-  life.act({ ...people.handler, unit: 'transport' }, { kind: 'return', reason: '不属于本单位职责' });
+  life.act(people.dispatcher, { kind: 'assign', unit: TRANSPORT }).milestones();
+  life.act(people.transportHandler, { kind: 'return', reason: '不属于本单位职责' });
   life.act(people.dispatcher, { kind: 'assign', unit: HOUSING });
   life.act(people.supervisor, { kind: 'urge', note: '请尽快签收' });
-  life.act(people.handler, { kind: 'accept' }).milestones();
-  life.act(people.handler, { kind: 'extension', workingDays: 3, reason: '需协调供电部门' });
+  life.act(people.housingHandler, { kind: 'accept' }).milestones();
+  life.act(people.housingHandler, { kind: 'extension', workingDays: 3, reason: '需协调供电部门' });
   life.act(people.supervisor, { kind: 'extensionDecision', approve: true, note: '同意' });
-  life.act(people.handler, { kind: 'progress', note: '已联系物业' });
-  life.act(people.handler, { kind: 'submit', result: '楼道灯已更换' }).milestones();
+  life.act(people.housingHandler, { kind: 'progress', note: '已联系物业' });
+  life.act(people.housingHandler, { kind: 'submit', result: '楼道灯已更换' }).milestones();
   life.act(people.reviewer1, { kind: 'review', level: 1, decision: 'reject', comment: '缺少现场照片' });
-  life.act(people.handler, { kind: 'submit', result: '楼道灯已更换，附照片' });
+  life.act(people.housingHandler, { kind: 'submit', result: '楼道灯已更换，附照片' });
   approveAll();
   life.milestones();
   life.act(people.operator, { kind: 'callback', result: 'dissatisfied', note: '灯又坏了' });
-  life.act(people.handler, { kind: 'submit', result: '更换为新灯具' });
+  life.act(people.housingHandler, { kind: 'submit', result: '更换为新灯具' });
   approveAll();
   life.act(people.operator, { kind: 'callback', result: 'satisfied' });
   // 定期抽查: sampled (the round's signal), failed → reopened (the second reopening).
   life.state = { ...life.state, spotCheck: { ...life.state.spotCheck, round: 'month-2026-03' } };
   life.act(people.supervisor, { kind: 'spotCheck', passed: false, note: '回访核实：灯仍不亮' });
-  life.act(people.handler, { kind: 'submit', result: '更换线路' });
+  life.act(people.housingHandler, { kind: 'submit', result: '更换线路' });
   approveAll();
   // After two reopenings a further dissatisfied call-back goes to a supervisor's decision.
   life.act(people.operator, { kind: 'callback', result: 'dissatisfied' });

@@ -16,9 +16,9 @@ import {
   PayloadDecryptionError,
   payloadKeyId,
   UnknownPayloadKeyError,
-} from '../../temporal/payload-codec';
-import { loadConfig } from '../../config';
-import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, loadPayloadKeys, parsePayloadKeys } from '../../config/keys';
+} from '../../../temporal/payload-codec';
+import { loadConfig } from '../../../config';
+import { DEV_PAYLOAD_KEYS_FILE, generatePayloadKey, loadPayloadKeys, parsePayloadKeys } from '../../../config/keys';
 
 const K1 = generatePayloadKey();
 const K2 = generatePayloadKey();

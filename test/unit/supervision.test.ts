@@ -1,7 +1,7 @@
-import { classifyStuck } from '../api/supervision';
-import type { CaseSummary } from '../temporal/visibility';
-import { createCalendar } from '../domain/calendar';
-import { DEFAULT_LIMITS } from '../domain/limits';
+import { classifyStuck } from '../../api/supervision';
+import type { CaseSummary } from '../../temporal/visibility';
+import { createCalendar } from '../../domain/calendar';
+import { DEFAULT_LIMITS } from '../../domain/limits';
 
 /** Instants on the Shanghai wall clock. */
 const sh = (wall: string) => new Date(`${wall.replace(' ', 'T')}:00+08:00`);

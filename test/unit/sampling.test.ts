@@ -1,6 +1,6 @@
-import { drawSample, sampleSize } from '../domain/sampling';
-import { roundPeriod } from '../domain/spot-check-period';
-import { textSimilarity } from '../domain/similarity';
+import { drawSample, sampleSize } from '../../domain/sampling';
+import { roundPeriod } from '../../domain/spot-check-period';
+import { textSimilarity } from '../../domain/similarity';
 
 const population = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `case-${String(i).padStart(3, '0')}`, ledgerNo: `LZ-2026-${i}` }));
 const idsOf = (xs: { id: string }[]) => xs.map((x) => x.id);

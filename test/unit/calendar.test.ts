@@ -1,5 +1,5 @@
 /**
- * Working-day calendar against the real 2026 schedule. test/calendar.tz.test.ts reruns this whole file under
+ * Working-day calendar against the real 2026 schedule. test/unit/calendar.tz.test.ts reruns this whole file under
  * other process time zones, so nothing here may depend on local time: instants are written with an explicit
  * +08:00 offset and printed through UTC arithmetic.
  */
@@ -7,9 +7,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createCalendar, isIsoDay, shanghaiDay, type CalendarFile } from '../domain/calendar';
-import { loadConfig } from '../config';
-import { loadCalendar, loadCalendarOverrides, parseCalendarFileList } from '../config/calendar';
+import { createCalendar, isIsoDay, shanghaiDay, type CalendarFile } from '../../domain/calendar';
+import { loadConfig } from '../../config';
+import { loadCalendar, loadCalendarOverrides, parseCalendarFileList } from '../../config/calendar';
 
 /** '2026-09-28 10:00' on the Shanghai wall clock. */
 const sh = (wallClock: string): Date => new Date(`${wallClock.replace(' ', 'T')}:00+08:00`);
@@ -67,7 +67,7 @@ describe('official data (chinese-days 1.5.7)', () => {
       for (let t = Date.UTC(2004, 0, 1); t <= Date.UTC(2026, 11, 31); t += 86400000) {
         const day = new Date(t).toISOString().slice(0, 10); if (cd.isWorkday(day)) out.push(day); }
       process.stdout.write(JSON.stringify(out));`;
-    const child = spawnSync(process.execPath, ['-e', script], { cwd: join(__dirname, '..'), env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
     expect(child.status).toBe(0);
     const libraryWorkdays = new Set(JSON.parse(child.stdout) as string[]);
     const disagreements = days('2004-01-01', '2026-12-31').filter((day) => calendar.isWorkday(day) !== libraryWorkdays.has(day));
@@ -340,7 +340,7 @@ describe('calendar files on disk', () => {
   });
 
   test('the shipped example file is valid', () => {
-    const [example] = loadCalendarOverrides([join(__dirname, '..', 'config', 'calendars', 'example-lezhi-2027.json')]);
+    const [example] = loadCalendarOverrides([join(__dirname, '..', '..', 'config', 'calendars', 'example-lezhi-2027.json')]);
     expect(example.year).toBe(2027);
     expect(createCalendar({ overrides: [example] }).isCovered(2027)).toBe(true);
   });

@@ -2,13 +2,12 @@
  * The privacy rule itself (domain/privacy.ts), pure: who sees the citizen in full, masked or not at all, for
  * every role and every kind of protected case, and what free text looks like to each.
  */
-import type { CaseState } from '../../domain/case';
-import { UNMASKED_PHONE_ROLES } from '../../domain/permissions';
-import { citizenAs, citizenVisibility, CONCEALED, isProtected, maskIdNumber, maskNumbers, redactCase, redactText, type PrivacyFacts } from '../../domain/privacy';
-import { ROLES, type Actor, type Role } from '../../domain/roles';
+import type { CaseState } from '../../../domain/case';
+import { UNMASKED_PHONE_ROLES } from '../../../domain/permissions';
+import { citizenAs, citizenVisibility, CONCEALED, isProtected, maskIdNumber, maskNumbers, redactCase, redactText, type PrivacyFacts } from '../../../domain/privacy';
+import { ROLES, type Actor, type Role } from '../../../domain/roles';
+import { HOUSING, TRANSPORT } from '../../support/personas';
 
-const HOUSING = 'housing-construction';
-const TRANSPORT = 'transport';
 const citizen = { name: '张秘密', phone: '13800001234' };
 
 const person = (roles: Role[], unit?: string): Pick<Actor, 'roles' | 'unit'> => ({ roles, ...(unit ? { unit } : {}) });

@@ -2,11 +2,11 @@
  * Unit metrics (domain/metrics.ts) over a fixture of 40 case summaries with known outcomes. Every expected
  * figure below was counted by hand from the fixture (see the comments), not computed by the code under test.
  */
-import { csvField, csvLine, ledgerFileName } from '../api/ledger-export';
-import type { CaseSummary } from '../temporal/visibility';
-import type { Satisfaction, Stage } from '../domain/case';
-import { computeUnitMetrics, rate, resolvePeriod } from '../domain/metrics';
-import { UnitDirectory } from '../domain/units';
+import { csvField, csvLine, ledgerFileName } from '../../api/ledger-export';
+import type { CaseSummary } from '../../temporal/visibility';
+import type { Satisfaction, Stage } from '../../domain/case';
+import { computeUnitMetrics, rate, resolvePeriod } from '../../domain/metrics';
+import { UnitDirectory } from '../../domain/units';
 
 const units = new UnitDirectory([
   { code: 'housing', name: '县住建局' },
