@@ -5,30 +5,15 @@
 import type { CaseInput, CaseState, NewCase, Stage } from '../../domain/case';
 import type { Deadline } from '../../domain/deadline-schema';
 import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
-import type { Actor } from '../../domain/roles';
 import { initialState } from '../../domain/rules';
+import { newCase } from '../support/cases';
+import { HOUSING, people } from '../support/personas';
 
-export const HOUSING = 'housing-construction';
-export const TRANSPORT = 'transport';
+export { HOUSING, TRANSPORT, people } from '../support/personas';
+export { CITIZEN as citizen } from '../support/cases';
 export const REGISTERED_AT = '2026-03-02T01:00:00.000Z';
 /** When the action under test is taken. */
 export const AT = '2026-03-05T02:00:00.000Z';
-
-export const people = {
-  operator: { id: 'op-li', name: '李话务', roles: ['operator'], levels: [] },
-  dispatcher: { id: 'disp-zhao', name: '赵派单', roles: ['dispatcher'], levels: [] },
-  handler: { id: 'hc-wang', name: '王承办', roles: ['handler'], unit: HOUSING, levels: [] },
-  otherHandler: { id: 'tr-chen', name: '陈承办', roles: ['handler'], unit: TRANSPORT, levels: [] },
-  reviewer1: { id: 'rv-1', name: '孙初审', roles: ['reviewer'], levels: [1] },
-  reviewer3: { id: 'rv-3', name: '吴审发', roles: ['reviewer'], levels: [3] },
-  supervisor: { id: 'sup-qian', name: '钱督办', roles: ['supervisor'], levels: [] },
-} satisfies Record<string, Actor>;
-
-export const citizen = { name: '张市民', phone: '13800000000' };
-
-export function newCase(patch: Partial<NewCase> = {}): NewCase {
-  return { channel: 'hotline', type: 'complaint', urgent: false, confidential: false, citizen, title: '小区路灯不亮', content: '3栋门口路灯坏了一周。', ...patch };
-}
 
 export function input(patch: Partial<CaseInput> = {}, request: Partial<NewCase> = {}): CaseInput {
   return {
