@@ -86,7 +86,7 @@ export const ACTIONS = {
         comment: z.string().trim().max(2000).optional(),
       })
       // A rejection goes back to the unit "with the reviewer's comments" (DOMAIN.md): it must say why.
-      .refine((b) => b.decision !== 'reject' || !!b.comment, { path: ['comment'], message: 'a rejection needs a comment for the unit' }),
+      .refine((b) => b.decision !== 'reject' || !!b.comment, { path: ['comment'], error: 'a rejection needs a comment for the unit' }),
     path: 'review',
     label: '审核',
     role: 'reviewer',

@@ -10,7 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import ExcelJS from 'exceljs';
 import type { NewCase } from '../../domain/case';
 import type { Actor } from '../../domain/roles';
-import { countyLimits, drive, type Drive, type E2E, expectApiError, expectStatus, type Json, useE2E } from './harness';
+import { countyLimits, drive, type Drive, expectApiError, expectStatus, type Json, useE2E } from './harness';
 import { HEALTH, HOUSING, people, TRANSPORT } from '../support/personas';
 import { waitFor } from '../support/polling';
 
@@ -18,7 +18,6 @@ import { waitFor } from '../support/polling';
 const h = useE2E({ limits: DEFAULT_LIMITS });
 const d = drive(h);
 let county: Drive;
-let countyApi: E2E['api'];
 
 const HEADERS = ['台账编号', '登记时间', '渠道', '类型', '标题', '责任单位', '环节', '办理时限', '办结时间', '是否按时', '满意度', '重办次数'];
 
@@ -58,7 +57,6 @@ beforeAll(async () => {
   await h.startWorker({ taskQueue, limits });
   const app = await h.startApp({ taskQueue, limits });
   county = drive(app);
-  countyApi = app.api;
 });
 
 const SATISFIED = { result: 'satisfied', resolved: true };
@@ -71,7 +69,6 @@ async function create(dr: Drive, key: string, body: Partial<NewCase>, known0: Om
   known.push({ key, id: c.id, ledgerNo: c.ledgerNo, channel: c.channel, type: c.type, title: c.title, ...known0 });
   return c.id;
 }
-const patch = (key: string, p: Partial<Known>) => Object.assign(known.find((k) => k.key === key)!, p);
 
 describe('14 cases driven through the API', () => {
   test('register and drive them', async () => {
@@ -308,16 +305,28 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      }
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += ch;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
+import { ACTIONS, type ActionKind, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
 import { actionEndpoint, authorizationMarkdown, ENDPOINTS, PUBLIC, rolesOf, scopeCovers, scopeFor } from '../../domain/authorization';
 import { NewCaseSchema, type CaseState } from '../../domain/case';
 import { policyFrom } from '../../domain/limits';

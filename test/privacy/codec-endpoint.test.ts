@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import { type temporal } from '@temporalio/proto';
 import { ENCODING_ENCRYPTED, EncryptionCodec, payloadKeyId } from '../../temporal/payload-codec';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import type { CodecAccess } from '../../api/routes/codec';

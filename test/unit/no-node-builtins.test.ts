@@ -69,7 +69,7 @@ function runtimeImports(source: string, fileName = 'source.ts'): ImportRef[] {
 function isTypeOnlyImport(node: ts.ImportDeclaration): boolean {
   const clause = node.importClause;
   if (!clause) return false; // `import 'x'` runs x
-  if (clause.isTypeOnly) return true;
+  if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
   if (clause.name) return false; // a default import is a value
   const bindings = clause.namedBindings;
   if (!bindings || ts.isNamespaceImport(bindings)) return false;

@@ -1,4 +1,4 @@
-import { actionUpdates } from '../../temporal/definitions';
+import { type actionUpdates } from '../../temporal/definitions';
 import { act, assignAndAccept, type CaseHandle, driveToReplied, getCase, historyEventTypes, refusalOf, startCase, useTimeSkipping } from './helpers';
 import { HOUSING, people } from '../support/personas';
 
