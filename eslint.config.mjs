@@ -28,8 +28,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'os', 'http', 'https', 'net', 'child_process'], message: 'workflow code cannot use Node modules' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'workflow code uses @temporalio/workflow only' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'os', 'http', 'https', 'net', 'child_process'],
+              message: 'workflow code cannot use Node modules',
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'workflow code uses @temporalio/workflow only',
+            },
             { group: ['**/api/*', '**/activities/*', '**/config/*'], message: 'workflow code imports domain/ and the definitions only' },
           ],
         },

@@ -25,7 +25,12 @@ export function createActivities({ notifier, calendar = createCalendar(), limits
     async notify(notification: Notification): Promise<{ delivered: boolean }> {
       try {
         const result = await notifier.deliver(notification);
-        log.info('notification', { id: notification.id, template: notification.template, adapter: notifier.name, delivered: result.delivered });
+        log.info('notification', {
+          id: notification.id,
+          template: notification.template,
+          adapter: notifier.name,
+          delivered: result.delivered,
+        });
         return result;
       } catch (err) {
         if (err instanceof WebhookError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'NotificationRefused');

@@ -31,7 +31,10 @@ export class WebhookNotifier implements Notifier {
 }
 
 export class WebhookError extends Error {
-  constructor(message: string, readonly permanent: boolean) {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
     super(message);
     this.name = 'WebhookError';
   }

@@ -78,7 +78,10 @@ export class AuditLog {
   record(input: AuditEntryInput): Promise<AuditEntry> {
     const result = AuditEntryInputSchema.safeParse(input);
     // The message names the bad fields, never their values (which may be exactly what must not be written).
-    if (!result.success) return Promise.reject(new Error(`audit entry refused: ${result.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`));
+    if (!result.success)
+      return Promise.reject(
+        new Error(`audit entry refused: ${result.error.issues.map((i) => `${i.path.join('.') || '(entry)'}: ${i.message}`).join('; ')}`),
+      );
     const parsed = result.data;
     const entry: AuditEntry = {
       id: randomUUID(),
@@ -194,12 +197,22 @@ export function auditUnmaskedReads(audit: AuditLog): RequestHandler {
       if (!facts || facts.visibility !== 'full') return json(body);
       const endpoint = (res.locals.endpoint as string | undefined) ?? `${req.method} ${req.route?.path ?? req.path}`;
       audit
-        .record({ action: 'case.read', ...requestContext(req, res), caseId: facts.caseId, ledgerNo: facts.ledgerNo, endpoint, visibility: 'full' })
+        .record({
+          action: 'case.read',
+          ...requestContext(req, res),
+          caseId: facts.caseId,
+          ledgerNo: facts.ledgerNo,
+          endpoint,
+          visibility: 'full',
+        })
         .then(
           () => json(body),
           (err) => {
             console.error(`[audit] could not record a read of case ${facts.caseId}: ${(err as Error)?.message ?? String(err)}`);
-            const refusal = new ApiError('unavailable', 'the audit log could not record this read, so the personal data is not sent; retry (with the same Idempotency-Key for an action)');
+            const refusal = new ApiError(
+              'unavailable',
+              'the audit log could not record this read, so the personal data is not sent; retry (with the same Idempotency-Key for an action)',
+            );
             res.status(503);
             json({ error: { code: refusal.code, message: refusal.message } });
           },

@@ -54,7 +54,8 @@ function checkJwksUrl(raw: string): URL {
     throw new Error(`AUTH_JWKS_URL is not a URL: '${raw}'`);
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('AUTH_JWKS_URL must be https (plain http only on this machine)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw new Error('AUTH_JWKS_URL must be https (plain http only on this machine)');
   return url;
 }
 
@@ -68,7 +69,9 @@ export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Act
   const key = new TextEncoder().encode(opts.secret);
   const clockTolerance = checkClockSkew(opts.clockSkewS ?? DEFAULT_CLOCK_SKEW_S, 'clockSkewS');
   const jwks = opts.jwks;
-  const keySet = jwks ? createRemoteJWKSet(checkJwksUrl(jwks.url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 }) : undefined;
+  const keySet = jwks
+    ? createRemoteJWKSet(checkJwksUrl(jwks.url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })
+    : undefined;
   const jwksAlgorithms: readonly string[] = JWKS_ALGORITHMS;
 
   const verify = async (token: string): Promise<JWTPayload> => {
@@ -79,7 +82,8 @@ export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Act
       throw new ApiError('unauthorized', 'invalid token');
     }
     if (alg === JWT_ALG) {
-      return (await jwtVerify(token, key, { algorithms: [JWT_ALG], issuer: JWT_ISSUER, clockTolerance, requiredClaims: ['exp', 'sub'] })).payload;
+      return (await jwtVerify(token, key, { algorithms: [JWT_ALG], issuer: JWT_ISSUER, clockTolerance, requiredClaims: ['exp', 'sub'] }))
+        .payload;
     }
     if (keySet && jwks && alg !== undefined && jwksAlgorithms.includes(alg)) {
       try {
@@ -191,7 +195,8 @@ export function authorize(endpoint: EndpointKey): RequestHandler {
       const lookup = req.app.locals[CASE_UNIT_LOOKUP] as CaseUnitLookup | undefined;
       try {
         const unit = lookup ? await lookup(id) : undefined;
-        if (unit !== undefined && !scopeCovers(scope, actor, unit)) return next(new ApiError('forbidden', 'this case is not assigned to your unit'));
+        if (unit !== undefined && !scopeCovers(scope, actor, unit))
+          return next(new ApiError('forbidden', 'this case is not assigned to your unit'));
       } catch (err) {
         return next(err);
       }

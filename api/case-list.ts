@@ -12,18 +12,17 @@ export const CaseListQuerySchema = z.object({
   unit: UnitSchema.shape.code.optional(),
   type: RequestTypeSchema.optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  pageToken: z.string().regex(/^[A-Za-z0-9_-]*$/).optional(),
+  pageToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional(),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;
 
 /** Lists cases from Temporal visibility. A handler is held to its own unit whatever it asks for. */
 export async function listCases(client: Client, actor: Actor, q: CaseListQuery): Promise<Page<CaseSummary>> {
   const unit = restrictUnit(actor, q.unit);
-  const query = caseQuery(
-    q.stage && eq('HuiyingStage', q.stage),
-    unit && eq('HuiyingUnit', unit),
-    q.type && eq('HuiyingType', q.type),
-  );
+  const query = caseQuery(q.stage && eq('HuiyingStage', q.stage), unit && eq('HuiyingUnit', unit), q.type && eq('HuiyingType', q.type));
   return listCaseSummaries(client, query, q.pageSize, q.pageToken);
 }
 

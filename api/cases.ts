@@ -76,7 +76,8 @@ export class CaseService {
       throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: state.ledgerNo });
     }
     // 并单 is recorded on both cases; a retry finds the first half done and the update id makes the second idempotent.
-    if (state.mergedInto) await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
+    if (state.mergedInto)
+      await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
     return state;
   }
 
@@ -99,10 +100,16 @@ export class CaseService {
   merge(actor: Actor, id: string, into: string): Promise<CaseState> {
     return this.timed(async () => {
       if (into === id) throw new ApiError('conflict', 'a case cannot be merged into itself');
-      const target = await this.client.workflow.getHandle(caseWorkflowId(into)).query(getCaseQuery).catch((err) => {
-        throw fromTemporal(err)?.code === 'not_found' ? new ApiError('invalid_input', `no case '${into}' to merge into`, [{ field: 'into', message: 'no such case' }]) : err;
-      });
-      if (target.stage === 'closed') throw new ApiError('conflict', `cannot merge into ${target.ledgerNo}: it is closed`, { stage: target.stage });
+      const target = await this.client.workflow
+        .getHandle(caseWorkflowId(into))
+        .query(getCaseQuery)
+        .catch((err) => {
+          throw fromTemporal(err)?.code === 'not_found'
+            ? new ApiError('invalid_input', `no case '${into}' to merge into`, [{ field: 'into', message: 'no such case' }])
+            : err;
+        });
+      if (target.stage === 'closed')
+        throw new ApiError('conflict', `cannot merge into ${target.ledgerNo}: it is closed`, { stage: target.stage });
       const source = await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
       const body = { into, intoLedgerNo: target.ledgerNo };
       const why = refuse(source, actor, { kind: 'merge', ...body });
@@ -120,7 +127,13 @@ export class CaseService {
     return this.timed(() => this.update(id, kind, actor, body, idempotencyKey ? updateIdFor(actor.id, kind, idempotencyKey) : undefined));
   }
 
-  private async update<K extends ActionKind>(id: string, kind: K, actor: Actor, body: ActionBody<K>, updateId?: string): Promise<CaseState> {
+  private async update<K extends ActionKind>(
+    id: string,
+    kind: K,
+    actor: Actor,
+    body: ActionBody<K>,
+    updateId?: string,
+  ): Promise<CaseState> {
     const handle = this.client.workflow.getHandle(caseWorkflowId(id));
     try {
       return await handle.executeUpdate(actionUpdates[kind], { args: [actor, body], ...(updateId ? { updateId } : {}) });
@@ -135,7 +148,11 @@ export class CaseService {
     try {
       const description = await this.client.workflow.getHandle(caseWorkflowId(id)).describe();
       if (description.status.name !== 'RUNNING') {
-        return new ApiError('conflict', `the case is closed (workflow ${description.status.name.toLowerCase()}); no further actions are possible`, { stage: 'closed' });
+        return new ApiError(
+          'conflict',
+          `the case is closed (workflow ${description.status.name.toLowerCase()}); no further actions are possible`,
+          { stage: 'closed' },
+        );
       }
     } catch {
       // describe failing too means the case really does not exist

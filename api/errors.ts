@@ -1,5 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
@@ -69,9 +74,11 @@ function isUnavailable(err: unknown): boolean {
 export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): ErrorRequestHandler {
   const secrets = opts.secrets ?? [];
   return (err, req, res, _next) => {
-    const known = err instanceof ApiError ? err : fromTemporal(err) ?? fromExpress(err);
+    const known = err instanceof ApiError ? err : (fromTemporal(err) ?? fromExpress(err));
     if (known) {
-      res.status(HTTP_STATUS[known.code]).json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
+      res
+        .status(HTTP_STATUS[known.code])
+        .json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
       return;
     }
     console.error(`[api] unexpected error in ${req.method} ${req.path}: ${describeForLog(err, secrets)}`);
@@ -83,8 +90,10 @@ export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): Er
 /** body-parser's own errors (malformed JSON, too large) carry an HTTP status of their own. */
 function fromExpress(err: unknown): ApiError | null {
   const e = err as { type?: string; status?: number };
-  if (e?.type === 'entity.parse.failed') return new ApiError('invalid_input', 'the body is not valid JSON', [{ field: '(body)', message: 'malformed JSON' }]);
-  if (e?.type === 'entity.too.large') return new ApiError('invalid_input', 'the body is too large', [{ field: '(body)', message: 'too large' }]);
+  if (e?.type === 'entity.parse.failed')
+    return new ApiError('invalid_input', 'the body is not valid JSON', [{ field: '(body)', message: 'malformed JSON' }]);
+  if (e?.type === 'entity.too.large')
+    return new ApiError('invalid_input', 'the body is too large', [{ field: '(body)', message: 'too large' }]);
   // Other refusals of the body (unsupported charset or encoding, an aborted upload) are the client's, not ours.
   if (typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new ApiError('invalid_input', 'the body could not be read', [{ field: '(body)', message: e.type }]);

@@ -10,9 +10,7 @@ function base32(bytes: Uint8Array, length: number): string {
 
 /** A new case id; with an Idempotency-Key, the same caller and key always give the same id. */
 export function caseIdFor(callerId: string, idempotencyKey?: string): string {
-  const bytes = idempotencyKey
-    ? createHash('sha256').update(`${callerId}\u0000${idempotencyKey}`).digest()
-    : randomBytes(16);
+  const bytes = idempotencyKey ? createHash('sha256').update(`${callerId}\u0000${idempotencyKey}`).digest() : randomBytes(16);
   return base32(bytes, 16);
 }
 
@@ -29,7 +27,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -21,7 +21,10 @@ function queriesFor(actor: Actor): { query: string; awaiting: (c: CaseSummary) =
     });
   }
   if (hasRole(actor, 'reviewer') && actor.levels.length > 0) {
-    out.push({ query: caseQuery(running, eq('HuiyingStage', 'reviewing'), oneOf('HuiyingReviewLevel', actor.levels)), awaiting: () => 'review' });
+    out.push({
+      query: caseQuery(running, eq('HuiyingStage', 'reviewing'), oneOf('HuiyingReviewLevel', actor.levels)),
+      awaiting: () => 'review',
+    });
   }
   if (hasRole(actor, 'operator')) out.push({ query: caseQuery(running, eq('HuiyingStage', 'replied')), awaiting: () => 'callback' });
   if (hasRole(actor, 'supervisor')) {
@@ -36,7 +39,9 @@ function queriesFor(actor: Actor): { query: string; awaiting: (c: CaseSummary) =
 /** The caller's inbox: one visibility query per role it holds, oldest case first. */
 export async function inboxFor(client: Client, actor: Actor): Promise<InboxItem[]> {
   const lists = await Promise.all(
-    queriesFor(actor).map(async ({ query, awaiting }) => (await listAllCaseSummaries(client, query, 500)).map((c) => ({ ...c, awaiting: awaiting(c) }))),
+    queriesFor(actor).map(async ({ query, awaiting }) =>
+      (await listAllCaseSummaries(client, query, 500)).map((c) => ({ ...c, awaiting: awaiting(c) })),
+    ),
   );
   const seen = new Set<string>();
   return lists

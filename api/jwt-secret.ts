@@ -23,7 +23,9 @@ export function resolveJwtSecret(opts: { secret?: string; dataDir: string; creat
   const existing = readSecretFile(file);
   if (existing !== undefined) return existing;
   if (!opts.createIfMissing) {
-    throw new Error(`no JWT secret: set AUTH_JWT_SECRET (at least ${MIN_JWT_SECRET_LENGTH} characters) or run \`npm start\` once to create ${file}`);
+    throw new Error(
+      `no JWT secret: set AUTH_JWT_SECRET (at least ${MIN_JWT_SECRET_LENGTH} characters) or run \`npm start\` once to create ${file}`,
+    );
   }
 
   fs.mkdirSync(opts.dataDir, { recursive: true });

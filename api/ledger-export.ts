@@ -13,7 +13,17 @@ import {
   type RequestType,
   type Stage,
 } from '../domain/case';
-import { addDays, completedOnTime, HOTLINE, HOTLINE_NAME, IsoDaySchema, isWholeMonth, resolvePeriod, shanghaiMidnight, type Period } from '../domain/metrics';
+import {
+  addDays,
+  completedOnTime,
+  HOTLINE,
+  HOTLINE_NAME,
+  IsoDaySchema,
+  isWholeMonth,
+  resolvePeriod,
+  shanghaiMidnight,
+  type Period,
+} from '../domain/metrics';
 import type { UnitDirectory } from '../domain/units';
 import { ApiError, invalidInput } from './errors';
 import { parseFlags } from '../domain/search';
@@ -57,7 +67,9 @@ export function parseReportFilter(schema: z.ZodType<ReportQuery>, query: unknown
   const { from, to, ...rest } = parsed.data;
   const period = resolvePeriod({ from, to }, now);
   if ('field' in period) {
-    throw new ApiError('invalid_input', `invalid query: query.${period.field}`, [{ field: `query.${period.field}`, message: period.message }]);
+    throw new ApiError('invalid_input', `invalid query: query.${period.field}`, [
+      { field: `query.${period.field}`, message: period.message },
+    ]);
   }
   const filter: ReportFilter = { ...period };
   for (const key of ['unit', 'stage', 'type'] as const) if (rest[key] !== undefined) Object.assign(filter, { [key]: rest[key] });
@@ -75,7 +87,20 @@ export function holderClause(unit: string | undefined): Clause | undefined {
   return unit === HOTLINE ? eq('HuiyingFlags', 'direct_answer') : eq('HuiyingUnit', unit);
 }
 
-export const LEDGER_HEADERS = ['台账编号', '登记时间', '渠道', '类型', '标题', '责任单位', '环节', '办理时限', '办结时间', '是否按时', '满意度', '重办次数'] as const;
+export const LEDGER_HEADERS = [
+  '台账编号',
+  '登记时间',
+  '渠道',
+  '类型',
+  '标题',
+  '责任单位',
+  '环节',
+  '办理时限',
+  '办结时间',
+  '是否按时',
+  '满意度',
+  '重办次数',
+] as const;
 export type LedgerRow = [string, string, string, string, string, string, string, string, string, string, string, number];
 
 /** 'YYYY-MM-DD HH:mm' on the Shanghai wall clock, whatever the process time zone. */
@@ -152,13 +177,19 @@ export async function writeLedger(
 }
 
 /** Resolves when `out` closes: after the last byte, or when the client went away. Never rejects. */
-const closeOf = (out: Writable): Promise<void> => (out.closed || out.destroyed ? Promise.resolve() : new Promise((resolve) => out.once('close', () => resolve())));
+const closeOf = (out: Writable): Promise<void> =>
+  out.closed || out.destroyed ? Promise.resolve() : new Promise((resolve) => out.once('close', () => resolve()));
 
 async function drained(out: Writable): Promise<void> {
   if (out.writableNeedDrain && !out.destroyed) await Promise.race([once(out, 'drain'), closeOf(out)]);
 }
 
-async function writeXlsx(out: Writable, batches: AsyncIterable<CaseSummary[]>, units: UnitDirectory, progress: { rows: number }): Promise<void> {
+async function writeXlsx(
+  out: Writable,
+  batches: AsyncIterable<CaseSummary[]>,
+  units: UnitDirectory,
+  progress: { rows: number },
+): Promise<void> {
   // Streaming writer: each committed row goes through the zip straight to the response.
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Huiying';
@@ -180,7 +211,12 @@ async function writeXlsx(out: Writable, batches: AsyncIterable<CaseSummary[]>, u
   await Promise.race([workbook.commit(), closeOf(out)]);
 }
 
-async function writeCsv(out: Writable, batches: AsyncIterable<CaseSummary[]>, units: UnitDirectory, progress: { rows: number }): Promise<void> {
+async function writeCsv(
+  out: Writable,
+  batches: AsyncIterable<CaseSummary[]>,
+  units: UnitDirectory,
+  progress: { rows: number },
+): Promise<void> {
   // The BOM tells Excel the file is UTF-8; CRLF line ends as RFC 4180 says.
   out.write(`\uFEFF${csvLine(LEDGER_HEADERS)}`);
   for await (const batch of batches) {

@@ -22,12 +22,25 @@ const ErrorSchema = z.object({
 const json = (ref: string) => ({ content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: STATUS_TEXT[s], ...json('Error') }]));
-const STATUS_TEXT: Record<number, string> = { 400: 'invalid_input', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited', 503: 'unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'invalid_input',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const idempotencyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } };
 
 const queryParams = (q: z.ZodType) =>
-  Object.entries((schema(q) as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({ name, in: 'query', required: false, schema: s }));
+  Object.entries((schema(q) as { properties: Record<string, unknown> }).properties).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: s,
+  }));
 
 /** The OpenAPI 3 document, generated from the same zod schemas the routes validate with. */
 export function openApiDocument(): Record<string, unknown> {
@@ -52,7 +65,10 @@ export function openApiDocument(): Record<string, unknown> {
       summary: `the ledger (台账) as ${format}, streamed: one row per case registered in [from, to) (a handler: its own unit)`,
       parameters: queryParams(reportQuery),
       responses: {
-        '200': { description: `ledger-<period>.${format} (Content-Disposition); Chinese headers, no personal data`, content: { [LEDGER_CONTENT_TYPES[format]]: { schema: { type: 'string', format: 'binary' } } } },
+        '200': {
+          description: `ledger-<period>.${format} (Content-Disposition); Chinese headers, no personal data`,
+          content: { [LEDGER_CONTENT_TYPES[format]]: { schema: { type: 'string', format: 'binary' } } },
+        },
         ...errors(400, 401, 403, 503),
       },
     },
@@ -65,7 +81,17 @@ export function openApiDocument(): Record<string, unknown> {
       schemas: {
         Error: schema(ErrorSchema, 'output'),
         NewCase: schema(NewCaseSchema),
-        Case: schema(CaseStateSchema.omit({ requestHash: true }).extend({ unitName: z.string().nullable(), dueAt: z.string().nullable(), dueAtProvisional: z.boolean(), overdue: z.boolean(), redFlag: z.boolean(), citizenVisibility: z.enum(['full', 'masked', 'hidden']) }), 'output'),
+        Case: schema(
+          CaseStateSchema.omit({ requestHash: true }).extend({
+            unitName: z.string().nullable(),
+            dueAt: z.string().nullable(),
+            dueAtProvisional: z.boolean(),
+            overdue: z.boolean(),
+            redFlag: z.boolean(),
+            citizenVisibility: z.enum(['full', 'masked', 'hidden']),
+          }),
+          'output',
+        ),
         Unit: schema(UnitSchema, 'output'),
         ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`${k}Body`, schema(routeBody(k))])),
       },
@@ -77,7 +103,10 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'register a case (role: operator)',
           parameters: [idempotencyHeader],
           requestBody: { required: true, ...json('NewCase') },
-          responses: { '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') }, ...errors(400, 401, 403, 409, 429) },
+          responses: {
+            '201': { description: 'the new (or, for a repeated Idempotency-Key, the same) case', ...json('Case') },
+            ...errors(400, 401, 403, 409, 429),
+          },
         },
         get: {
           summary: 'list cases from Temporal visibility (a handler sees only its unit)',
@@ -85,7 +114,13 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: '{items, nextPageToken}' }, ...errors(400, 401, 403) },
         },
       },
-      '/cases/{id}': { get: { summary: 'one case', parameters: [idParam], responses: { '200': { description: 'the case', ...json('Case') }, ...errors(401, 403, 404) } } },
+      '/cases/{id}': {
+        get: {
+          summary: 'one case',
+          parameters: [idParam],
+          responses: { '200': { description: 'the case', ...json('Case') }, ...errors(401, 403, 404) },
+        },
+      },
       ...actionPaths,
       '/supervision/stuck': {
         get: {
@@ -98,7 +133,12 @@ export function openApiDocument(): Record<string, unknown> {
         get: {
           summary: 'unit metrics for the cases registered in [from, to) (roles: supervisor, admin; a handler: its own unit)',
           parameters: queryParams(reportQuery.pick({ from: true, to: true, unit: true })),
-          responses: { '200': { description: '{from, to, timeZone, unit, registered?, merged?, unassigned?, units}: rates with numerator and denominator' }, ...errors(400, 401, 403, 503) },
+          responses: {
+            '200': {
+              description: '{from, to, timeZone, unit, registered?, merged?, unassigned?, units}: rates with numerator and denominator',
+            },
+            ...errors(400, 401, 403, 503),
+          },
         },
       },
       '/ledger.xlsx': ledger('xlsx'),
@@ -110,9 +150,30 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: '{items}' }, ...errors(400, 401, 403) },
         },
       },
-      '/inbox': { get: { summary: "what awaits the caller, per role", responses: { '200': { description: '{items}: each case with what it awaits' }, ...errors(401) } } },
-      '/units': { get: { summary: 'the unit directory', responses: { '200': { description: 'units', content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } } } } } },
-      '/health': { get: { summary: 'API, Temporal and worker health', security: [], responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } } } },
+      '/inbox': {
+        get: {
+          summary: 'what awaits the caller, per role',
+          responses: { '200': { description: '{items}: each case with what it awaits' }, ...errors(401) },
+        },
+      },
+      '/units': {
+        get: {
+          summary: 'the unit directory',
+          responses: {
+            '200': {
+              description: 'units',
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Unit' } } } },
+            },
+          },
+        },
+      },
+      '/health': {
+        get: {
+          summary: 'API, Temporal and worker health',
+          security: [],
+          responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } },
+        },
+      },
       ...codecOpenApiPaths,
       ...auditOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },

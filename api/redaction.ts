@@ -19,6 +19,9 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
 /** One line (plus redacted stack frames) for an unexpected error: its name and redacted message, no object dump. */
 export function describeForLog(err: unknown, secrets: readonly string[] = []): string {
   if (!(err instanceof Error)) return redactSecrets(`non-error thrown: ${typeof err}`, secrets);
-  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 12);
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 12);
   return redactSecrets([`${err.name}: ${err.message}`, ...frames].join('\n'), secrets);
 }

@@ -19,10 +19,14 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
-
 const pass: RequestHandler = (_req, _res, next) => next();
 
-function limiter(what: string, limit: number, windowMs: number, opts: { key: RateLimitOptions['keyGenerator']; skip?: RateLimitOptions['skip'] }): RequestHandler {
+function limiter(
+  what: string,
+  limit: number,
+  windowMs: number,
+  opts: { key: RateLimitOptions['keyGenerator']; skip?: RateLimitOptions['skip'] },
+): RequestHandler {
   if (limit <= 0) return pass;
   const per = windowMs === 60_000 ? 'minute' : `${windowMs / 1000} s`;
   return rateLimit({
@@ -33,7 +37,12 @@ function limiter(what: string, limit: number, windowMs: number, opts: { key: Rat
     keyGenerator: opts.key,
     ...(opts.skip ? { skip: opts.skip } : {}),
     handler: (_req, res, next) => {
-      next(new ApiError('rate_limited', `too many ${what}: at most ${limit} per ${per}; retry after ${res.getHeader('retry-after') ?? 'a while'} s`));
+      next(
+        new ApiError(
+          'rate_limited',
+          `too many ${what}: at most ${limit} per ${per}; retry after ${res.getHeader('retry-after') ?? 'a while'} s`,
+        ),
+      );
     },
   });
 }

@@ -73,7 +73,13 @@ function describe(c: CaseSummary, calendar: WorkingCalendar, limits: TimeLimits,
     ...c,
     overdue,
     reasons,
-    late: overdue && due ? { workingDays: Math.max(0, calendar.workingDaysBetween(due, now)), hours: Math.floor((now.getTime() - due.getTime()) / 3_600_000) } : null,
+    late:
+      overdue && due
+        ? {
+            workingDays: Math.max(0, calendar.workingDaysBetween(due, now)),
+            hours: Math.floor((now.getTime() - due.getTime()) / 3_600_000),
+          }
+        : null,
     inStageWorkingDays: since ? Math.max(0, calendar.workingDaysBetween(since, now)) : null,
   };
 }
@@ -81,8 +87,6 @@ function describe(c: CaseSummary, calendar: WorkingCalendar, limits: TimeLimits,
 /** Red flags first, then the latest, then those due soonest. */
 function bySeverity(a: StuckCase, b: StuckCase): number {
   return (
-    Number(b.redFlag) - Number(a.redFlag) ||
-    (b.late?.hours ?? -1) - (a.late?.hours ?? -1) ||
-    (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9')
+    Number(b.redFlag) - Number(a.redFlag) || (b.late?.hours ?? -1) - (a.late?.hours ?? -1) || (a.dueAt ?? '9').localeCompare(b.dueAt ?? '9')
   );
 }

@@ -60,15 +60,25 @@ function countActions(history: temporal.api.history.v1.IHistory, usage: Usage): 
   const scheduled = of(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
   const retries = scheduled.reduce((sum, e) => sum + (lastAttempt.get(num(e.eventId)) ?? 1) - 1, 0);
 
-  const markers = of(EventType.EVENT_TYPE_MARKER_RECORDED).filter((e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER);
+  const markers = of(EventType.EVENT_TYPE_MARKER_RECORDED).filter(
+    (e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER,
+  );
   const markerTasks = new Set(markers.map((e) => num(e.markerRecordedEventAttributes!.workflowTaskCompletedEventId)));
 
   const accepted = of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).length;
   const rows: Row[] = [
     { category: 'workflow started', count: of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).length, note: '' },
     { category: 'activities (notify)', count: scheduled.length + retries, note: `${scheduled.length} scheduled + ${retries} retries` },
-    { category: 'local activities (planDeadlines)', count: markerTasks.size, note: `${markers.length} markers in ${markerTasks.size} workflow tasks` },
-    { category: 'timers', count: of(EventType.EVENT_TYPE_TIMER_STARTED).length, note: `${of(EventType.EVENT_TYPE_TIMER_FIRED).length} fired, ${of(EventType.EVENT_TYPE_TIMER_CANCELED).length} cancelled` },
+    {
+      category: 'local activities (planDeadlines)',
+      count: markerTasks.size,
+      note: `${markers.length} markers in ${markerTasks.size} workflow tasks`,
+    },
+    {
+      category: 'timers',
+      count: of(EventType.EVENT_TYPE_TIMER_STARTED).length,
+      note: `${of(EventType.EVENT_TYPE_TIMER_FIRED).length} fired, ${of(EventType.EVENT_TYPE_TIMER_CANCELED).length} cancelled`,
+    },
     { category: 'search-attribute upserts', count: of(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length, note: '' },
     { category: 'updates', count: accepted, note: `${accepted} accepted in history; ${usage.updatesSent} sent by the script` },
     { category: 'signals', count: of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length, note: '' },
@@ -136,7 +146,10 @@ async function leftUntilRedFlag(h: Harness): Promise<number> {
   await settled(handle, (sa) => sa.HuiyingRedFlag === true);
   usage.queries += 1;
   const state = await getCase(handle);
-  const milestones = state.timeline.filter((e) => e.by.id === 'system').map((e) => e.action).join(', ');
+  const milestones = state.timeline
+    .filter((e) => e.by.id === 'system')
+    .map((e) => e.action)
+    .join(', ');
   const { rows, events } = countActions(await handle.fetchHistory(), usage);
   return printTable(`Case 2: assigned, accepted, then left alone (still running; ${milestones})`, rows, events);
 }

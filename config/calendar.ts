@@ -4,13 +4,7 @@
  * CalendarFile objects (plain JSON) to createCalendar.
  */
 import { readFileSync } from 'node:fs';
-import {
-  createCalendar,
-  InvalidCalendarFileError,
-  parseCalendarFile,
-  type CalendarFile,
-  type WorkingCalendar,
-} from '../domain/calendar';
+import { createCalendar, InvalidCalendarFileError, parseCalendarFile, type CalendarFile, type WorkingCalendar } from '../domain/calendar';
 
 /** How HUIYING_CALENDAR_FILES is split into paths (config/env-values.ts). */
 export { splitPathList as parseCalendarFileList } from './env-values';

@@ -17,7 +17,11 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The candidate closest to `name` within `maxDistance`, if any (the first listed on a tie). */
-export function closestName(name: string, candidates: readonly string[], maxDistance: number): { name: string; distance: number } | undefined {
+export function closestName(
+  name: string,
+  candidates: readonly string[],
+  maxDistance: number,
+): { name: string; distance: number } | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(name, candidate);

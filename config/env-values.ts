@@ -46,7 +46,8 @@ export const wholeNumber = <F extends number | undefined>(fallback: F, opts: { m
     if (t === undefined) return fallback;
     const n = /^\d+$/.test(t) ? Number(t) : NaN;
     const range = opts.max === undefined ? `≥ ${opts.min}` : `from ${opts.min} to ${opts.max}`;
-    if (!Number.isSafeInteger(n) || n < opts.min || (opts.max !== undefined && n > opts.max)) return refuse(ctx, t, `a whole number ${range} (${opts.meaning})`);
+    if (!Number.isSafeInteger(n) || n < opts.min || (opts.max !== undefined && n > opts.max))
+      return refuse(ctx, t, `a whole number ${range} (${opts.meaning})`);
     return n;
   });
 
@@ -80,7 +81,10 @@ export const url = () =>
 /** Browser origins (scheme, host and port: `http://localhost:8233`), comma-separated; a trailing slash is dropped. */
 export const origins = () =>
   raw.transform((v, ctx) => {
-    const list = (v ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+    const list = (v ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
     const bad = list.filter((o) => !isHttpUrl(o) || new URL(o).origin !== o);
     if (bad.length > 0) return refuse(ctx, bad.join(','), 'comma-separated origins like http://localhost:8233 (no path)');
     return list.length > 0 ? list : undefined;

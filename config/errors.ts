@@ -12,7 +12,9 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
     const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-    super(`the configuration (environment variables) has ${count}; see README "Configuration":\n${problems.map((p) => `  - ${line(p)}`).join('\n')}`);
+    super(
+      `the configuration (environment variables) has ${count}; see README "Configuration":\n${problems.map((p) => `  - ${line(p)}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }

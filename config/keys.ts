@@ -39,14 +39,15 @@ export function loadPayloadKeys(opts: PayloadKeyOptions): LoadedPayloadKeys {
 
   if (opts.production) {
     throw new Error(
-      'NODE_ENV=production but HUIYING_PAYLOAD_KEYS is not set: refusing to start, because citizens\' personal data would ' +
+      "NODE_ENV=production but HUIYING_PAYLOAD_KEYS is not set: refusing to start, because citizens' personal data would " +
         `reach Temporal unencrypted or under a development key. Set HUIYING_PAYLOAD_KEYS=id:base64key[,id2:base64key] (${GENERATE_HINT}).`,
     );
   }
   const file = path.join(opts.dataDir, DEV_PAYLOAD_KEYS_FILE);
   const keyring = readKeyFile(file) ?? createKeyFile(file, opts.dataDir);
   if (currentId !== undefined) {
-    if (!keyring.keys.has(currentId)) throw new Error(`HUIYING_PAYLOAD_KEY_ID "${currentId}" is not in ${file} (ids: ${[...keyring.keys.keys()].join(', ')})`);
+    if (!keyring.keys.has(currentId))
+      throw new Error(`HUIYING_PAYLOAD_KEY_ID "${currentId}" is not in ${file} (ids: ${[...keyring.keys.keys()].join(', ')})`);
     return { ...keyring, currentKeyId: currentId, source: file };
   }
   return { ...keyring, source: file };
@@ -55,7 +56,10 @@ export function loadPayloadKeys(opts: PayloadKeyOptions): LoadedPayloadKeys {
 /** Parses `id:base64key[,id:base64key]`; the current key is `currentId`, else the last listed. */
 export function parsePayloadKeys(list: string, currentId?: string, what = 'payload keys'): PayloadKeyring {
   const keys = new Map<string, Uint8Array>();
-  const entries = list.split(',').map((e) => e.trim()).filter(Boolean);
+  const entries = list
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error(`${what}: no keys listed (expected id:base64key[,id:base64key])`);
   for (const entry of entries) {
     const colon = entry.indexOf(':');
@@ -64,7 +68,8 @@ export function parsePayloadKeys(list: string, currentId?: string, what = 'paylo
     addKey(keys, id, entry.slice(colon + 1).trim(), what);
   }
   const current = currentId ?? [...keys.keys()].at(-1)!;
-  if (!keys.has(current)) throw new Error(`HUIYING_PAYLOAD_KEY_ID "${current}" is not among the ${what} (ids: ${[...keys.keys()].join(', ')})`);
+  if (!keys.has(current))
+    throw new Error(`HUIYING_PAYLOAD_KEY_ID "${current}" is not among the ${what} (ids: ${[...keys.keys()].join(', ')})`);
   return { currentKeyId: current, keys };
 }
 
@@ -79,7 +84,8 @@ function addKey(keys: Map<string, Uint8Array>, id: string, base64: string, what:
   const key = decodeKey(base64);
   // Never echo the key material itself in an error.
   if (!key) throw new Error(`${what}: key "${id}" is not base64 (${GENERATE_HINT})`);
-  if (key.length !== PAYLOAD_KEY_BYTES) throw new Error(`${what}: key "${id}" has ${key.length} bytes, AES-256 needs ${PAYLOAD_KEY_BYTES} (${GENERATE_HINT})`);
+  if (key.length !== PAYLOAD_KEY_BYTES)
+    throw new Error(`${what}: key "${id}" has ${key.length} bytes, AES-256 needs ${PAYLOAD_KEY_BYTES} (${GENERATE_HINT})`);
   keys.set(id, key);
 }
 

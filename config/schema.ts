@@ -36,7 +36,11 @@ export const EnvSchema = z.looseObject({
   HUIYING_RATE_ANON_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.anonymousPerWindow, perMinute('requests without a valid token per address')),
   // Authentication
   AUTH_JWT_SECRET: secret({ minLength: MIN_JWT_SECRET_LENGTH }),
-  AUTH_CLOCK_SKEW_S: wholeNumber(undefined, { min: 0, max: MAX_CLOCK_SKEW_S, meaning: `seconds clocks may differ by; default ${DEFAULT_CLOCK_SKEW_S}` }),
+  AUTH_CLOCK_SKEW_S: wholeNumber(undefined, {
+    min: 0,
+    max: MAX_CLOCK_SKEW_S,
+    meaning: `seconds clocks may differ by; default ${DEFAULT_CLOCK_SKEW_S}`,
+  }),
   AUTH_JWKS_URL: url(),
   AUTH_ISSUER: text(),
   AUTH_AUDIENCE: text(),
@@ -149,7 +153,9 @@ function toConfig(env: Env) {
     auth: {
       ...(env.AUTH_CLOCK_SKEW_S !== undefined ? { clockSkewS: env.AUTH_CLOCK_SKEW_S } : {}),
       // AUTH_ISSUER is there: crossChecks.
-      ...(jwksUrl !== undefined ? { jwks: { url: jwksUrl, issuer: env.AUTH_ISSUER!, ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}) } } : {}),
+      ...(jwksUrl !== undefined
+        ? { jwks: { url: jwksUrl, issuer: env.AUTH_ISSUER!, ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}) } }
+        : {}),
     },
     /** As given (config/keys.ts parses them); unset: the development key file in the data dir. */
     payloadKeys: { list: env.HUIYING_PAYLOAD_KEYS, currentId: env.HUIYING_PAYLOAD_KEY_ID },

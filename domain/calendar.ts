@@ -219,7 +219,10 @@ function officialDays(): DayTable {
   const status = new Map<DayNumber, boolean>();
   const years = new Set<number>();
   // Workdays after holidays so a day listed in both (none in 1.5.7) counts as worked, as chinese-days does.
-  for (const [list, worked] of [[table.holidays, false], [table.workdays, true]] as const) {
+  for (const [list, worked] of [
+    [table.holidays, false],
+    [table.workdays, true],
+  ] as const) {
     for (const text of Object.keys(list)) {
       const day = requireDay(text);
       status.set(day, worked);
@@ -286,7 +289,7 @@ export function createCalendar(opts: { overrides?: readonly CalendarFile[] } = {
   /** The nth working day strictly after (step +1) or before (step −1) `start`. */
   const nthWorkingDay = (start: DayNumber, n: number, step: 1 | -1): DayNumber => {
     let day = start;
-    for (let remaining = n; remaining > 0; ) {
+    for (let remaining = n; remaining > 0;) {
       day += step;
       if (isWorkdayNumber(day)) remaining--;
     }

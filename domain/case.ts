@@ -67,7 +67,10 @@ export const NewCaseSchema = z.object({
   location: z.string().trim().max(500).optional(),
   category: z.string().trim().max(100).optional(),
   /** The unit a complaint or report is about: that unit's people must never learn who complained. */
-  about: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
+  about: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .optional(),
   /** 直接答复: the operator answered a consultation on the phone; the case closes at once. */
   answer: z.string().trim().min(1).max(10_000).optional(),
 });

@@ -82,7 +82,8 @@ export function deadlinesStarted(prev: CaseState | null, next: CaseState, at: st
   if (next.stage === 'assigned' && prev.stage !== 'assigned') requests.push({ key: 'signFor', ...base }, { key: 'handling', ...base });
   // A reopening (重办: after a call-back, a supervisor's decision or a failed spot-check) restarts handling.
   if (next.reopenCount > prev.reopenCount) requests.push({ key: 'handling', ...base });
-  if (next.stage === 'reviewing' && (prev.stage !== 'reviewing' || prev.reviewLevel !== next.reviewLevel)) requests.push({ key: 'review', ...base });
+  if (next.stage === 'reviewing' && (prev.stage !== 'reviewing' || prev.reviewLevel !== next.reviewLevel))
+    requests.push({ key: 'review', ...base });
   if (next.stage === 'replied' && prev.stage !== 'replied') requests.push({ key: 'callback', ...base });
   const extendBy = next.extension.approvedDays - prev.extension.approvedDays;
   const handling = next.deadlines.handling;

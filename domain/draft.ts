@@ -22,7 +22,11 @@ export function notificationId(caseId: string, seq: number, template: Notificati
 export class Draft {
   private state: CaseState;
   private readonly notifications: Notification[] = [];
-  constructor(private readonly prev: CaseState, readonly by: ActorRef, readonly at: string) {
+  constructor(
+    private readonly prev: CaseState,
+    readonly by: ActorRef,
+    readonly at: string,
+  ) {
     this.state = { ...prev, updatedAt: at };
   }
   get current(): CaseState {
@@ -44,7 +48,11 @@ export class Draft {
   }
   notifyReviewers(level: ReviewLevel): this {
     const label = REVIEW_LEVEL_LABELS[level];
-    return this.notify('review_requested', { kind: 'reviewers', level }, `【待${label}】${this.state.ledgerNo}「${this.state.title}」办理结果待${label}。`);
+    return this.notify(
+      'review_requested',
+      { kind: 'reviewers', level },
+      `【待${label}】${this.state.ledgerNo}「${this.state.title}」办理结果待${label}。`,
+    );
   }
   done(): Transition {
     return { state: this.state, notifications: this.notifications, deadlines: deadlinesStarted(this.prev, this.state, this.at) };

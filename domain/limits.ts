@@ -23,7 +23,11 @@ export const TimeLimitsSchema = z.strictObject({
     } satisfies Record<RequestType, z.ZodType>)
     .prefault({}),
   /** Urgent cases (紧急): calendar hours from assignment to result. */
-  urgentHandlingHours: z.number().positive().max(24 * 30).default(24),
+  urgentHandlingHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   /** Each review level (初审, 审核, 审发). */
   review: workingDays.default(1),
   /** Reply → call-back (回访). */
@@ -52,9 +56,7 @@ export const TimeLimitsSchema = z.strictObject({
       minSimilarity: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
-  extension: z
-    .strictObject({ maxCount: z.number().int().min(0).default(2), maxWorkingDays: workingDays.default(10) })
-    .prefault({}),
+  extension: z.strictObject({ maxCount: z.number().int().min(0).default(2), maxWorkingDays: workingDays.default(10) }).prefault({}),
   supervision: z
     .strictObject({
       /** "About to be overdue": due within this many working days. */

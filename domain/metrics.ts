@@ -124,8 +124,22 @@ interface Tally {
 }
 
 const emptyTally = (): Tally => ({
-  received: 0, signNum: 0, signDen: 0, doneNum: 0, doneDen: 0, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0,
-  unreachable: 0, resolved: 0, unresolved: 0, returned: 0, reopened: 0, completed: 0, overdue: 0, redFlags: 0,
+  received: 0,
+  signNum: 0,
+  signDen: 0,
+  doneNum: 0,
+  doneDen: 0,
+  satisfied: 0,
+  basicallySatisfied: 0,
+  dissatisfied: 0,
+  unreachable: 0,
+  resolved: 0,
+  unresolved: 0,
+  returned: 0,
+  reopened: 0,
+  completed: 0,
+  overdue: 0,
+  redFlags: 0,
 });
 
 /**

@@ -37,7 +37,16 @@ export function initialState(input: CaseInput, startedAt: string): CaseState {
     deadlines,
     extension: { pending: null, approvedCount: 0, approvedDays: 0 },
     policy: input.policy,
-    outcome: { signedAt: null, signedLate: false, completedAt: null, completedLate: false, everOverdue: false, everRedFlag: false, resolved: null, directAnswer: false },
+    outcome: {
+      signedAt: null,
+      signedLate: false,
+      completedAt: null,
+      completedLate: false,
+      everOverdue: false,
+      everRedFlag: false,
+      resolved: null,
+      directAnswer: false,
+    },
     mergedInto: null,
     mergedFrom: [],
     spotCheck: { round: null, result: null, at: null, by: null, note: null },
@@ -46,7 +55,14 @@ export function initialState(input: CaseInput, startedAt: string): CaseState {
   };
   if (input.mergeInto) {
     const { id, ledgerNo } = input.mergeInto;
-    return { ...registered, stage: 'closed', closedAt: at, deadlines: {}, mergedInto: { id, ledgerNo }, timeline: [...registered.timeline, { at, by: input.registeredBy, action: 'merge', note: `并入 ${ledgerNo}` }] };
+    return {
+      ...registered,
+      stage: 'closed',
+      closedAt: at,
+      deadlines: {},
+      mergedInto: { id, ledgerNo },
+      timeline: [...registered.timeline, { at, by: input.registeredBy, action: 'merge', note: `并入 ${ledgerNo}` }],
+    };
   }
   if (input.request.answer) {
     return {
@@ -66,10 +82,24 @@ export function intakeNotifications(state: CaseState): Notification[] {
   const to = { kind: 'citizen' as const, citizen: state.citizen };
   const base = { caseId: state.id, ledgerNo: state.ledgerNo, to };
   if (state.mergedInto) {
-    return [{ ...base, id: notificationId(state.id, 0, 'merged'), template: 'merged', text: `【12345】您的诉求（编号${state.ledgerNo}）与您此前反映的${state.mergedInto.ledgerNo}为同一事项，已合并办理，办理结果将一并答复。` }];
+    return [
+      {
+        ...base,
+        id: notificationId(state.id, 0, 'merged'),
+        template: 'merged',
+        text: `【12345】您的诉求（编号${state.ledgerNo}）与您此前反映的${state.mergedInto.ledgerNo}为同一事项，已合并办理，办理结果将一并答复。`,
+      },
+    ];
   }
   if (state.outcome.directAnswer) {
-    return [{ ...base, id: notificationId(state.id, 0, 'answer'), template: 'answer', text: `【12345】您的咨询（编号${state.ledgerNo}）答复如下：${state.answer ?? ''}` }];
+    return [
+      {
+        ...base,
+        id: notificationId(state.id, 0, 'answer'),
+        template: 'answer',
+        text: `【12345】您的咨询（编号${state.ledgerNo}）答复如下：${state.answer ?? ''}`,
+      },
+    ];
   }
   return [receiptNotification(state)];
 }
@@ -105,13 +135,15 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
       return refuseReview(state, actor, action.level);
     case 'extension':
       return state.extension.pending
-        ? refusal('conflict', 'an extension request is already awaiting a supervisor\'s decision')
+        ? refusal('conflict', "an extension request is already awaiting a supervisor's decision")
         : refuseBeyondCaps(state, action.workingDays);
     case 'extensionDecision':
       if (!state.extension.pending) return refusal('conflict', 'no extension request awaits a decision');
       return action.approve ? refuseBeyondCaps(state, state.extension.pending.workingDays) : null;
     case 'answer':
-      return state.type === 'consultation' ? null : refusal('conflict', `only a consultation can be answered directly; this case is a ${state.type}`);
+      return state.type === 'consultation'
+        ? null
+        : refusal('conflict', `only a consultation can be answered directly; this case is a ${state.type}`);
     case 'spotCheck':
       if (state.mergedInto) return refusal('conflict', 'a merged case is checked through the case it was merged into');
       if (!state.spotCheck.round) return refusal('conflict', 'this case is not in a spot-check sample');
@@ -149,10 +181,18 @@ function refuseBeyondCaps(state: CaseState, workingDays: number): Refusal | null
   const { maxCount, maxWorkingDays } = state.policy.extension;
   const { approvedCount, approvedDays } = state.extension;
   if (approvedCount >= maxCount) {
-    return refusal('conflict', `extension cap reached: at most ${maxCount} approved extensions per case`, { cap: 'count', maxCount, approvedCount });
+    return refusal('conflict', `extension cap reached: at most ${maxCount} approved extensions per case`, {
+      cap: 'count',
+      maxCount,
+      approvedCount,
+    });
   }
   if (approvedDays + workingDays > maxWorkingDays) {
-    return refusal('conflict', `extension cap: at most ${maxWorkingDays} working days in all; ${maxWorkingDays - approvedDays} left`, { cap: 'workingDays', maxWorkingDays, approvedDays });
+    return refusal('conflict', `extension cap: at most ${maxWorkingDays} working days in all; ${maxWorkingDays - approvedDays} left`, {
+      cap: 'workingDays',
+      maxWorkingDays,
+      approvedDays,
+    });
   }
   return null;
 }
@@ -167,7 +207,11 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
   switch (action.kind) {
     case 'assign':
       draft.set({ unit: action.unit }).log('assign', action.note ?? `交办至 ${action.unit}`);
-      draft.notify('assigned', { kind: 'unit', unit: action.unit }, `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位，请及时签收办理。`);
+      draft.notify(
+        'assigned',
+        { kind: 'unit', unit: action.unit },
+        `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位，请及时签收办理。`,
+      );
       moveTo(draft, 'assigned');
       break;
     case 'accept': {
@@ -178,7 +222,11 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
     }
     case 'return':
       draft.set({ unit: null, returnedBy: [...prev.returnedBy, prev.unit ?? ''] }).log('return', action.reason);
-      draft.notify('returned', { kind: 'dispatchers' }, `【退单】${prev.ledgerNo}「${prev.title}」被承办单位退回：${action.reason}。请改派。`);
+      draft.notify(
+        'returned',
+        { kind: 'dispatchers' },
+        `【退单】${prev.ledgerNo}「${prev.title}」被承办单位退回：${action.reason}。请改派。`,
+      );
       moveTo(draft, 'registered');
       break;
     case 'progress':
@@ -198,7 +246,11 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
     case 'extension':
       draft.set({ extension: { ...prev.extension, pending: { workingDays: action.workingDays, reason: action.reason, by, at } } });
       draft.log('extension', `申请延期${action.workingDays}个工作日：${action.reason}`);
-      draft.notify('extension_requested', { kind: 'supervisors' }, `【延期申请】${prev.ledgerNo}「${prev.title}」申请延期${action.workingDays}个工作日：${action.reason}`);
+      draft.notify(
+        'extension_requested',
+        { kind: 'supervisors' },
+        `【延期申请】${prev.ledgerNo}「${prev.title}」申请延期${action.workingDays}个工作日：${action.reason}`,
+      );
       break;
     case 'extensionDecision':
       applyExtensionDecision(draft, prev, action);
@@ -208,8 +260,14 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
       draft.notify('urged', { kind: 'unit', unit: prev.unit ?? '' }, `【督办】${prev.ledgerNo}「${prev.title}」：${action.note}`);
       break;
     case 'answer':
-      draft.set({ answer: action.answer, closedAt: at, outcome: { ...prev.outcome, completedAt: at, directAnswer: true } }).log('answer', action.answer);
-      draft.notify('answer', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的咨询（编号${prev.ledgerNo}）答复如下：${action.answer}`);
+      draft
+        .set({ answer: action.answer, closedAt: at, outcome: { ...prev.outcome, completedAt: at, directAnswer: true } })
+        .log('answer', action.answer);
+      draft.notify(
+        'answer',
+        { kind: 'citizen', citizen: prev.citizen },
+        `【12345】您的咨询（编号${prev.ledgerNo}）答复如下：${action.answer}`,
+      );
       moveTo(draft, 'closed');
       break;
     case 'decision':
@@ -220,15 +278,24 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
     case 'spotCheck':
       draft.set({ spotCheck: { ...prev.spotCheck, result: action.passed ? 'passed' : 'failed', at, by, note: action.note } });
       draft.log('spotCheck', `${action.passed ? '抽查合格' : '抽查不合格'}：${action.note}`);
-      if (!action.passed) reopen(draft, prev, `【抽查不合格】${prev.ledgerNo}「${prev.title}」抽查未通过，请重新办理：${action.note}`, 'spot_check_failed');
+      if (!action.passed)
+        reopen(draft, prev, `【抽查不合格】${prev.ledgerNo}「${prev.title}」抽查未通过，请重新办理：${action.note}`, 'spot_check_failed');
       break;
     case 'merge':
-      draft.set({ mergedInto: { id: action.into, ledgerNo: action.intoLedgerNo }, closedAt: at, deadlines: {} }).log('merge', `并入 ${action.intoLedgerNo}`);
-      draft.notify('merged', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的诉求（编号${prev.ledgerNo}）与${action.intoLedgerNo}为同一事项，已合并办理。`);
+      draft
+        .set({ mergedInto: { id: action.into, ledgerNo: action.intoLedgerNo }, closedAt: at, deadlines: {} })
+        .log('merge', `并入 ${action.intoLedgerNo}`);
+      draft.notify(
+        'merged',
+        { kind: 'citizen', citizen: prev.citizen },
+        `【12345】您的诉求（编号${prev.ledgerNo}）与${action.intoLedgerNo}为同一事项，已合并办理。`,
+      );
       moveTo(draft, 'closed');
       break;
     case 'absorb':
-      draft.set({ mergedFrom: [...prev.mergedFrom, { id: action.id, ledgerNo: action.ledgerNo, at }] }).log('absorb', `${action.ledgerNo} 并入本件`);
+      draft
+        .set({ mergedFrom: [...prev.mergedFrom, { id: action.id, ledgerNo: action.ledgerNo, at }] })
+        .log('absorb', `${action.ledgerNo} 并入本件`);
       break;
   }
   return draft.done();
@@ -240,12 +307,22 @@ function moveTo(draft: Draft, stage: Stage): void {
 }
 
 function applyReview(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'review' }>): void {
-  const record = { level: action.level, decision: action.decision, by: draft.by, at: draft.at, ...(action.comment ? { comment: action.comment } : {}) };
+  const record = {
+    level: action.level,
+    decision: action.decision,
+    by: draft.by,
+    at: draft.at,
+    ...(action.comment ? { comment: action.comment } : {}),
+  };
   const label = REVIEW_LEVEL_LABELS[action.level];
   if (action.decision === 'reject') {
     draft.set({ reviewLevel: null, reviews: [...prev.reviews, record] });
     moveTo(draft.log('review', `${label}退回：${action.comment}`), 'rectifying');
-    draft.notify('review_rejected', { kind: 'unit', unit: prev.unit ?? '' }, `【审核退回】${prev.ledgerNo} ${label}未通过：${action.comment}。`);
+    draft.notify(
+      'review_rejected',
+      { kind: 'unit', unit: prev.unit ?? '' },
+      `【审核退回】${prev.ledgerNo} ${label}未通过：${action.comment}。`,
+    );
     return;
   }
   draft.set({ reviews: [...prev.reviews, record] }).log('review', `${label}通过${action.comment ? `：${action.comment}` : ''}`);
@@ -257,9 +334,16 @@ function applyReview(draft: Draft, prev: CaseState, action: Extract<CaseAction, 
   }
   const due = prev.deadlines.handling?.dueAt;
   const first = prev.outcome.completedAt === null;
-  draft.set({ reviewLevel: null, outcome: first ? { ...prev.outcome, completedAt: draft.at, completedLate: due !== undefined && draft.at > due } : prev.outcome });
+  draft.set({
+    reviewLevel: null,
+    outcome: first ? { ...prev.outcome, completedAt: draft.at, completedLate: due !== undefined && draft.at > due } : prev.outcome,
+  });
   moveTo(draft, 'replied');
-  draft.notify('answer', { kind: 'citizen', citizen: prev.citizen }, `【12345】您的诉求（编号${prev.ledgerNo}）办理结果：${prev.result ?? ''}`);
+  draft.notify(
+    'answer',
+    { kind: 'citizen', citizen: prev.citizen },
+    `【12345】您的诉求（编号${prev.ledgerNo}）办理结果：${prev.result ?? ''}`,
+  );
 }
 
 function applyCallback(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'callback' }>): void {
@@ -274,7 +358,11 @@ function applyCallback(draft: Draft, prev: CaseState, action: Extract<CaseAction
   if (prev.reopenCount >= ((prev.policy.maxReopens as number | undefined) ?? Infinity)) {
     // After the allowed reopenings a supervisor decides whether the unit tries again or the case closes.
     moveTo(draft, 'deciding');
-    draft.notify('decision_needed', { kind: 'supervisors' }, `【待决定】${prev.ledgerNo}「${prev.title}」已重办${prev.reopenCount}次，群众仍不满意，请督办员决定重办或办结。`);
+    draft.notify(
+      'decision_needed',
+      { kind: 'supervisors' },
+      `【待决定】${prev.ledgerNo}「${prev.title}」已重办${prev.reopenCount}次，群众仍不满意，请督办员决定重办或办结。`,
+    );
     return;
   }
   reopen(draft, prev, `【重办】${prev.ledgerNo}「${prev.title}」回访不满意，请重新办理。`);
@@ -303,7 +391,11 @@ function applyExtensionDecision(draft: Draft, prev: CaseState, action: Extract<C
   }
   const verdict = action.approve ? `同意延期${pending.workingDays}个工作日` : '不同意延期';
   draft.log('extensionDecision', action.note ? `${verdict}：${action.note}` : verdict);
-  draft.notify('extension_decided', { kind: 'unit', unit: prev.unit ?? '' }, `【延期审批】${prev.ledgerNo}：${verdict}${action.note ? `（${action.note}）` : ''}。`);
+  draft.notify(
+    'extension_decided',
+    { kind: 'unit', unit: prev.unit ?? '' },
+    `【延期审批】${prev.ledgerNo}：${verdict}${action.note ? `（${action.note}）` : ''}。`,
+  );
 }
 
 /** The receipt a citizen gets on registration (台账登记 gives them the ledger number). */

@@ -83,8 +83,14 @@ async function startOnce(opts: DevServerOptions): Promise<DevServer> {
 
   const address = `127.0.0.1:${port}`;
   try {
-    await waitUntilReady({ child, address, namespace, searchAttributes: opts.searchAttributes, output,
-      deadline: Date.now() + (opts.startTimeoutMs ?? 60_000) });
+    await waitUntilReady({
+      child,
+      address,
+      namespace,
+      searchAttributes: opts.searchAttributes,
+      output,
+      deadline: Date.now() + (opts.startTimeoutMs ?? 60_000),
+    });
   } catch (err) {
     await stop();
     throw err;
@@ -159,9 +165,7 @@ async function waitUntilReady(o: {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(
-    `temporal dev server at ${o.address} not ready in time (last error: ${String(lastError)}):\n${o.output.tail()}`,
-  );
+  throw new Error(`temporal dev server at ${o.address} not ready in time (last error: ${String(lastError)}):\n${o.output.tail()}`);
 }
 
 /** A start-up failure that retrying cannot fix. */

@@ -116,7 +116,10 @@ async function venvSitePackages(): Promise<string[]> {
   } catch {
     return [];
   }
-  return entries.filter((e) => e.startsWith('python')).sort().map((e) => path.join(VENV_DIR, 'lib', e, 'site-packages'));
+  return entries
+    .filter((e) => e.startsWith('python'))
+    .sort()
+    .map((e) => path.join(VENV_DIR, 'lib', e, 'site-packages'));
 }
 
 async function findVenvFaketimeLib(): Promise<string | undefined> {

@@ -32,7 +32,14 @@ export function parseTokenArgs(argv: string[]): { claims: TokenClaims; expiresIn
   });
   if (!values.sub) throw new Error('--sub is required');
   if (!values.name) throw new Error('--name is required');
-  const roles = [...new Set((values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean))];
+  const roles = [
+    ...new Set(
+      (values.role ?? [])
+        .flatMap((r) => r.split(','))
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (roles.length === 0) throw new Error('at least one --role is required');
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length > 0) throw new Error(`unknown role(s): ${unknown.join(', ')}`);
@@ -40,7 +47,15 @@ export function parseTokenArgs(argv: string[]): { claims: TokenClaims; expiresIn
 
   let levels: number[] | undefined;
   if (values.levels !== undefined) {
-    levels = [...new Set(values.levels.split(',').map((l) => l.trim()).filter(Boolean).map(Number))].sort((a, b) => a - b);
+    levels = [
+      ...new Set(
+        values.levels
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .map(Number),
+      ),
+    ].sort((a, b) => a - b);
     const bad = levels.filter((l) => !REVIEW_LEVELS.includes(l));
     if (bad.length > 0 || levels.length === 0) throw new Error(`--levels must be a list from ${REVIEW_LEVELS.join(',')}`);
   }

@@ -34,7 +34,10 @@ export interface PayloadKeyring {
 
 /** A payload names a key this process does not have (an old key dropped too early, or another deployment's). */
 export class UnknownPayloadKeyError extends Error {
-  constructor(readonly keyId: string, known: string[]) {
+  constructor(
+    readonly keyId: string,
+    known: string[],
+  ) {
     super(
       `payload was encrypted with key id "${keyId}", which is not configured here (known key ids: ${known.join(', ') || 'none'}); ` +
         'keep every key that histories were written with in HUIYING_PAYLOAD_KEYS',
@@ -57,10 +60,13 @@ export class EncryptionCodec implements PayloadCodec {
 
   constructor(keyring: PayloadKeyring) {
     for (const [id, key] of keyring.keys) {
-      if (key.length !== PAYLOAD_KEY_BYTES) throw new RangeError(`payload key "${id}" has ${key.length} bytes; AES-256 needs ${PAYLOAD_KEY_BYTES}`);
+      if (key.length !== PAYLOAD_KEY_BYTES)
+        throw new RangeError(`payload key "${id}" has ${key.length} bytes; AES-256 needs ${PAYLOAD_KEY_BYTES}`);
     }
     if (!keyring.keys.has(keyring.currentKeyId)) {
-      throw new RangeError(`the current payload key id "${keyring.currentKeyId}" is not among the keys (${[...keyring.keys.keys()].join(', ')})`);
+      throw new RangeError(
+        `the current payload key id "${keyring.currentKeyId}" is not among the keys (${[...keyring.keys.keys()].join(', ')})`,
+      );
     }
     this.keys = new Map(keyring.keys);
     this.currentKeyId = keyring.currentKeyId;
@@ -82,7 +88,10 @@ export class EncryptionCodec implements PayloadCodec {
 
   private encrypt(payload: Payload): Payload {
     const keyId = this.currentKeyId;
-    const plaintext = temporal.api.common.v1.Payload.encode({ metadata: payload.metadata ?? {}, data: payload.data ?? new Uint8Array() }).finish();
+    const plaintext = temporal.api.common.v1.Payload.encode({
+      metadata: payload.metadata ?? {},
+      data: payload.data ?? new Uint8Array(),
+    }).finish();
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(keyId)!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad(keyId));
@@ -103,7 +112,9 @@ export class EncryptionCodec implements PayloadCodec {
     const keyId = Buffer.from(keyIdBytes).toString('utf8');
     const cipherName = payload.metadata?.[METADATA_CIPHER];
     if (cipherName && Buffer.from(cipherName).toString('utf8') !== CIPHER_NAME) {
-      throw new PayloadDecryptionError(`payload cipher "${Buffer.from(cipherName).toString('utf8')}" is not supported (only ${CIPHER_NAME})`);
+      throw new PayloadDecryptionError(
+        `payload cipher "${Buffer.from(cipherName).toString('utf8')}" is not supported (only ${CIPHER_NAME})`,
+      );
     }
     const key = this.keys.get(keyId);
     if (!key) throw new UnknownPayloadKeyError(keyId, this.keyIds);
@@ -118,7 +129,9 @@ export class EncryptionCodec implements PayloadCodec {
     try {
       plaintext = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new PayloadDecryptionError(`payload failed authentication with key "${keyId}": it was altered, or encrypted with another key under that id`);
+      throw new PayloadDecryptionError(
+        `payload failed authentication with key "${keyId}": it was altered, or encrypted with another key under that id`,
+      );
     }
     const inner = temporal.api.common.v1.Payload.decode(plaintext);
     return { metadata: { ...inner.metadata }, data: inner.data };

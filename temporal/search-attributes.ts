@@ -1,4 +1,9 @@
-import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair, type SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  type SearchAttributePair,
+  type SearchAttributeUpdatePair,
+} from '@temporalio/common';
 import type { CaseSearchValues } from '../domain/search';
 
 /** Every custom search attribute Huiying registers, with its Temporal type. Later features use the spare ones. */
@@ -42,7 +47,9 @@ export const keys = {
 
 /** The pairs a case starts with (set in the start request, which costs no extra action). Unset values are left out. */
 export function startSearchAttributes(values: CaseSearchValues): SearchAttributePair[] {
-  return searchAttributeChanges(values, null).filter((p) => p.value !== null && !(Array.isArray(p.value) && p.value.length === 0)) as SearchAttributePair[];
+  return searchAttributeChanges(values, null).filter(
+    (p) => p.value !== null && !(Array.isArray(p.value) && p.value.length === 0),
+  ) as SearchAttributePair[];
 }
 
 /** Typed pairs for the values that differ from `before` (all of them when `before` is null). */

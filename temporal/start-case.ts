@@ -13,7 +13,11 @@ export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
  * carries the same search attributes, memo and id policies. Returns the handle and the state the case starts in
  * (known here already: the workflow computes the same from the same input).
  */
-export async function startCase(client: Client, taskQueue: string, input: CaseInput): Promise<{ handle: CaseHandle; firstState: CaseState }> {
+export async function startCase(
+  client: Client,
+  taskQueue: string,
+  input: CaseInput,
+): Promise<{ handle: CaseHandle; firstState: CaseState }> {
   const firstState = initialState(input, input.registeredAt ?? new Date().toISOString());
   const handle = await client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
     workflowId: caseWorkflowId(input.id),

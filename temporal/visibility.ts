@@ -1,6 +1,15 @@
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { CHANNELS, REQUEST_TYPES, SATISFACTIONS, STAGES, type Channel, type RequestType, type Satisfaction, type Stage } from '../domain/case';
+import {
+  CHANNELS,
+  REQUEST_TYPES,
+  SATISFACTIONS,
+  STAGES,
+  type Channel,
+  type RequestType,
+  type Satisfaction,
+  type Stage,
+} from '../domain/case';
 import { NO_UNIT } from '../domain/search';
 import { keys } from './search-attributes';
 
@@ -49,7 +58,8 @@ export async function listCaseSummaries(client: Client, query: string, pageSize:
     }),
   );
   const items = await Promise.all((response.executions ?? []).map((raw) => summarize(client, raw)));
-  const token = response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+  const token =
+    response.nextPageToken && response.nextPageToken.length > 0 ? Buffer.from(response.nextPageToken).toString('base64url') : null;
   return { items, nextPageToken: token };
 }
 

@@ -23,11 +23,25 @@ async function main(): Promise<void> {
     const notifier = notifierFrom(settings.notifier);
     const calendar = loadCalendar(settings.files.calendars);
     const limits = loadLimits(settings.files.limits);
-    const worker = await createWorker({ connection, namespace: config.namespace, taskQueue: config.taskQueue, notifier, calendar, limits, client, payloadCodec });
+    const worker = await createWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      notifier,
+      calendar,
+      limits,
+      client,
+      payloadCodec,
+    });
     await ensureSpotCheckSchedule(client, config.taskQueue, limits.spotCheck);
     const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));
-    if (uncovered.length > 0) console.warn(`holiday schedule unknown for ${uncovered.join(', ')}: deadlines there fall back to Monday–Friday and are marked provisional (add a county calendar file: config/calendars/README.md)`);
-    console.log(`worker polling task queue '${config.taskQueue}' on ${config.address} (notifications: ${notifier.name}; spot-checks: every ${limits.spotCheck.period}; payloads encrypted with key '${keys.currentKeyId}' from ${keys.source})`);
+    if (uncovered.length > 0)
+      console.warn(
+        `holiday schedule unknown for ${uncovered.join(', ')}: deadlines there fall back to Monday–Friday and are marked provisional (add a county calendar file: config/calendars/README.md)`,
+      );
+    console.log(
+      `worker polling task queue '${config.taskQueue}' on ${config.address} (notifications: ${notifier.name}; spot-checks: every ${limits.spotCheck.period}; payloads encrypted with key '${keys.currentKeyId}' from ${keys.source})`,
+    );
     await worker.run(); // the SDK stops the worker gracefully on SIGINT/SIGTERM
   } finally {
     await client.connection.close();

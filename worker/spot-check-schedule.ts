@@ -24,7 +24,12 @@ export async function ensureSpotCheckSchedule(client: Client, taskQueue: string,
     args: [{ period: config.period, rate: config.rate, min: config.min }] as Parameters<typeof spotCheckRoundWorkflow>,
   };
   try {
-    await client.schedule.create({ scheduleId: SPOT_CHECK_SCHEDULE_ID, spec, action, policies: { overlap: 'SKIP', catchupWindow: '1 day' } });
+    await client.schedule.create({
+      scheduleId: SPOT_CHECK_SCHEDULE_ID,
+      spec,
+      action,
+      policies: { overlap: 'SKIP', catchupWindow: '1 day' },
+    });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
     await client.schedule.getHandle(SPOT_CHECK_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));

@@ -1,4 +1,12 @@
-import { ActivityFailure, allHandlersFinished, condition, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction } from '../domain/actions';
 import { archiveAt, settled } from '../domain/archive';
@@ -69,7 +77,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     const a = ActorSchema.safeParse(actor);
     const b = ACTIONS[kind].body.safeParse(body);
     if (!a.success || !b.success) {
-      throw refusalFailure(refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }));
+      throw refusalFailure(
+        refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }),
+      );
     }
     return { actor: a.data, action: { kind, ...b.data } as CaseAction };
   };

@@ -22,10 +22,14 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
   router.post('/cases', authorize('POST /cases'), async (req, res) => {
     const body = parseBody(NewCaseSchema, req.body);
     if (body.answer && body.type !== 'consultation') {
-      throw new ApiError('invalid_input', 'only a consultation can be answered directly', [{ field: 'answer', message: `not allowed for type '${body.type}'` }]);
+      throw new ApiError('invalid_input', 'only a consultation can be answered directly', [
+        { field: 'answer', message: `not allowed for type '${body.type}'` },
+      ]);
     }
     if (body.about && !units.has(body.about)) {
-      throw new ApiError('invalid_input', `unknown unit '${body.about}'`, [{ field: 'about', message: 'not in the unit directory (GET /units)' }]);
+      throw new ApiError('invalid_input', `unknown unit '${body.about}'`, [
+        { field: 'about', message: 'not in the unit directory (GET /units)' },
+      ]);
     }
     const state = await cases.create(actorOf(res), body, idempotencyKey(req.get('idempotency-key')));
     res.status(201).json(caseView(state, actorOf(res), units));
@@ -64,7 +68,9 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
 /** What the API can refuse without asking the case; the workflow's validators check everything again. */
 function checkBeforeSending(actor: Actor, action: CaseAction, units: UnitDirectory): void {
   if (action.kind === 'assign' && !units.has(action.unit)) {
-    throw new ApiError('invalid_input', `unknown unit '${action.unit}'`, [{ field: 'unit', message: 'not in the unit directory (GET /units)' }]);
+    throw new ApiError('invalid_input', `unknown unit '${action.unit}'`, [
+      { field: 'unit', message: 'not in the unit directory (GET /units)' },
+    ]);
   }
   if (action.kind === 'review' && !actor.levels.includes(action.level)) {
     throw new ApiError('forbidden', `you do not hold review level ${action.level}`);
@@ -85,6 +91,9 @@ function caseId(raw: string): string {
 function idempotencyKey(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const parsed = IdempotencyKeySchema.safeParse(raw);
-  if (!parsed.success) throw new ApiError('invalid_input', 'Idempotency-Key must be 1–200 characters', [{ field: 'Idempotency-Key', message: 'invalid header' }]);
+  if (!parsed.success)
+    throw new ApiError('invalid_input', 'Idempotency-Key must be 1–200 characters', [
+      { field: 'Idempotency-Key', message: 'invalid header' },
+    ]);
   return parsed.data;
 }

@@ -120,12 +120,22 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     }
     const cookie = readCookie(req, CODEC_SESSION_COOKIE);
     if (!cookie) {
-      next(new ApiError('unauthorized', `missing bearer token or codec session (open ${CODEC_PATH}/session?token=<JWT> in this browser first)`));
+      next(
+        new ApiError(
+          'unauthorized',
+          `missing bearer token or codec session (open ${CODEC_PATH}/session?token=<JWT> in this browser first)`,
+        ),
+      );
       return;
     }
     let actor: Actor;
     try {
-      const { payload } = await jwtVerify(cookie, sessionKey, { algorithms: [JWT_ALG], issuer: SESSION_ISSUER, audience: SESSION_AUDIENCE, requiredClaims: ['exp', 'sub'] });
+      const { payload } = await jwtVerify(cookie, sessionKey, {
+        algorithms: [JWT_ALG],
+        issuer: SESSION_ISSUER,
+        audience: SESSION_AUDIENCE,
+        requiredClaims: ['exp', 'sub'],
+      });
       const claims = ActorSchema.pick({ name: true, roles: true }).parse(payload);
       actor = { id: payload.sub!, name: claims.name, roles: claims.roles, levels: [] };
     } catch (err) {
@@ -138,7 +148,11 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
   };
   const checkNamespace: RequestHandler = (req, _res, next) => {
     const asked = req.get('x-namespace');
-    next(asked && asked !== namespace ? new ApiError('invalid_input', `this codec endpoint serves namespace '${namespace}', not '${asked}'`) : undefined);
+    next(
+      asked && asked !== namespace
+        ? new ApiError('invalid_input', `this codec endpoint serves namespace '${namespace}', not '${asked}'`)
+        : undefined,
+    );
   };
 
   router.post(`${CODEC_PATH}/decode`, codecAuth, authorize('POST /codec/decode'), checkNamespace, async (req, res) => {
@@ -198,7 +212,14 @@ function cors(origins: string[]): RequestHandler {
 }
 
 function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
-  return [`${CODEC_SESSION_COOKIE}=${value}`, `Path=${CODEC_PATH}`, `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
+  return [
+    `${CODEC_SESSION_COOKIE}=${value}`,
+    `Path=${CODEC_PATH}`,
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Lax',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 function readCookie(req: Request, name: string): string | undefined {
@@ -220,7 +241,9 @@ function fromJson(payloads: JsonPayload[]): Payload[] {
 
 function toJson(payloads: Payload[]): JsonPayload[] {
   return payloads.map((p) => ({
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
   }));
 }
@@ -241,26 +264,44 @@ export const codecOpenApiPaths: Record<string, unknown> = (() => {
           properties: {
             payloads: {
               type: 'array',
-              items: { type: 'object', properties: { metadata: { type: 'object', additionalProperties: { type: 'string', format: 'byte' } }, data: { type: 'string', format: 'byte' } } },
+              items: {
+                type: 'object',
+                properties: {
+                  metadata: { type: 'object', additionalProperties: { type: 'string', format: 'byte' } },
+                  data: { type: 'string', format: 'byte' },
+                },
+              },
             },
           },
         },
       },
     },
   };
-  const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  });
   const namespaceHeader = { name: 'X-Namespace', in: 'header', required: false, schema: { type: 'string' } };
   const codecOp = (summary: string) => ({
     summary,
     description: `Temporal remote codec protocol. Bearer token or the codec session cookie; roles: ${[...CODEC_ROLES].join(', ')}. Body up to ${CODEC_BODY_LIMIT}.`,
     parameters: [namespaceHeader],
     requestBody: { required: true, ...payloads },
-    responses: { '200': { description: 'the payloads, same shape', ...payloads }, '400': error('invalid_input'), '401': error('unauthorized'), '403': error('forbidden') },
+    responses: {
+      '200': { description: 'the payloads, same shape', ...payloads },
+      '400': error('invalid_input'),
+      '401': error('unauthorized'),
+      '403': error('forbidden'),
+    },
   });
   const session = (summary: string, parameters: unknown[]) => ({
     summary,
     parameters,
-    responses: { '200': { description: `sets the ${CODEC_SESSION_COOKIE} cookie (HttpOnly, SameSite=Lax, Path=${CODEC_PATH})` }, '401': error('unauthorized'), '403': error('forbidden') },
+    responses: {
+      '200': { description: `sets the ${CODEC_SESSION_COOKIE} cookie (HttpOnly, SameSite=Lax, Path=${CODEC_PATH})` },
+      '401': error('unauthorized'),
+      '403': error('forbidden'),
+    },
   });
   return {
     [`${CODEC_PATH}/decode`]: { post: codecOp('decrypt payloads (for the Temporal Web UI); every call is audited') },

@@ -34,14 +34,25 @@ export function ledgerRoutes(deps: { client: Client; units: UnitDirectory; audit
       const unit = restrictUnit(actor, asked.unit);
       const filter: ReportFilter = { ...asked, ...(unit ? { unit } : {}) };
       // Recorded before a byte leaves: an export that cannot be audited does not happen.
-      await deps.audit.record({ action: 'export', ...requestContext(req, res), filter: { ...filter, format }, endpoint: `GET /ledger.${format}` });
+      await deps.audit.record({
+        action: 'export',
+        ...requestContext(req, res),
+        filter: { ...filter, format },
+        endpoint: `GET /ledger.${format}`,
+      });
       await exportLedger(deps, actor, filter, format, res);
     });
   }
   return router;
 }
 
-async function exportLedger(deps: { client: Client; units: UnitDirectory; onExport?: OnExport }, actor: Actor, filter: ReportFilter, format: LedgerFormat, res: Response): Promise<void> {
+async function exportLedger(
+  deps: { client: Client; units: UnitDirectory; onExport?: OnExport },
+  actor: Actor,
+  filter: ReportFilter,
+  format: LedgerFormat,
+  res: Response,
+): Promise<void> {
   const batches = ledgerBatches(deps.client, filter);
   // The first day is fetched before anything is sent, so that Temporal being down is still a JSON 503.
   const first = await batches.next();

@@ -7,7 +7,12 @@ import { parseFlags, spotCheckRoundFlag } from '../../domain/search';
 import { listAllCaseSummaries } from '../../temporal/visibility';
 import { caseQuery, eq, oneOf, running } from '../../temporal/visibility-query';
 
-const SpotCheckQuerySchema = z.object({ round: z.string().regex(/^[a-z]+-[0-9T:-]+$/).optional() });
+const SpotCheckQuerySchema = z.object({
+  round: z
+    .string()
+    .regex(/^[a-z]+-[0-9T:-]+$/)
+    .optional(),
+});
 
 /** 定期抽查: the sampled cases, each with its round and result (pending until a supervisor records one). */
 export function spotCheckRoutes(deps: { client: Client }): Router {
@@ -21,7 +26,11 @@ export function spotCheckRoutes(deps: { client: Client }): Router {
     const cases = await listAllCaseSummaries(deps.client, query);
     const items = cases.map((c) => {
       const flags = parseFlags(c.flags);
-      return { ...c, round: flags.spotCheckRound, result: flags.has('spot_check_passed') ? 'passed' : flags.has('spot_check_failed') ? 'failed' : 'pending' };
+      return {
+        ...c,
+        round: flags.spotCheckRound,
+        result: flags.has('spot_check_passed') ? 'passed' : flags.has('spot_check_failed') ? 'failed' : 'pending',
+      };
     });
     res.json({ items });
   });

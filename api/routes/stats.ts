@@ -32,15 +32,22 @@ export function statsRoutes(deps: { client: Client; units: UnitDirectory }): Rou
   router.get('/stats', authorize('GET /stats'), async (req, res) => {
     const actor = actorOf(res);
     const seesAll = hasRole(actor, 'supervisor') || hasRole(actor, 'admin');
-    if (!seesAll && !hasRole(actor, 'handler')) throw new ApiError('forbidden', 'unit metrics are for supervisors, admins and handlers (their own unit)');
+    if (!seesAll && !hasRole(actor, 'handler'))
+      throw new ApiError('forbidden', 'unit metrics are for supervisors, admins and handlers (their own unit)');
     const filter = parseReportFilter(schema, req.query);
     const unit = seesAll ? filter.unit : ownUnit(actor, filter.unit);
 
     // A unit's line needs the cases it holds and the cases it returned (now held by others, or merged).
-    const unitClause = !unit ? undefined : unit === HOTLINE ? eq('HuiyingFlags', 'direct_answer') : or(eq('HuiyingUnit', unit), eq('HuiyingFlags', returnedByFlag(unit)));
+    const unitClause = !unit
+      ? undefined
+      : unit === HOTLINE
+        ? eq('HuiyingFlags', 'direct_answer')
+        : or(eq('HuiyingUnit', unit), eq('HuiyingFlags', returnedByFlag(unit)));
     const cases = await listAllCaseSummaries(deps.client, caseQuery(periodClause(filter), unitClause), MAX_STATS_CASES + 1);
     if (cases.length > MAX_STATS_CASES) {
-      throw new ApiError('invalid_input', `more than ${MAX_STATS_CASES} cases in the period; ask for a shorter one`, [{ field: 'query.to', message: 'period too large' }]);
+      throw new ApiError('invalid_input', `more than ${MAX_STATS_CASES} cases in the period; ask for a shorter one`, [
+        { field: 'query.to', message: 'period too large' },
+      ]);
     }
     const report = computeUnitMetrics(cases, deps.units);
     const period = { from: filter.from, to: filter.to, timeZone: 'Asia/Shanghai' };
@@ -48,7 +55,14 @@ export function statsRoutes(deps: { client: Client; units: UnitDirectory }): Rou
       res.json({ ...period, unit, units: report.units.filter((line) => line.unit === unit) });
       return;
     }
-    res.json({ ...period, unit: null, registered: report.registered, merged: report.merged, unassigned: report.unassigned, units: report.units });
+    res.json({
+      ...period,
+      unit: null,
+      registered: report.registered,
+      merged: report.merged,
+      unassigned: report.unassigned,
+      units: report.units,
+    });
   });
   return router;
 }

@@ -60,7 +60,12 @@ describe('a complaint assigned on Mon 2026-09-28 10:00 (Asia/Shanghai)', () => {
     expect(accepted.stage).toBe('rectifying');
     expect(accepted.deadlines.handling).toEqual(assigned.deadlines.handling);
     const sa = await searchAttributesOf(A.handle);
-    expect(sa).toMatchObject({ HuiyingStage: 'rectifying', HuiyingDueAt: accepted.deadlines.handling!.dueAt, HuiyingOverdue: false, HuiyingRedFlag: false });
+    expect(sa).toMatchObject({
+      HuiyingStage: 'rectifying',
+      HuiyingDueAt: accepted.deadlines.handling!.dueAt,
+      HuiyingOverdue: false,
+      HuiyingRedFlag: false,
+    });
     expect(shanghai(sa.HuiyingDueAt as string)).toBe('2026-10-23 10:00');
   });
 });
@@ -81,7 +86,11 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
     });
 
     const requested = await act(E.handle, 'extension', people.housingHandler, body);
-    expect(requested.extension).toMatchObject({ pending: { workingDays: 4, by: { id: people.housingHandler.id } }, approvedCount: 0, approvedDays: 0 });
+    expect(requested.extension).toMatchObject({
+      pending: { workingDays: 4, by: { id: people.housingHandler.id } },
+      approvedCount: 0,
+      approvedDays: 0,
+    });
     expect(requested.deadlines.handling).toEqual(accepted.deadlines.handling);
     expect((await searchAttributesOf(E.handle)).HuiyingFlags).toEqual(['extension_pending', 'signed']);
 
@@ -89,7 +98,9 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
       type: 'conflict',
       message: expect.stringContaining('already awaiting'),
     });
-    expect(await refusalOf(act(E.handle, 'extensionDecision', people.housingHandler, { approve: true }))).toMatchObject({ type: 'forbidden' });
+    expect(await refusalOf(act(E.handle, 'extensionDecision', people.housingHandler, { approve: true }))).toMatchObject({
+      type: 'forbidden',
+    });
     expect(await refusalOf(act(E.handle, 'extensionDecision', people.reviewer1, { approve: true }))).toMatchObject({ type: 'forbidden' });
   });
 
@@ -142,7 +153,11 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
     expect(r.details).toEqual([{ cap: 'count', maxCount: 2, approvedCount: 2 }]);
 
     const state = await getCase(E.handle);
-    expect(entries(state, 'extension').map(([, by]) => by)).toEqual([people.housingHandler.id, people.housingHandler.id, people.housingHandler.id]);
+    expect(entries(state, 'extension').map(([, by]) => by)).toEqual([
+      people.housingHandler.id,
+      people.housingHandler.id,
+      people.housingHandler.id,
+    ]);
     expect(state.timeline.filter((e) => e.action === 'extensionDecision').map((e) => [e.by.id, e.note])).toEqual([
       [people.supervisor.id, '同意延期4个工作日：同意'],
       [people.supervisor.id, '不同意延期：理由不充分'],
@@ -200,7 +215,10 @@ describe('supervision of complaint A', () => {
     expect(Date.parse(onlyEntry(warned, 'warning').at)).toBeGreaterThanOrEqual(Date.parse(warned.deadlines.handling!.warnAt!));
     expect(warned.deadlines.handling).toMatchObject({ warned: true, overdue: false, redFlag: false });
 
-    const outbox = await eventually(() => outboxOf(h, A.caseId), (o) => o.some((n) => n.template === 'warning'));
+    const outbox = await eventually(
+      () => outboxOf(h, A.caseId),
+      (o) => o.some((n) => n.template === 'warning'),
+    );
     const warning = outbox.find((n) => n.template === 'warning')!;
     expect(warning.to).toEqual({ kind: 'unit', unit: HOUSING });
     expect(warning.text).toContain('2026-10-23 10:00');
@@ -218,11 +236,17 @@ describe('supervision of complaint A', () => {
     const overdue = await eventually(() => getCase(A.handle), hasEntry('overdue'));
     expect(entries(overdue, 'overdue')).toEqual([['2026-10-23 10:00', 'system']]);
     expect(overdue.deadlines.handling).toMatchObject({ warned: true, overdue: true, redFlag: false });
-    const sa = await eventually(() => searchAttributesOf(A.handle), (v) => v.HuiyingOverdue === true);
+    const sa = await eventually(
+      () => searchAttributesOf(A.handle),
+      (v) => v.HuiyingOverdue === true,
+    );
     expect(sa).toMatchObject({ HuiyingOverdue: true, HuiyingRedFlag: false });
 
     // chase_up then overdue, delivered one by one: the second one's arrival means both are there.
-    const outbox = await eventually(() => outboxOf(h, A.caseId), (o) => o.some((n) => n.template === 'overdue'));
+    const outbox = await eventually(
+      () => outboxOf(h, A.caseId),
+      (o) => o.some((n) => n.template === 'overdue'),
+    );
     expect(outboxSummary(outbox.filter((n) => ['chase_up', 'overdue'].includes(n.template)))).toEqual([
       `chase_up→unit:${HOUSING}`,
       'overdue→supervisors',
@@ -238,11 +262,17 @@ describe('supervision of complaint A', () => {
     const flagged = await eventually(() => getCase(A.handle), hasEntry('red_flag'));
     expect(entries(flagged, 'red_flag')).toEqual([['2026-10-30 10:00', 'system']]);
     expect(flagged.deadlines.handling).toMatchObject({ warned: true, overdue: true, redFlag: true });
-    const sa = await eventually(() => searchAttributesOf(A.handle), (v) => v.HuiyingRedFlag === true);
+    const sa = await eventually(
+      () => searchAttributesOf(A.handle),
+      (v) => v.HuiyingRedFlag === true,
+    );
     expect(sa).toMatchObject({ HuiyingOverdue: true, HuiyingRedFlag: true, HuiyingStage: 'rectifying' });
 
     // red_flag then the second chase_up, delivered one by one: wait for both.
-    const outbox = await eventually(() => outboxOf(h, A.caseId), (o) => o.filter((n) => n.template === 'chase_up').length === 2);
+    const outbox = await eventually(
+      () => outboxOf(h, A.caseId),
+      (o) => o.filter((n) => n.template === 'chase_up').length === 2,
+    );
     expect(outboxSummary(outbox)).toEqual(
       [
         `receipt→citizen:13800001234`,

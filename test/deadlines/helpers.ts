@@ -57,14 +57,19 @@ export function shanghai(iso: string | Date | null | undefined): string | null {
 }
 
 /** A deadline's times in Shanghai wall-clock minutes, for one readable `toEqual`. */
-export function deadlineInShanghai(d: Deadline | undefined): { dueAt: string | null; warnAt: string | null; redFlagAt: string | null; provisional: boolean } | undefined {
+export function deadlineInShanghai(
+  d: Deadline | undefined,
+): { dueAt: string | null; warnAt: string | null; redFlagAt: string | null; provisional: boolean } | undefined {
   if (!d) return undefined;
   return { dueAt: shanghai(d.dueAt), warnAt: shanghai(d.warnAt), redFlagAt: shanghai(d.redFlagAt), provisional: d.provisional };
 }
 
 /** The case once its deadlines for the current stage are planned (the first one is planned after start). */
 export function caseWithDeadline(handle: CaseHandle, key: keyof CaseState['deadlines']): Promise<CaseState> {
-  return eventually(() => getCase(handle), (s) => !!s.deadlines[key]);
+  return eventually(
+    () => getCase(handle),
+    (s) => !!s.deadlines[key],
+  );
 }
 
 /**
@@ -88,6 +93,7 @@ export function entries(state: CaseState, action: string): [string | null, strin
 /** The single timeline entry of an action; fails when there are none or several. */
 export function onlyEntry(state: CaseState, action: string): CaseState['timeline'][number] {
   const found = state.timeline.filter((e) => e.action === action);
-  if (found.length !== 1) throw new Error(`expected one '${action}' timeline entry, found ${found.length}: ${JSON.stringify(state.timeline)}`);
+  if (found.length !== 1)
+    throw new Error(`expected one '${action}' timeline entry, found ${found.length}: ${JSON.stringify(state.timeline)}`);
   return found[0];
 }

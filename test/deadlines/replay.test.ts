@@ -32,7 +32,9 @@ function replay(history: temporal.api.history.v1.IHistory): Promise<void> {
 }
 
 function eventKinds(history: temporal.api.history.v1.IHistory): string[] {
-  return (history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '');
+  return (history.events ?? []).map(
+    (e) => Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]) ?? '',
+  );
 }
 
 test('a run with an extension, a warning and overdue replays against the current code', async () => {
@@ -44,9 +46,15 @@ test('a run with an extension, a warning and overdue replays against the current
   expect(shanghai(extended.deadlines.handling!.dueAt)).toBe('2026-10-29 10:00');
 
   await skipTo(h, '2026-10-28T02:01:00Z');
-  await eventually(() => getCase(handle), (s) => s.deadlines.handling!.warned);
+  await eventually(
+    () => getCase(handle),
+    (s) => s.deadlines.handling!.warned,
+  );
   await skipTo(h, '2026-10-29T02:01:00Z');
-  const overdue = await eventually(() => getCase(handle), (s) => s.deadlines.handling!.overdue);
+  const overdue = await eventually(
+    () => getCase(handle),
+    (s) => s.deadlines.handling!.overdue,
+  );
   expect(overdue.timeline.filter((e) => e.by.id === 'system').map((e) => [e.action, shanghai(e.at)])).toEqual([
     ['warning', '2026-10-28 10:00'],
     ['overdue', '2026-10-29 10:00'],
@@ -59,7 +67,10 @@ test('a run with an extension, a warning and overdue replays against the current
   await skipTo(h, '2026-12-27T02:00:00Z');
   expect((await handle.describe()).status.name).toBe('RUNNING');
   await skipTo(h, '2026-12-29T02:00:00Z');
-  await eventually(() => handle.describe(), (d) => d.status.name === 'COMPLETED');
+  await eventually(
+    () => handle.describe(),
+    (d) => d.status.name === 'COMPLETED',
+  );
   const final = await getCase(handle);
   expect(final.stage).toBe('closed');
   expect(entries(final, 'callback')).toEqual([[expect.stringMatching(/^2026-10-29 10:0/), people.operator.id]]);

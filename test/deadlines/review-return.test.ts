@@ -30,13 +30,21 @@ test('a case returned from review after its handling due date is chased at once,
 
   // In review, the review deadline runs: it goes overdue on Oct 20; the handling one passes silently.
   await skipTo(h, '2026-10-22T02:00:00Z');
-  const inReview = await eventually(() => getCase(handle), (s) => s.deadlines.review!.overdue);
-  expect(inReview.timeline.filter((e) => e.by.id === 'system').map((e) => [e.action, shanghai(e.at)])).toEqual([['overdue', '2026-10-20 10:00']]);
+  const inReview = await eventually(
+    () => getCase(handle),
+    (s) => s.deadlines.review!.overdue,
+  );
+  expect(inReview.timeline.filter((e) => e.by.id === 'system').map((e) => [e.action, shanghai(e.at)])).toEqual([
+    ['overdue', '2026-10-20 10:00'],
+  ]);
   expect(inReview.deadlines.handling).toMatchObject({ warned: false, overdue: false });
 
   const returned = await act(handle, 'review', people.reviewer1, { level: 1, decision: 'reject', comment: '答复不完整' });
   expect(returned.stage).toBe('rectifying');
-  const chased = await eventually(() => getCase(handle), (s) => s.deadlines.handling!.overdue);
+  const chased = await eventually(
+    () => getCase(handle),
+    (s) => s.deadlines.handling!.overdue,
+  );
   const system = chased.timeline.filter((e) => e.by.id === 'system').map((e) => [e.action, shanghai(e.at), e.note]);
   expect(system).toEqual([
     ['overdue', '2026-10-20 10:00', '审核时限 2026-10-20 10:00 已超期'],
@@ -45,7 +53,10 @@ test('a case returned from review after its handling due date is chased at once,
 
   const supervision = (o: { template: string }[]) => o.filter((n) => ['warning', 'chase_up', 'overdue'].includes(n.template));
   // Delivered one by one after the milestone: wait for the last of them.
-  const outbox = await eventually(() => outboxOf(h, caseId), (o) => supervision(o).length >= 4);
+  const outbox = await eventually(
+    () => outboxOf(h, caseId),
+    (o) => supervision(o).length >= 4,
+  );
   expect(outboxSummary(supervision(outbox) as typeof outbox)).toEqual([
     'chase_up→reviewers:1',
     `chase_up→unit:${HOUSING}`,

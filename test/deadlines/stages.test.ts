@@ -39,7 +39,12 @@ describe('the deadline of each stage', () => {
       redFlagAt: '2026-10-14 03:00', // Oct 9, 10 (make-up), 12, 13, 14
       provisional: false,
     });
-    expect(await eventually(() => currentDueShown(S.handle), (v) => v !== null)).toBe('2026-10-08 03:00');
+    expect(
+      await eventually(
+        () => currentDueShown(S.handle),
+        (v) => v !== null,
+      ),
+    ).toBe('2026-10-08 03:00');
   });
 
   test('assigned at 16:00: sign for within 1 working day (Thu Oct 8 16:00); handling due Tue Oct 27 16:00', async () => {
@@ -103,7 +108,10 @@ describe('the deadline of each stage', () => {
     expect(level3.timeline.filter((e) => e.by.id === 'system')).toEqual([]);
 
     // The unassigned second case went overdue on the make-up Saturday at 03:00.
-    const s2 = await eventually(() => getCase(S2.handle), (s) => s.timeline.some((e) => e.action === 'overdue'));
+    const s2 = await eventually(
+      () => getCase(S2.handle),
+      (s) => s.timeline.some((e) => e.action === 'overdue'),
+    );
     expect(entries(s2, 'overdue')).toEqual([['2026-10-10 03:00', 'system']]);
   });
 
@@ -125,7 +133,10 @@ describe('the deadline of each stage', () => {
     // The upsert that closed it removes the due date (a null value). The time-skipping server renders a removed
     // Datetime as the Unix epoch in describe(), so the removal is checked in the history it was recorded in;
     // the e2e tests check the dev server's visibility.
-    const sa = await eventually(() => searchAttributesOf(S.handle), (v) => v.HuiyingStage === 'closed');
+    const sa = await eventually(
+      () => searchAttributesOf(S.handle),
+      (v) => v.HuiyingStage === 'closed',
+    );
     expect(sa.HuiyingStage).toBe('closed');
     const history = await S.handle.fetchHistory();
     const lastDueUpsert = (history.events ?? [])

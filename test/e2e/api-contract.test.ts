@@ -19,17 +19,31 @@ const ledgerSeq = (ledgerNo: string): number => Number(/-(\d{6})$/.exec(ledgerNo
 
 describe('errors: one shape, the right status', () => {
   test('wrong role → 403 (a handler registering, an operator assigning)', async () => {
-    const byHandler = expectApiError(await h.api('POST', '/cases', { token: people.housingHandler, body: newCase() }), 403, 'forbidden', /operator/);
+    const byHandler = expectApiError(
+      await h.api('POST', '/cases', { token: people.housingHandler, body: newCase() }),
+      403,
+      'forbidden',
+      /operator/,
+    );
     expect(byHandler).toEqual({ code: 'forbidden', message: 'this needs the operator role' });
     const c = await d.create();
-    expectApiError(await h.api('POST', `/cases/${c.id}/assign`, { token: people.operator, body: { unit: HOUSING } }), 403, 'forbidden', /dispatcher/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/assign`, { token: people.operator, body: { unit: HOUSING } }),
+      403,
+      'forbidden',
+      /dispatcher/,
+    );
     expect((await d.get(c.id, people.operator)).stage).toBe('registered');
   });
 
   test("another unit's handler accepting → 403 from the workflow's validator", async () => {
     const c = await d.create();
     await d.assign(c.id, HOUSING);
-    const err = expectApiError(await h.api('POST', `/cases/${c.id}/accept`, { token: people.transportHandler, body: {} }), 403, 'forbidden');
+    const err = expectApiError(
+      await h.api('POST', `/cases/${c.id}/accept`, { token: people.transportHandler, body: {} }),
+      403,
+      'forbidden',
+    );
     expect(err.message).toBe("accept is only for handlers of the case's unit");
     // Refused updates leave no trace in the case.
     expect((await d.get(c.id, people.dispatcher)).timeline.map((e: Json) => e.action)).toEqual(['register', 'assign']);
@@ -38,7 +52,12 @@ describe('errors: one shape, the right status', () => {
   test('an illegal transition → 409 naming the current stage', async () => {
     const c = await d.create();
     await d.assign(c.id, HOUSING);
-    const err = expectApiError(await h.api('POST', `/cases/${c.id}/submit`, { token: people.housingHandler, body: { result: '已处理' } }), 409, 'conflict', /'assigned'/);
+    const err = expectApiError(
+      await h.api('POST', `/cases/${c.id}/submit`, { token: people.housingHandler, body: { result: '已处理' } }),
+      409,
+      'conflict',
+      /'assigned'/,
+    );
     expect(err.message).toContain("stage 'assigned'");
     expect(err.details).toEqual({ stage: 'assigned', reviewLevel: null });
   });
@@ -54,26 +73,47 @@ describe('errors: one shape, the right status', () => {
 
     // An action body too.
     const c = await d.create();
-    const review = expectApiError(await h.api('POST', `/cases/${c.id}/assign`, { token: people.dispatcher, body: { note: 5 } }), 400, 'invalid_input');
+    const review = expectApiError(
+      await h.api('POST', `/cases/${c.id}/assign`, { token: people.dispatcher, body: { note: 5 } }),
+      400,
+      'invalid_input',
+    );
     expect(review.details.map((x: Json) => x.field).sort()).toEqual(['note', 'unit']);
   });
 
   test('malformed JSON → 400', async () => {
-    const err = expectApiError(await h.api('POST', '/cases', { token: people.operator, rawBody: '{"channel": "hotline",' }), 400, 'invalid_input');
+    const err = expectApiError(
+      await h.api('POST', '/cases', { token: people.operator, rawBody: '{"channel": "hotline",' }),
+      400,
+      'invalid_input',
+    );
     expect(err.details).toEqual([{ field: '(body)', message: 'malformed JSON' }]);
   });
 
   test('an unknown unit on assign → 400 naming `unit`', async () => {
     const c = await d.create();
-    const err = expectApiError(await h.api('POST', `/cases/${c.id}/assign`, { token: people.dispatcher, body: { unit: 'no-such-bureau' } }), 400, 'invalid_input', /no-such-bureau/);
+    const err = expectApiError(
+      await h.api('POST', `/cases/${c.id}/assign`, { token: people.dispatcher, body: { unit: 'no-such-bureau' } }),
+      400,
+      'invalid_input',
+      /no-such-bureau/,
+    );
     expect(err.details).toEqual([{ field: 'unit', message: expect.any(String) }]);
   });
 
   test('an unknown case → 404, for a well-formed id and for a malformed one', async () => {
     const wellFormed = '0123456789abcdef';
     expectApiError(await h.api('GET', `/cases/${wellFormed}`, { token: people.operator }), 404, 'not_found');
-    expectApiError(await h.api('POST', `/cases/${wellFormed}/assign`, { token: people.dispatcher, body: { unit: HOUSING } }), 404, 'not_found');
-    expectApiError(await h.api('POST', `/cases/${wellFormed}/urge`, { token: people.supervisor, body: { note: '请尽快办理' } }), 404, 'not_found');
+    expectApiError(
+      await h.api('POST', `/cases/${wellFormed}/assign`, { token: people.dispatcher, body: { unit: HOUSING } }),
+      404,
+      'not_found',
+    );
+    expectApiError(
+      await h.api('POST', `/cases/${wellFormed}/urge`, { token: people.supervisor, body: { note: '请尽快办理' } }),
+      404,
+      'not_found',
+    );
     expectApiError(await h.api('GET', '/cases/not-a-case-id!', { token: people.operator }), 404, 'not_found');
     expectApiError(await h.api('POST', '/cases/UPPER/progress', { token: people.housingHandler, body: { note: 'x' } }), 404, 'not_found');
   });
@@ -83,7 +123,9 @@ describe('errors: one shape, the right status', () => {
     expect(none.message).toBe('missing bearer token');
     expectApiError(await h.api('GET', '/cases', { token: 'not.a.jwt' }), 401, 'unauthorized', 'invalid token');
     // Signed with another secret.
-    const foreign = await (await import('../../api/tokens')).signToken({ sub: 'x', name: 'x', roles: ['operator'] }, 'another-secret-another-secret-another', '1h');
+    const foreign = await (
+      await import('../../api/tokens')
+    ).signToken({ sub: 'x', name: 'x', roles: ['operator'] }, 'another-secret-another-secret-another', '1h');
     expectApiError(await h.api('GET', '/cases', { token: foreign }), 401, 'unauthorized', 'invalid token');
     const expired = await h.token(people.operator, '-10 minutes');
     expectApiError(await h.api('GET', '/cases', { token: expired }), 401, 'unauthorized', 'token expired');
@@ -98,9 +140,19 @@ describe('errors: one shape, the right status', () => {
     await d.toReplied(c.id, people.housingHandler);
     await d.act(c.id, 'callback', people.operator, { result: 'satisfied' });
     // The workflow runs on through the spot-check window; its validator refuses by stage.
-    const err = expectApiError(await h.api('POST', `/cases/${c.id}/progress`, { token: people.housingHandler, body: { note: '补充' } }), 409, 'conflict', /closed/);
+    const err = expectApiError(
+      await h.api('POST', `/cases/${c.id}/progress`, { token: people.housingHandler, body: { note: '补充' } }),
+      409,
+      'conflict',
+      /closed/,
+    );
     expect(err.details).toMatchObject({ stage: 'closed' });
-    expectApiError(await h.api('POST', `/cases/${c.id}/callback`, { token: people.operator, body: { result: 'dissatisfied' } }), 409, 'conflict', /closed/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/callback`, { token: people.operator, body: { result: 'dissatisfied' } }),
+      409,
+      'conflict',
+      /closed/,
+    );
   });
 
   test('acting on a closed case that still drains its outbox → 409 naming the stage', async () => {
@@ -115,7 +167,9 @@ describe('errors: one shape, the right status', () => {
   test('concurrent conflicting actions: exactly one assignment wins, the others get 409', async () => {
     const c = await d.create();
     const units = [HOUSING, TRANSPORT, 'health', 'justice', 'finance'];
-    const results = await Promise.all(units.map((unit) => h.api('POST', `/cases/${c.id}/assign`, { token: people.dispatcher, body: { unit } })));
+    const results = await Promise.all(
+      units.map((unit) => h.api('POST', `/cases/${c.id}/assign`, { token: people.dispatcher, body: { unit } })),
+    );
     const won = results.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
     for (const r of results.filter((x) => x.status !== 200)) expectApiError(r, 409, 'conflict', /'assigned'/);
@@ -128,12 +182,26 @@ describe('errors: one shape, the right status', () => {
     const c = await d.create();
     // Submitted by a housing handler who also holds every review level.
     await d.toReviewing(c.id, people.housingHandlerReviewer);
-    const err = expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 1, decision: 'approve' } }), 403, 'forbidden');
+    const err = expectApiError(
+      await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 1, decision: 'approve' } }),
+      403,
+      'forbidden',
+    );
     expect(err.message).toBe('you do not hold review level 1');
     // Holding level 2 while the case awaits level 1 is a conflict of stage, not of rights.
-    expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }), 409, 'conflict', /level 1/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }),
+      409,
+      'conflict',
+      /level 1/,
+    );
     // The submitter never reviews their own result, whatever levels they hold.
-    expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.housingHandlerReviewer, body: { level: 1, decision: 'approve' } }), 403, 'forbidden', /submitted/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/review`, { token: people.housingHandlerReviewer, body: { level: 1, decision: 'approve' } }),
+      403,
+      'forbidden',
+      /submitted/,
+    );
   });
 
   test('an unknown endpoint → 404 (401 before that without a token)', async () => {
@@ -148,7 +216,9 @@ describe('idempotency', () => {
   test('20 concurrent POST /cases with one Idempotency-Key make exactly one case', async () => {
     const key = `intake-${randomUUID()}`;
     const body = newCase({ title: '同一诉求重复提交', content: '网络抖动，客户端重试了很多次' });
-    const responses = await Promise.all(Array.from({ length: 20 }, () => h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': key } })));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': key } })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses).toEqual(Array(20).fill(201));
     const first = responses[0].body;
@@ -158,16 +228,26 @@ describe('idempotency', () => {
 
     // Visibility knows one workflow with that ledger number, and one with that id.
     const count = (query: string) => h.client.workflow.count(query).then((x) => x.count);
-    await waitFor('the case to be visible', () => count(`WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'`), (n) => n >= 1, { label: 'visibility: new case counted' });
+    await waitFor(
+      'the case to be visible',
+      () => count(`WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'`),
+      (n) => n >= 1,
+      { label: 'visibility: new case counted' },
+    );
     expect(await count(`WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'`)).toBe(1);
     expect(await count(`WorkflowId = 'case-${first.id}'`)).toBe(1);
     const listed = [];
-    for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'` })) listed.push(wf.workflowId);
+    for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'` }))
+      listed.push(wf.workflowId);
     expect(listed).toEqual([`case-${first.id}`]);
 
     // The same key with a different body is a conflict, not a second case.
     const conflict = expectApiError(
-      await h.api('POST', '/cases', { token: people.operator, body: { ...body, content: '另一件事' }, headers: { 'Idempotency-Key': key } }),
+      await h.api('POST', '/cases', {
+        token: people.operator,
+        body: { ...body, content: '另一件事' },
+        headers: { 'Idempotency-Key': key },
+      }),
       409,
       'conflict',
       /Idempotency-Key/,
@@ -180,8 +260,14 @@ describe('idempotency', () => {
     expect(ledgerSeq(theirs.ledgerNo)).toBe(ledgerSeq(first.ledgerNo) + 1);
 
     // Two different keys: two cases, consecutive ledger numbers (retries above used up no numbers).
-    const a = expectStatus(await h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': `k-${randomUUID()}` } }), 201);
-    const b = expectStatus(await h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': `k-${randomUUID()}` } }), 201);
+    const a = expectStatus(
+      await h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': `k-${randomUUID()}` } }),
+      201,
+    );
+    const b = expectStatus(
+      await h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': `k-${randomUUID()}` } }),
+      201,
+    );
     expect(a.id).not.toBe(b.id);
     expect(ledgerSeq(a.ledgerNo)).toBe(ledgerSeq(theirs.ledgerNo) + 1);
     expect(ledgerSeq(b.ledgerNo)).toBe(ledgerSeq(a.ledgerNo) + 1);
@@ -195,7 +281,11 @@ describe('idempotency', () => {
     await d.act(first.id, 'callback', people.operator, { result: 'basically_satisfied' });
     const again = expectStatus(await h.api('POST', '/cases', { token: people.operator, body, headers: { 'Idempotency-Key': key } }), 201);
     expect(again).toMatchObject({ id: first.id, ledgerNo: first.ledgerNo, stage: 'closed', satisfaction: 'basically_satisfied' });
-    expectApiError(await h.api('POST', '/cases', { token: people.operator, body: { ...body, title: '别的事' }, headers: { 'Idempotency-Key': key } }), 409, 'conflict');
+    expectApiError(
+      await h.api('POST', '/cases', { token: people.operator, body: { ...body, title: '别的事' }, headers: { 'Idempotency-Key': key } }),
+      409,
+      'conflict',
+    );
     // The retry used up no ledger number.
     expect(ledgerSeq((await d.create()).ledgerNo)).toBe(ledgerSeq(first.ledgerNo) + 1);
   });
@@ -209,7 +299,11 @@ describe('idempotency', () => {
     expect(again).toEqual(once);
     // Retried concurrently, too.
     const burstHeaders = { 'Idempotency-Key': `progress-${randomUUID()}` };
-    const burst = await Promise.all(Array.from({ length: 5 }, () => h.api('POST', `/cases/${c.id}/progress`, { token: people.housingHandler, body: { note: '已现场查看' }, headers: burstHeaders })));
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        h.api('POST', `/cases/${c.id}/progress`, { token: people.housingHandler, body: { note: '已现场查看' }, headers: burstHeaders }),
+      ),
+    );
     expect(burst.map((r) => r.status)).toEqual(Array(5).fill(200));
     const notes = (await d.get(c.id, people.housingHandler)).timeline.filter((e: Json) => e.action === 'progress').map((e: Json) => e.note);
     expect(notes).toEqual(['已约谈物业', '已现场查看']);
@@ -224,13 +318,15 @@ describe('units, health and the OpenAPI document', () => {
     expectApiError(await h.api('GET', '/units'), 401, 'unauthorized');
     const units = expectStatus(await h.api('GET', '/units', { token: people.dispatcher }), 200);
     expect(units.length).toBeGreaterThanOrEqual(20);
-    expect(units).toEqual(expect.arrayContaining([
-      { code: HOUSING, name: '县住建局' },
-      { code: TRANSPORT, name: '县交通运输局' },
-      { code: 'county-office', name: '县政府办' },
-      { code: 'petitions', name: '县信访局' },
-      { code: 'ecology-environment', name: '乐至生态环境局' },
-    ]));
+    expect(units).toEqual(
+      expect.arrayContaining([
+        { code: HOUSING, name: '县住建局' },
+        { code: TRANSPORT, name: '县交通运输局' },
+        { code: 'county-office', name: '县政府办' },
+        { code: 'petitions', name: '县信访局' },
+        { code: 'ecology-environment', name: '乐至生态环境局' },
+      ]),
+    );
     for (const u of units) expect(Object.keys(u).sort()).toEqual(['code', 'name']);
     expect(new Set(units.map((u: Json) => u.code)).size).toBe(units.length);
   });
@@ -253,10 +349,28 @@ describe('units, health and the OpenAPI document', () => {
     expect(doc.info.title).toEqual(expect.any(String));
     const documented = Object.keys(doc.paths);
 
-    const wanted = ['/cases', '/cases/{id}', ...ROUTED_ACTIONS.map((k) => `/cases/{id}/${ACTIONS[k].path}`), '/units', '/health', '/supervision/stuck', '/inbox'];
+    const wanted = [
+      '/cases',
+      '/cases/{id}',
+      ...ROUTED_ACTIONS.map((k) => `/cases/{id}/${ACTIONS[k].path}`),
+      '/units',
+      '/health',
+      '/supervision/stuck',
+      '/inbox',
+    ];
     expect(wanted).toContain('/cases/{id}/extension/decision');
     // What the app really serves, read from its router, so a new route cannot go undocumented unnoticed.
-    const served = routesOf(createApp({ client: h.client, taskQueue: h.taskQueue, jwtSecret: h.secret, units: h.units, ledgerPrefix: 'LZ', calendar: h.calendar, limits: h.limits }));
+    const served = routesOf(
+      createApp({
+        client: h.client,
+        taskQueue: h.taskQueue,
+        jwtSecret: h.secret,
+        units: h.units,
+        ledgerPrefix: 'LZ',
+        calendar: h.calendar,
+        limits: h.limits,
+      }),
+    );
     const servedPaths = new Set(served.map((r) => r.split(' ')[1]));
     expect({ notServed: wanted.filter((p) => !servedPaths.has(p)) }).toEqual({ notServed: [] });
     const missing = [...new Set([...wanted, ...servedPaths])].filter((p) => !documented.includes(p));
@@ -265,7 +379,8 @@ describe('units, health and the OpenAPI document', () => {
     // Each served method is documented under its path.
     for (const route of served) {
       const [method, p] = route.split(' ');
-      if (documented.includes(p)) expect({ route, documented: Boolean(doc.paths[p][method.toLowerCase()]) }).toEqual({ route, documented: true });
+      if (documented.includes(p))
+        expect({ route, documented: Boolean(doc.paths[p][method.toLowerCase()]) }).toEqual({ route, documented: true });
     }
   });
 });
@@ -277,7 +392,8 @@ function routesOf(app: Express): string[] {
   const walk = (stack: any[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) out.push(`${method.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
+        for (const method of Object.keys(layer.route.methods))
+          out.push(`${method.toUpperCase()} ${String(layer.route.path).replace(/:(\w+)/g, '{$1}')}`);
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack);
       }

@@ -18,7 +18,19 @@ const summaryOf = async (caseId: string): Promise<string[]> => outboxSummary(awa
 describe('a case from registration to close, through the API', () => {
   test('register → assign → accept → progress → submit → review 1,2,3 → satisfied call-back → closed', async () => {
     // The first case of this server: the year's sequencer starts at 1.
-    const created = expectStatus(await h.api('POST', '/cases', { token: people.operator, body: { channel: 'hotline', type: 'complaint', citizen: { name: '张市民', phone: CITIZEN_PHONE }, title: '小区楼道灯长期不亮', content: '3栋楼道灯坏了两个月，物业不修。' } }), 201);
+    const created = expectStatus(
+      await h.api('POST', '/cases', {
+        token: people.operator,
+        body: {
+          channel: 'hotline',
+          type: 'complaint',
+          citizen: { name: '张市民', phone: CITIZEN_PHONE },
+          title: '小区楼道灯长期不亮',
+          content: '3栋楼道灯坏了两个月，物业不修。',
+        },
+      }),
+      201,
+    );
     expect(created.ledgerNo).toBe(formatLedgerNo('LZ', shanghaiYear(new Date()), 1));
     expect(created.ledgerNo).toMatch(/^LZ-\d{4}-000001$/);
     expect(created).toMatchObject({ stage: 'registered', unit: null, unitName: null, urgent: false, confidential: false, reopenCount: 0 });
@@ -27,7 +39,7 @@ describe('a case from registration to close, through the API', () => {
     const id: string = created.id;
 
     /** Every response is the case exactly as GET /cases/:id then returns it to the same caller. */
-    const step = async (actionPath: string, actor: typeof people[keyof typeof people], body: unknown): Promise<Json> => {
+    const step = async (actionPath: string, actor: (typeof people)[keyof typeof people], body: unknown): Promise<Json> => {
       const res = expectStatus(await h.api('POST', `/cases/${id}/${actionPath}`, { token: actor, body }), 200);
       expect(await d.get(id, actor)).toEqual(res);
       return res;
@@ -80,8 +92,20 @@ describe('a case from registration to close, through the API', () => {
     expect(closed.timeline[5].note).toContain('材料齐全');
 
     // The outbox: the receipt, the unit's notice, a review request per level, the answer.
-    const expected = [`receipt→citizen:${CITIZEN_PHONE}`, `assigned→unit:${HOUSING}`, 'review_requested→reviewers:1', 'review_requested→reviewers:2', 'review_requested→reviewers:3', `answer→citizen:${CITIZEN_PHONE}`].sort();
-    await waitFor('the outbox of the closed case', () => summaryOf(id), (s) => JSON.stringify(s) === JSON.stringify(expected), { label: 'outbox complete after close' });
+    const expected = [
+      `receipt→citizen:${CITIZEN_PHONE}`,
+      `assigned→unit:${HOUSING}`,
+      'review_requested→reviewers:1',
+      'review_requested→reviewers:2',
+      'review_requested→reviewers:3',
+      `answer→citizen:${CITIZEN_PHONE}`,
+    ].sort();
+    await waitFor(
+      'the outbox of the closed case',
+      () => summaryOf(id),
+      (s) => JSON.stringify(s) === JSON.stringify(expected),
+      { label: 'outbox complete after close' },
+    );
     const outbox = await outboxOf(h, id);
     const receipt = outbox.find((n) => n.template === 'receipt')!;
     expect(receipt.text).toContain(created.ledgerNo);
@@ -99,7 +123,16 @@ describe('a case from registration to close, through the API', () => {
       (items) => ids(items).includes(id),
       { label: 'visibility: closed case listed' },
     );
-    expect(listed.find((c) => c.id === id)).toMatchObject({ id, ledgerNo: created.ledgerNo, stage: 'closed', unit: HOUSING, type: 'complaint', channel: 'hotline', status: 'RUNNING', dueAt: null });
+    expect(listed.find((c) => c.id === id)).toMatchObject({
+      id,
+      ledgerNo: created.ledgerNo,
+      stage: 'closed',
+      unit: HOUSING,
+      type: 'complaint',
+      channel: 'hotline',
+      status: 'RUNNING',
+      dueAt: null,
+    });
     expect(ids(await listAll(h.api, people.supervisor, `unit=${HOUSING}&type=complaint`))).toContain(id);
     expect(ids(await listAll(h.api, people.supervisor, `unit=${HOUSING}&type=help`))).not.toContain(id);
     expect(ids(await listAll(h.api, people.supervisor, `unit=${TRANSPORT}&type=complaint`))).not.toContain(id);
@@ -109,7 +142,12 @@ describe('a case from registration to close, through the API', () => {
     // A handler's list holds its own unit's cases only; asking for another unit is refused.
     const help = await d.create({ type: 'help', title: '路灯不亮' });
     await d.assign(help.id, TRANSPORT);
-    await waitFor('the transport case to be listed by unit', () => listAll(h.api, people.supervisor, `unit=${TRANSPORT}`), (items) => ids(items).includes(help.id), { label: 'visibility: assigned case listed' });
+    await waitFor(
+      'the transport case to be listed by unit',
+      () => listAll(h.api, people.supervisor, `unit=${TRANSPORT}`),
+      (items) => ids(items).includes(help.id),
+      { label: 'visibility: assigned case listed' },
+    );
     expect(ids(await listAll(h.api, people.supervisor, `unit=${TRANSPORT}&type=help`))).toEqual([help.id]);
     const housingList = await listAll(h.api, people.housingHandler, '');
     expect(ids(housingList)).toContain(id);
@@ -128,7 +166,11 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     await d.assign(c.id, TRANSPORT);
     const returned = await d.act(c.id, 'return', people.transportHandler, { reason: '不属于我局职责，应由住建局处理' });
     expect(returned).toMatchObject({ stage: 'registered', unit: null, returnedBy: [TRANSPORT] });
-    expect(returned.timeline.at(-1)).toMatchObject({ action: 'return', note: '不属于我局职责，应由住建局处理', by: { id: people.transportHandler.id, role: 'handler' } });
+    expect(returned.timeline.at(-1)).toMatchObject({
+      action: 'return',
+      note: '不属于我局职责，应由住建局处理',
+      by: { id: people.transportHandler.id, role: 'handler' },
+    });
     // Back in registration: the assignment clock runs again.
     expect(returned.deadlines.assign.from).toBe(returned.timeline.at(-1).at);
     expect(returned.dueAt).toBe(returned.deadlines.assign.dueAt);
@@ -142,8 +184,17 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     expect(accepted).toMatchObject({ stage: 'rectifying', unit: HOUSING });
     expect(accepted.timeline.map((e: Json) => e.action)).toEqual(['register', 'assign', 'return', 'assign', 'accept']);
 
-    const expected = [`receipt→citizen:${CITIZEN_PHONE}`, `assigned→unit:${TRANSPORT}`, 'returned→dispatchers', `assigned→unit:${HOUSING}`].sort();
-    await waitFor('the return notices', () => summaryOf(c.id), (s) => JSON.stringify(s) === JSON.stringify(expected));
+    const expected = [
+      `receipt→citizen:${CITIZEN_PHONE}`,
+      `assigned→unit:${TRANSPORT}`,
+      'returned→dispatchers',
+      `assigned→unit:${HOUSING}`,
+    ].sort();
+    await waitFor(
+      'the return notices',
+      () => summaryOf(c.id),
+      (s) => JSON.stringify(s) === JSON.stringify(expected),
+    );
   });
 
   test('a rejection at level 2 sends the case back; the next round starts again at level 1', async () => {
@@ -158,17 +209,27 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     ]);
     expect(rejected.timeline.at(-1).note).toContain('缺少现场照片');
     // Level 3 cannot act on a case that is back with the unit.
-    expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer3, body: { level: 3, decision: 'approve' } }), 409, 'conflict', /rectifying/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer3, body: { level: 3, decision: 'approve' } }),
+      409,
+      'conflict',
+      /rectifying/,
+    );
 
     const resubmitted = await d.act(c.id, 'submit', people.housingHandler, { result: '已补充现场照片' });
     expect(resubmitted).toMatchObject({ stage: 'reviewing', reviewLevel: 1, reviewRound: 2, reviews: [] });
     // The new round starts at level 1, not where the last one stopped.
-    expectApiError(await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }), 409, 'conflict', /level 1/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }),
+      409,
+      'conflict',
+      /level 1/,
+    );
     const replied = await d.approveLevels(c.id);
     expect(replied).toMatchObject({ stage: 'replied', reviewRound: 2, result: '已补充现场照片' });
 
     await waitFor(
-      "the rejection notice to the unit",
+      'the rejection notice to the unit',
       () => summaryOf(c.id),
       (s) => s.includes(`review_rejected→unit:${HOUSING}`) && s.filter((x) => x === 'review_requested→reviewers:1').length === 2,
     );
@@ -184,7 +245,11 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     const at = reopened.timeline.at(-1).at;
     expect(reopened.deadlines.handling.from).toBe(at);
     expect(reopened.dueAt).toBe(h.calendar.addWorkingDays(new Date(at), h.limits.handling.complaint).at.toISOString());
-    await waitFor('the reopening notice', () => summaryOf(c.id), (s) => s.includes(`reopened→unit:${HOUSING}`));
+    await waitFor(
+      'the reopening notice',
+      () => summaryOf(c.id),
+      (s) => s.includes(`reopened→unit:${HOUSING}`),
+    );
     // The unit can work on it again and the list shows the reopening.
     await d.act(c.id, 'progress', people.housingHandler, { note: '再次上门处理' });
     const listed = await waitFor(
@@ -206,7 +271,7 @@ describe('phone masking by role', () => {
     await d.act(c.id, 'accept', people.housingHandler, {});
     await d.act(c.id, 'submit', people.housingHandler, { result: '已恢复供水' });
 
-    const seen = async (actor: typeof people[keyof typeof people]) => (await d.get(c.id, actor)).citizen.phone;
+    const seen = async (actor: (typeof people)[keyof typeof people]) => (await d.get(c.id, actor)).citizen.phone;
     expect(await seen(people.operator)).toBe(CITIZEN_PHONE);
     expect(await seen(people.supervisor)).toBe(CITIZEN_PHONE);
     expect(await seen(people.dispatcher)).toBe(MASKED_PHONE);

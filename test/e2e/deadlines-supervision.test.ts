@@ -24,7 +24,14 @@ describe('deadlines through the API', () => {
     const c = await d.create({ type: 'complaint' });
     expect(c).toMatchObject({ overdue: false, redFlag: false, dueAtProvisional: false });
     expect(c.dueAt).toBe(addWorkingDays(c.registeredAt, 0.5));
-    expect(c.deadlines.assign).toMatchObject({ key: 'assign', from: c.registeredAt, dueAt: c.dueAt, overdue: false, redFlag: false, warned: false });
+    expect(c.deadlines.assign).toMatchObject({
+      key: 'assign',
+      from: c.registeredAt,
+      dueAt: c.dueAt,
+      overdue: false,
+      redFlag: false,
+      warned: false,
+    });
     expect(Date.parse(c.dueAt)).toBeGreaterThan(Date.parse(c.registeredAt));
 
     const assigned = await d.assign(c.id, HOUSING);
@@ -46,12 +53,30 @@ describe('deadlines through the API', () => {
     expect(due0).toBe(accepted.deadlines.handling.dueAt);
 
     const requested = await d.act(c.id, 'extension', people.housingHandler, { workingDays: 6, reason: '需协调多个部门' });
-    expect(requested.extension).toMatchObject({ pending: { workingDays: 6, reason: '需协调多个部门', by: { id: people.housingHandler.id } }, approvedCount: 0, approvedDays: 0 });
+    expect(requested.extension).toMatchObject({
+      pending: { workingDays: 6, reason: '需协调多个部门', by: { id: people.housingHandler.id } },
+      approvedCount: 0,
+      approvedDays: 0,
+    });
     expect(requested.dueAt).toBe(due0);
     // Only a supervisor decides; only the unit asks; one request at a time.
-    expectApiError(await h.api('POST', `/cases/${c.id}/extension/decision`, { token: people.housingHandler, body: { approve: true } }), 403, 'forbidden', /supervisor/);
-    expectApiError(await h.api('POST', `/cases/${c.id}/extension`, { token: people.transportHandler, body: { workingDays: 1, reason: 'x' } }), 403, 'forbidden');
-    expectApiError(await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 1, reason: '再延' } }), 409, 'conflict', /already awaiting/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/extension/decision`, { token: people.housingHandler, body: { approve: true } }),
+      403,
+      'forbidden',
+      /supervisor/,
+    );
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/extension`, { token: people.transportHandler, body: { workingDays: 1, reason: 'x' } }),
+      403,
+      'forbidden',
+    );
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 1, reason: '再延' } }),
+      409,
+      'conflict',
+      /already awaiting/,
+    );
 
     const approved = await d.act(c.id, 'extension/decision', people.supervisor, { approve: true, note: '同意' });
     expect(approved.extension).toEqual({ pending: null, approvedCount: 1, approvedDays: 6 });
@@ -59,7 +84,12 @@ describe('deadlines through the API', () => {
     expect(lastEntry(approved)).toMatchObject({ action: 'extensionDecision', by: { id: people.supervisor.id, role: 'supervisor' } });
 
     // 6 + 5 > 10: refused when asked, naming the cap.
-    const tooLong = expectApiError(await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 5, reason: '还需时间' } }), 409, 'conflict', /10 working days/);
+    const tooLong = expectApiError(
+      await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 5, reason: '还需时间' } }),
+      409,
+      'conflict',
+      /10 working days/,
+    );
     expect(tooLong.details).toEqual({ cap: 'workingDays', maxWorkingDays: 10, approvedDays: 6 });
     expect(tooLong.message).toContain('4 left');
 
@@ -69,7 +99,12 @@ describe('deadlines through the API', () => {
     expect(refused.extension).toEqual({ pending: null, approvedCount: 1, approvedDays: 6 });
     expect(refused.dueAt).toBe(approved.dueAt);
     expect(lastEntry(refused).note).toContain('不同意延期');
-    expectApiError(await h.api('POST', `/cases/${c.id}/extension/decision`, { token: people.supervisor, body: { approve: true } }), 409, 'conflict', /no extension request/);
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/extension/decision`, { token: people.supervisor, body: { approve: true } }),
+      409,
+      'conflict',
+      /no extension request/,
+    );
 
     await d.act(c.id, 'extension', people.housingHandler, { workingDays: 4, reason: '等待检测报告' });
     const second = await d.act(c.id, 'extension/decision', people.supervisor, { approve: true });
@@ -77,13 +112,20 @@ describe('deadlines through the API', () => {
     expect(second.dueAt).toBe(addWorkingDays(approved.dueAt, 4));
 
     // Two approvals used: any further request is refused by count.
-    const tooMany = expectApiError(await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 1, reason: '最后一次' } }), 409, 'conflict', /at most 2 approved extensions/);
+    const tooMany = expectApiError(
+      await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 1, reason: '最后一次' } }),
+      409,
+      'conflict',
+      /at most 2 approved extensions/,
+    );
     expect(tooMany.details).toEqual({ cap: 'count', maxCount: 2, approvedCount: 2 });
 
     await waitFor(
       'extension notices',
       () => summaryOf(c.id),
-      (s) => s.filter((x) => x === 'extension_requested→supervisors').length === 3 && s.filter((x) => x === `extension_decided→unit:${HOUSING}`).length === 3,
+      (s) =>
+        s.filter((x) => x === 'extension_requested→supervisors').length === 3 &&
+        s.filter((x) => x === `extension_decided→unit:${HOUSING}`).length === 3,
     );
   });
 
@@ -91,20 +133,38 @@ describe('deadlines through the API', () => {
     const c = await d.create();
     await d.assign(c.id, HOUSING);
     const urged = await d.act(c.id, 'urge', people.supervisor, { note: '市民多次来电，请今日内签收' });
-    expect(lastEntry(urged)).toMatchObject({ action: 'urge', note: '市民多次来电，请今日内签收', by: { id: people.supervisor.id, name: people.supervisor.name, role: 'supervisor' } });
+    expect(lastEntry(urged)).toMatchObject({
+      action: 'urge',
+      note: '市民多次来电，请今日内签收',
+      by: { id: people.supervisor.id, name: people.supervisor.name, role: 'supervisor' },
+    });
     expect(urged.stage).toBe('assigned');
-    const notices = await waitFor('the urge notice', () => outboxOf(h, c.id), (o) => o.some((n) => n.template === 'urged'));
+    const notices = await waitFor(
+      'the urge notice',
+      () => outboxOf(h, c.id),
+      (o) => o.some((n) => n.template === 'urged'),
+    );
     const notice = notices.find((n) => n.template === 'urged')!;
     expect(notice.to).toEqual({ kind: 'unit', unit: HOUSING });
     expect(notice.text).toContain('市民多次来电，请今日内签收');
     expect(notice.text).toContain(c.ledgerNo);
 
     for (const actor of [people.dispatcher, people.housingHandler, people.operator, people.reviewer1] as Actor[]) {
-      expectApiError(await h.api('POST', `/cases/${c.id}/urge`, { token: actor, body: { note: '催一下' } }), 403, 'forbidden', /supervisor/);
+      expectApiError(
+        await h.api('POST', `/cases/${c.id}/urge`, { token: actor, body: { note: '催一下' } }),
+        403,
+        'forbidden',
+        /supervisor/,
+      );
     }
     // Nothing to urge a unit about before it has the case.
     const fresh = await d.create();
-    expectApiError(await h.api('POST', `/cases/${fresh.id}/urge`, { token: people.supervisor, body: { note: '催一下' } }), 409, 'conflict', /'registered'/);
+    expectApiError(
+      await h.api('POST', `/cases/${fresh.id}/urge`, { token: people.supervisor, body: { note: '催一下' } }),
+      409,
+      'conflict',
+      /'registered'/,
+    );
   });
 });
 
@@ -124,7 +184,9 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     // 47 more through the API, concurrently in batches; 20 of them assigned to two units (none of them late).
     const fresh: Json[] = [];
     for (let i = 0; i < 47; i += 10) {
-      const batch = Array.from({ length: Math.min(10, 47 - i) }, (_, j) => d.create({ title: `batch case ${i + j}`, type: (['help', 'complaint', 'suggestion'] as const)[(i + j) % 3] }));
+      const batch = Array.from({ length: Math.min(10, 47 - i) }, (_, j) =>
+        d.create({ title: `batch case ${i + j}`, type: (['help', 'complaint', 'suggestion'] as const)[(i + j) % 3] }),
+      );
       fresh.push(...(await Promise.all(batch)));
     }
     const healthIds = ids(fresh.slice(0, 10));
@@ -135,11 +197,22 @@ describe("supervisors' view: GET /supervision/stuck", () => {
 
     // The workflows' timers flip the search attributes: wait for visibility to show it.
     const count = (q: string) => h.client.workflow.count(`WorkflowType = 'caseWorkflow' AND ${q}`).then((x) => x.count);
-    await waitFor('3 cases with HuiyingOverdue = true and 1 with HuiyingRedFlag = true in visibility', async () => [await count('HuiyingOverdue = true'), await count('HuiyingRedFlag = true')], ([o, r]) => o === 3 && r === 1, { label: 'visibility: overdue flags' });
+    await waitFor(
+      '3 cases with HuiyingOverdue = true and 1 with HuiyingRedFlag = true in visibility',
+      async () => [await count('HuiyingOverdue = true'), await count('HuiyingRedFlag = true')],
+      ([o, r]) => o === 3 && r === 1,
+      { label: 'visibility: overdue flags' },
+    );
 
-    const stuck = (query = '') => h.api('GET', `/supervision/stuck${query}`, { token: people.supervisor }).then((r) => expectStatus(r, 200).items as Json[]);
+    const stuck = (query = '') =>
+      h.api('GET', `/supervision/stuck${query}`, { token: people.supervisor }).then((r) => expectStatus(r, 200).items as Json[]);
     const inList = `WorkflowId IN (${all.map((id) => `'case-${id}'`).join(', ')})`;
-    await waitFor('all 50 cases in visibility, the assigned ones as assigned', async () => [await count(inList), await count(`${inList} AND HuiyingStage = 'assigned'`)], ([n, a]) => n === 50 && a === 20, { label: 'visibility: 50 cases' });
+    await waitFor(
+      'all 50 cases in visibility, the assigned ones as assigned',
+      async () => [await count(inList), await count(`${inList} AND HuiyingStage = 'assigned'`)],
+      ([n, a]) => n === 50 && a === 20,
+      { label: 'visibility: 50 cases' },
+    );
     const items = await stuck();
 
     // Exactly the 3 overdue: the 47 fresh ones are neither late, nor stalled, nor "due soon" (their limits,
@@ -152,8 +225,21 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     overdue.forEach(({ id, ledgerNo }, i) => {
       const item = overdueItems.find((x) => x.id === id);
       const registeredAt = backdated[i].toISOString();
-      const due = computeDeadline({ key: 'assign', at: registeredAt, from: registeredAt, type: 'complaint', urgent: false }, h.calendar, h.limits).dueAt;
-      expect(item).toMatchObject({ id, ledgerNo, stage: 'registered', unit: null, dueAt: due, overdue: true, redFlag: id === redFlagId, status: 'RUNNING' });
+      const due = computeDeadline(
+        { key: 'assign', at: registeredAt, from: registeredAt, type: 'complaint', urgent: false },
+        h.calendar,
+        h.limits,
+      ).dueAt;
+      expect(item).toMatchObject({
+        id,
+        ledgerNo,
+        stage: 'registered',
+        unit: null,
+        dueAt: due,
+        overdue: true,
+        redFlag: id === redFlagId,
+        status: 'RUNNING',
+      });
       // Stuck in registration for days, too.
       expect(item.reasons).toEqual(['overdue', 'stalled']);
       const hours = Math.floor((asOf.getTime() - Date.parse(due)) / 3_600_000);
@@ -174,7 +260,11 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     const late = await d.get(overdueIds[0], people.supervisor);
     expect(late).toMatchObject({ overdue: true, redFlag: false });
     expect(late.timeline.map((e: Json) => e.action)).toEqual(['register', 'overdue']);
-    await waitFor('chase-up and overdue notices', () => summaryOf(redFlagId), (s) => ['chase_up→dispatchers', 'overdue→supervisors', 'red_flag→supervisors'].every((t) => s.includes(t)));
+    await waitFor(
+      'chase-up and overdue notices',
+      () => summaryOf(redFlagId),
+      (s) => ['chase_up→dispatchers', 'overdue→supervisors', 'red_flag→supervisors'].every((t) => s.includes(t)),
+    );
 
     // ?unit= and ?stage= filter (overdue cases in units are the next test's subject).
     expect(await stuck(`?unit=${HEALTH}`)).toEqual([]);
@@ -193,7 +283,7 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  test('overdue cases in two units: ?unit= lists each unit\'s own (a county whose sign-for limit is 0 working days)', async () => {
+  test("overdue cases in two units: ?unit= lists each unit's own (a county whose sign-for limit is 0 working days)", async () => {
     // A case's unit is set only by assignment, which restarts the clock; to have overdue cases *in* units on a
     // real-time server, a second worker runs with a county's own limits, under which sign-for is due at once.
     const limits = countyLimits({ signFor: 0 });
@@ -206,7 +296,8 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     const assigned = await Promise.all([countyDrive.assign(a, HOUSING), countyDrive.assign(b, HOUSING), countyDrive.assign(c, TRANSPORT)]);
     for (const x of assigned) expect(x.dueAt).toBe(lastEntry(x).at);
 
-    const stuck = (query: string) => h.api('GET', `/supervision/stuck${query}`, { token: people.supervisor }).then((r) => expectStatus(r, 200).items as Json[]);
+    const stuck = (query: string) =>
+      h.api('GET', `/supervision/stuck${query}`, { token: people.supervisor }).then((r) => expectStatus(r, 200).items as Json[]);
     const overdueOf = (xs: Json[]) => xs.filter((x) => x.reasons.includes('overdue'));
     const housing = await waitFor(
       'the two housing cases flagged overdue in visibility',
@@ -215,11 +306,23 @@ describe("supervisors' view: GET /supervision/stuck", () => {
       { label: 'visibility: overdue after assign' },
     );
     expect(ids(overdueOf(housing)).sort()).toEqual([a, b].sort());
-    for (const x of overdueOf(housing)) expect(x).toMatchObject({ stage: 'assigned', unit: HOUSING, redFlag: false, late: { workingDays: 0 } });
-    const transport = await waitFor('the transport case flagged overdue', () => stuck(`?unit=${TRANSPORT}`), (xs) => overdueOf(xs).length === 1);
+    for (const x of overdueOf(housing))
+      expect(x).toMatchObject({ stage: 'assigned', unit: HOUSING, redFlag: false, late: { workingDays: 0 } });
+    const transport = await waitFor(
+      'the transport case flagged overdue',
+      () => stuck(`?unit=${TRANSPORT}`),
+      (xs) => overdueOf(xs).length === 1,
+    );
     expect(overdueOf(transport)[0]).toMatchObject({ id: c, stage: 'assigned', unit: TRANSPORT, dueAt: assigned[2].dueAt });
     // The workflow's timer fired: the flag is in the search attributes, not only computed by the API.
-    await waitFor('HuiyingOverdue on the county cases', () => h.client.workflow.count(`WorkflowType = 'caseWorkflow' AND HuiyingOverdue = true AND HuiyingUnit IN ('${HOUSING}', '${TRANSPORT}')`).then((x) => x.count), (n) => n === 3);
+    await waitFor(
+      'HuiyingOverdue on the county cases',
+      () =>
+        h.client.workflow
+          .count(`WorkflowType = 'caseWorkflow' AND HuiyingOverdue = true AND HuiyingUnit IN ('${HOUSING}', '${TRANSPORT}')`)
+          .then((x) => x.count),
+      (n) => n === 3,
+    );
     const everything = overdueOf(await stuck(''));
     expect(ids(everything).sort()).toEqual([...overdueIds, a, b, c].sort());
   });
@@ -230,7 +333,11 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     }
     expectApiError(await h.api('GET', '/supervision/stuck'), 401, 'unauthorized');
     expectStatus(await h.api('GET', '/supervision/stuck', { token: people.admin }), 200);
-    const bad = expectApiError(await h.api('GET', '/supervision/stuck?unit=Bad%20Unit&stage=closed', { token: people.supervisor }), 400, 'invalid_input');
+    const bad = expectApiError(
+      await h.api('GET', '/supervision/stuck?unit=Bad%20Unit&stage=closed', { token: people.supervisor }),
+      400,
+      'invalid_input',
+    );
     expect(bad.details.map((x: Json) => x.field).sort()).toEqual(['query.stage', 'query.unit']);
   });
 });

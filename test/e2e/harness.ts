@@ -182,7 +182,8 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     const secret = randomBytes(32).toString('hex');
     const tokens = new Map<string, Promise<string>>();
     const token = (actor: Actor, expiresIn?: string): Promise<string> => {
-      const sign = () => signToken({ sub: actor.id, name: actor.name, roles: actor.roles, unit: actor.unit, levels: actor.levels }, secret, expiresIn);
+      const sign = () =>
+        signToken({ sub: actor.id, name: actor.name, roles: actor.roles, unit: actor.unit, levels: actor.levels }, secret, expiresIn);
       if (expiresIn !== undefined) return sign();
       const key = JSON.stringify(actor);
       if (!tokens.has(key)) tokens.set(key, sign());
@@ -191,7 +192,16 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
 
     // The audit log goes to the test's temporary folder, not the checkout's data/.
     const auditLog = new AuditLog(path.join(tmp, 'audit'));
-    const baseDeps = (): AppDeps => ({ client, taskQueue, jwtSecret: secret, units, ledgerPrefix: LEDGER_PREFIX, calendar, limits, audit: auditLog });
+    const baseDeps = (): AppDeps => ({
+      client,
+      taskQueue,
+      jwtSecret: secret,
+      units,
+      ledgerPrefix: LEDGER_PREFIX,
+      calendar,
+      limits,
+      audit: auditLog,
+    });
     const runApp = async (overrides: Partial<AppDeps> = {}): Promise<ExtraApp & { stop(): Promise<void> }> => {
       const { server: http, baseUrl } = await listen(createApp({ ...baseDeps(), ...overrides }));
       let stopped: Promise<void> | undefined;
@@ -246,7 +256,12 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     };
 
     // Ready means what /health means: Temporal answers and our worker polls the task queue.
-    await waitFor('the API to report healthy (worker polling)', () => h.api('GET', '/health'), (r) => r.status === 200, { timeoutMs: 60_000 });
+    await waitFor(
+      'the API to report healthy (worker polling)',
+      () => h.api('GET', '/health'),
+      (r) => r.status === 200,
+      { timeoutMs: 60_000 },
+    );
     return h;
   } catch (err) {
     await teardown().catch(() => undefined);
@@ -373,7 +388,9 @@ export async function listAll(api: ApiCall, actor: Actor, query: string, pageSiz
   let pageToken: string | null = null;
   do {
     const sep = query ? '&' : '';
-    const res = await api('GET', `/cases?${query}${sep}pageSize=${pageSize}${pageToken ? `&pageToken=${pageToken}` : ''}`, { token: actor });
+    const res = await api('GET', `/cases?${query}${sep}pageSize=${pageSize}${pageToken ? `&pageToken=${pageToken}` : ''}`, {
+      token: actor,
+    });
     const body = expectStatus(res, 200);
     items.push(...body.items);
     pageToken = body.nextPageToken;

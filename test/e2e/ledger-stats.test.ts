@@ -19,10 +19,24 @@ const h = useE2E({ limits: DEFAULT_LIMITS });
 const d = drive(h);
 let county: Drive;
 
-const HEADERS = ['台账编号', '登记时间', '渠道', '类型', '标题', '责任单位', '环节', '办理时限', '办结时间', '是否按时', '满意度', '重办次数'];
+const HEADERS = [
+  '台账编号',
+  '登记时间',
+  '渠道',
+  '类型',
+  '标题',
+  '责任单位',
+  '环节',
+  '办理时限',
+  '办结时间',
+  '是否按时',
+  '满意度',
+  '重办次数',
+];
 
 /** Shanghai wall clock to the minute, written out here rather than taken from the code under test. */
-const sh = (iso: string | null | undefined): string => (iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
+const sh = (iso: string | null | undefined): string =>
+  iso ? new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
 const shDay = (ms: number): string => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 
 let phoneSeq = 0;
@@ -62,9 +76,19 @@ beforeAll(async () => {
 const SATISFIED = { result: 'satisfied', resolved: true };
 const get = (id: string): Promise<Json> => d.get(id, people.supervisor);
 const waitOverdue = (id: string, stage: string) =>
-  waitFor(`case ${id} overdue in ${stage}`, () => get(id), (c) => c.stage === stage && c.overdue === true, { label: 'overdue after a zero-day limit' });
+  waitFor(
+    `case ${id} overdue in ${stage}`,
+    () => get(id),
+    (c) => c.stage === stage && c.overdue === true,
+    { label: 'overdue after a zero-day limit' },
+  );
 
-async function create(dr: Drive, key: string, body: Partial<NewCase>, known0: Omit<Known, 'key' | 'id' | 'ledgerNo' | 'channel' | 'type' | 'title'>): Promise<string> {
+async function create(
+  dr: Drive,
+  key: string,
+  body: Partial<NewCase>,
+  known0: Omit<Known, 'key' | 'id' | 'ledgerNo' | 'channel' | 'type' | 'title'>,
+): Promise<string> {
   const c = await dr.create({ citizen: citizen(), ...body });
   known.push({ key, id: c.id, ledgerNo: c.ledgerNo, channel: c.channel, type: c.type, title: c.title, ...known0 });
   return c.id;
@@ -73,22 +97,45 @@ async function create(dr: Drive, key: string, body: Partial<NewCase>, known0: Om
 describe('14 cases driven through the API', () => {
   test('register and drive them', async () => {
     // a1: 县住建局, the whole loop, satisfied and resolved
-    const a1 = await create(d, 'a1', { channel: 'hotline', type: 'complaint', title: '楼道灯不亮' }, { unit: HOUSING, unitName: '县住建局', stage: '已办结', onTime: '是', satisfaction: '满意', reopens: 0 });
+    const a1 = await create(
+      d,
+      'a1',
+      { channel: 'hotline', type: 'complaint', title: '楼道灯不亮' },
+      { unit: HOUSING, unitName: '县住建局', stage: '已办结', onTime: '是', satisfaction: '满意', reopens: 0 },
+    );
     await d.toReplied(a1, people.housingHandler);
     await d.act(a1, 'callback', people.operator, SATISFIED);
 
     // a2: basically satisfied, not resolved; its title needs CSV quoting
-    const a2 = await create(d, 'a2', { channel: 'mailbox', type: 'help', title: '小区"停车难", 请协调\n第二行' }, { unit: HOUSING, unitName: '县住建局', stage: '已办结', onTime: '是', satisfaction: '基本满意', reopens: 0 });
+    const a2 = await create(
+      d,
+      'a2',
+      { channel: 'mailbox', type: 'help', title: '小区"停车难", 请协调\n第二行' },
+      { unit: HOUSING, unitName: '县住建局', stage: '已办结', onTime: '是', satisfaction: '基本满意', reopens: 0 },
+    );
     await d.toReplied(a2, people.housingHandler);
     await d.act(a2, 'callback', people.operator, { result: 'basically_satisfied', resolved: false });
 
     // a3: dissatisfied → reopened (重办) to the same unit; a title that would be a formula in a spreadsheet
-    const a3 = await create(d, 'a3', { channel: 'online', type: 'suggestion', title: '=1+1 建议增设公交站' }, { unit: HOUSING, unitName: '县住建局', stage: '整改中', onTime: '是', satisfaction: '不满意', reopens: 1 });
+    const a3 = await create(
+      d,
+      'a3',
+      { channel: 'online', type: 'suggestion', title: '=1+1 建议增设公交站' },
+      { unit: HOUSING, unitName: '县住建局', stage: '整改中', onTime: '是', satisfaction: '不满意', reopens: 1 },
+    );
     await d.toReplied(a3, people.housingHandler);
-    expect(await d.act(a3, 'callback', people.operator, { result: 'dissatisfied', resolved: false })).toMatchObject({ stage: 'rectifying', reopenCount: 1 });
+    expect(await d.act(a3, 'callback', people.operator, { result: 'dissatisfied', resolved: false })).toMatchObject({
+      stage: 'rectifying',
+      reopenCount: 1,
+    });
 
     // a4: rejected at level 2, resubmitted, approved; the citizen cannot be reached
-    const a4 = await create(d, 'a4', { channel: 'window', type: 'report', title: '举报违规施工' }, { unit: HOUSING, unitName: '县住建局', stage: '已办结', onTime: '是', satisfaction: '无法联系', reopens: 0 });
+    const a4 = await create(
+      d,
+      'a4',
+      { channel: 'window', type: 'report', title: '举报违规施工' },
+      { unit: HOUSING, unitName: '县住建局', stage: '已办结', onTime: '是', satisfaction: '无法联系', reopens: 0 },
+    );
     await d.toReviewing(a4, people.housingHandler);
     await d.act(a4, 'review', people.reviewer1, { level: 1, decision: 'approve' });
     await d.act(a4, 'review', people.reviewer2, { level: 2, decision: 'reject', comment: '证据不足' });
@@ -97,45 +144,113 @@ describe('14 cases driven through the API', () => {
     await d.act(a4, 'callback', people.operator, { result: 'unreachable' });
 
     // a5: returned by 县交通运输局, re-assigned to 县住建局, signed for
-    const a5 = await create(d, 'a5', { title: '道路施工噪音' }, { unit: HOUSING, unitName: '县住建局', stage: '整改中', onTime: '—', satisfaction: '', reopens: 0 });
+    const a5 = await create(
+      d,
+      'a5',
+      { title: '道路施工噪音' },
+      { unit: HOUSING, unitName: '县住建局', stage: '整改中', onTime: '—', satisfaction: '', reopens: 0 },
+    );
     await d.assign(a5, TRANSPORT);
     await d.act(a5, 'return', people.transportHandler, { reason: '不属于本单位职责' });
     await d.assignAndAccept(a5, people.housingHandler);
 
     // a6: returned by 县卫健局, awaiting re-assignment
-    const a6 = await create(d, 'a6', { title: '噪音扰民' }, { unit: null, unitName: '', stage: '已登记', onTime: '—', satisfaction: '', reopens: 0 });
+    const a6 = await create(
+      d,
+      'a6',
+      { title: '噪音扰民' },
+      { unit: null, unitName: '', stage: '已登记', onTime: '—', satisfaction: '', reopens: 0 },
+    );
     await d.assign(a6, HEALTH);
     await d.act(a6, 'return', people.healthHandler, { reason: '应由住建部门办理' });
 
     // t1: 县交通运输局, assigned, not yet signed for (within its limit)
     const t1Citizen = citizen();
-    const t1Body = { citizen: t1Citizen, type: 'complaint' as const, title: '公交车长期晚点', content: '5路公交车早高峰经常晚点半小时以上，影响上班。' };
-    const t1 = await create(d, 't1', t1Body, { unit: TRANSPORT, unitName: '县交通运输局', stage: '已交办', onTime: '—', satisfaction: '', reopens: 0 });
+    const t1Body = {
+      citizen: t1Citizen,
+      type: 'complaint' as const,
+      title: '公交车长期晚点',
+      content: '5路公交车早高峰经常晚点半小时以上，影响上班。',
+    };
+    const t1 = await create(d, 't1', t1Body, {
+      unit: TRANSPORT,
+      unitName: '县交通运输局',
+      stage: '已交办',
+      onTime: '—',
+      satisfaction: '',
+      reopens: 0,
+    });
     await d.assign(t1, TRANSPORT);
 
     // t2: 县交通运输局, the whole loop, satisfied and resolved
-    const t2 = await create(d, 't2', { type: 'help', title: '路面坑洼' }, { unit: TRANSPORT, unitName: '县交通运输局', stage: '已办结', onTime: '是', satisfaction: '满意', reopens: 0 });
+    const t2 = await create(
+      d,
+      't2',
+      { type: 'help', title: '路面坑洼' },
+      { unit: TRANSPORT, unitName: '县交通运输局', stage: '已办结', onTime: '是', satisfaction: '满意', reopens: 0 },
+    );
     await d.toReplied(t2, people.transportHandler);
     await d.act(t2, 'callback', people.operator, SATISFIED);
 
     // d1: a consultation answered directly (直接答复): the hotline's own
-    await create(d, 'd1', { type: 'consultation', title: '社保卡办理地点', answer: '请到县政务服务中心一楼社保窗口办理。' }, { unit: null, unitName: '话务直办', stage: '已办结', onTime: '是', satisfaction: '', reopens: 0 });
+    await create(
+      d,
+      'd1',
+      { type: 'consultation', title: '社保卡办理地点', answer: '请到县政务服务中心一楼社保窗口办理。' },
+      { unit: null, unitName: '话务直办', stage: '已办结', onTime: '是', satisfaction: '', reopens: 0 },
+    );
 
     // m1: the same citizen calls again about t1 while it is open → merged (并单) at intake
-    await waitFor('t1 in visibility, for the repeat to find it', () => h.client.workflow.count(`WorkflowType = 'caseWorkflow' AND WorkflowId = 'case-${t1}' AND HuiyingStage = 'assigned'`), (x) => x.count === 1);
-    const m1 = await create(d, 'm1', { ...t1Body, title: '公交车长期晚点' }, { unit: null, unitName: '', stage: '已办结（并单）', onTime: '—', satisfaction: '', reopens: 0 });
+    await waitFor(
+      't1 in visibility, for the repeat to find it',
+      () => h.client.workflow.count(`WorkflowType = 'caseWorkflow' AND WorkflowId = 'case-${t1}' AND HuiyingStage = 'assigned'`),
+      (x) => x.count === 1,
+    );
+    const m1 = await create(
+      d,
+      'm1',
+      { ...t1Body, title: '公交车长期晚点' },
+      { unit: null, unitName: '', stage: '已办结（并单）', onTime: '—', satisfaction: '', reopens: 0 },
+    );
     expect(await get(m1)).toMatchObject({ stage: 'closed', mergedInto: { id: t1 } });
 
     // r1: registered ten working days ago (started past the API, with the API's recipe: its title in the memo),
     // red-flagged, then assigned to 县卫健局 and signed for
     const r1Title = '卫生院挂号排队过长';
-    const back = await h.startBackdatedCase(h.calendar.subtractWorkingDays(new Date(), 10).at, { citizen: citizen(), type: 'help', title: r1Title });
-    await waitFor('the backdated case red-flagged', () => get(back.id), (c) => c.redFlag === true, { label: 'red flag (backdated)' });
-    known.push({ key: 'r1', id: back.id, ledgerNo: back.ledgerNo, channel: 'hotline', type: 'help', title: r1Title, unit: HEALTH, unitName: '县卫健局', stage: '整改中', onTime: '—', satisfaction: '', reopens: 0 });
+    const back = await h.startBackdatedCase(h.calendar.subtractWorkingDays(new Date(), 10).at, {
+      citizen: citizen(),
+      type: 'help',
+      title: r1Title,
+    });
+    await waitFor(
+      'the backdated case red-flagged',
+      () => get(back.id),
+      (c) => c.redFlag === true,
+      { label: 'red flag (backdated)' },
+    );
+    known.push({
+      key: 'r1',
+      id: back.id,
+      ledgerNo: back.ledgerNo,
+      channel: 'hotline',
+      type: 'help',
+      title: r1Title,
+      unit: HEALTH,
+      unitName: '县卫健局',
+      stage: '整改中',
+      onTime: '—',
+      satisfaction: '',
+      reopens: 0,
+    });
     await d.assignAndAccept(back.id, people.healthHandler);
 
     // k1 (county limits): signed for late, completed late, satisfied and resolved
-    const k1 = await create(county, 'k1', { title: '桥梁护栏破损' }, { unit: TRANSPORT, unitName: '县交通运输局', stage: '已办结', onTime: '否', satisfaction: '满意', reopens: 0 });
+    const k1 = await create(
+      county,
+      'k1',
+      { title: '桥梁护栏破损' },
+      { unit: TRANSPORT, unitName: '县交通运输局', stage: '已办结', onTime: '否', satisfaction: '满意', reopens: 0 },
+    );
     await county.assign(k1, TRANSPORT);
     await waitOverdue(k1, 'assigned');
     expect((await county.act(k1, 'accept', people.transportHandler, {})).outcome).toMatchObject({ signedLate: true });
@@ -145,12 +260,22 @@ describe('14 cases driven through the API', () => {
     await county.act(k1, 'callback', people.operator, SATISFIED);
 
     // k2 (county limits): 县卫健局 has not signed for it, past the deadline
-    const k2 = await create(county, 'k2', { title: '诊所收费不规范' }, { unit: HEALTH, unitName: '县卫健局', stage: '已交办', onTime: '—', satisfaction: '', reopens: 0 });
+    const k2 = await create(
+      county,
+      'k2',
+      { title: '诊所收费不规范' },
+      { unit: HEALTH, unitName: '县卫健局', stage: '已交办', onTime: '—', satisfaction: '', reopens: 0 },
+    );
     await county.assign(k2, HEALTH);
     await waitOverdue(k2, 'assigned');
 
     // k3 (county limits): 县住建局 signed for it late and is still handling it past the deadline
-    const k3 = await create(county, 'k3', { title: '违建未拆除' }, { unit: HOUSING, unitName: '县住建局', stage: '整改中', onTime: '否', satisfaction: '', reopens: 0 });
+    const k3 = await create(
+      county,
+      'k3',
+      { title: '违建未拆除' },
+      { unit: HOUSING, unitName: '县住建局', stage: '整改中', onTime: '否', satisfaction: '', reopens: 0 },
+    );
     await county.assign(k3, HOUSING);
     await waitOverdue(k3, 'assigned');
     await county.act(k3, 'accept', people.housingHandler, {});
@@ -166,7 +291,15 @@ describe('14 cases driven through the API', () => {
 
 const r = (numerator: number, denominator: number, rate: number | null) => ({ numerator, denominator, rate });
 const none = r(0, 0, null);
-const sat = (n: number, dn: number, rate: number | null, satisfied: number, basicallySatisfied: number, dissatisfied: number, unreachable: number) => ({
+const sat = (
+  n: number,
+  dn: number,
+  rate: number | null,
+  satisfied: number,
+  basicallySatisfied: number,
+  dissatisfied: number,
+  unreachable: number,
+) => ({
   ...r(n, dn, rate),
   satisfied,
   basicallySatisfied,
@@ -243,16 +376,28 @@ describe('GET /stats', () => {
       lines: Object.fromEntries(s.units.filter((l: Json) => l.unit in EXPECTED).map((l: Json) => [l.unit, l])),
     });
     const expected = { totals: [14, 1, 1], lines: EXPECTED }; // 6 + 3 + 2 + 1 received, m1 merged, a6 unassigned
-    const s = await waitFor('visibility to settle on the hand-counted figures', () => stats(''), (x) => isDeepStrictEqual(pick(x), expected), { timeoutMs: 30_000, label: 'visibility: stats' });
+    const s = await waitFor(
+      'visibility to settle on the hand-counted figures',
+      () => stats(''),
+      (x) => isDeepStrictEqual(pick(x), expected),
+      { timeoutMs: 30_000, label: 'visibility: stats' },
+    );
     expect(pick(s)).toEqual(expected);
     expect(s).toMatchObject({ from, to, timeZone: 'Asia/Shanghai', unit: null });
     // Every unit of the directory has its line (zeros, null rates), then the hotline.
     expect(s.units.map((l: Json) => l.unit)).toEqual([...h.units.units.map((u) => u.code), 'hotline']);
-    for (const l of s.units.filter((x: Json) => !(x.unit in EXPECTED))) expect(l).toMatchObject({ received: 0, returns: none, onTimeCompletion: none });
+    for (const l of s.units.filter((x: Json) => !(x.unit in EXPECTED)))
+      expect(l).toMatchObject({ received: 0, returns: none, onTimeCompletion: none });
   });
 
   test("one unit: its line alone, returns included (the cases it returned are now others')", async () => {
-    expect(await stats(`&unit=${TRANSPORT}`)).toEqual({ from, to, timeZone: 'Asia/Shanghai', unit: TRANSPORT, units: [EXPECTED[TRANSPORT]] });
+    expect(await stats(`&unit=${TRANSPORT}`)).toEqual({
+      from,
+      to,
+      timeZone: 'Asia/Shanghai',
+      unit: TRANSPORT,
+      units: [EXPECTED[TRANSPORT]],
+    });
     expect((await stats(`&unit=${HEALTH}`, people.admin)).units).toEqual([EXPECTED[HEALTH]]);
     expect((await stats('&unit=hotline')).units).toEqual([EXPECTED.hotline]);
   });
@@ -262,12 +407,17 @@ describe('GET /stats', () => {
     expect(own).toMatchObject({ unit: HOUSING, units: [EXPECTED[HOUSING]] });
     expect(await stats(`&unit=${HOUSING}`, people.housingHandler)).toEqual(own);
     expectApiError(await h.api('GET', `/stats?unit=${TRANSPORT}`, { token: people.housingHandler }), 403, 'forbidden');
-    for (const actor of [people.operator, people.dispatcher, people.reviewer1]) expectApiError(await h.api('GET', '/stats', { token: actor }), 403, 'forbidden');
+    for (const actor of [people.operator, people.dispatcher, people.reviewer1])
+      expectApiError(await h.api('GET', '/stats', { token: actor }), 403, 'forbidden');
     expectApiError(await h.api('GET', '/stats'), 401, 'unauthorized');
   });
 
   test('bad filters are 400s naming the field; the default period is the current month', async () => {
-    const bad = expectApiError(await h.api('GET', '/stats?from=2026-13-01&unit=nowhere', { token: people.supervisor }), 400, 'invalid_input');
+    const bad = expectApiError(
+      await h.api('GET', '/stats?from=2026-13-01&unit=nowhere', { token: people.supervisor }),
+      400,
+      'invalid_input',
+    );
     expect(bad.details.map((x: Json) => x.field).sort()).toEqual(['query.from', 'query.unit']);
     const empty = expectApiError(await h.api('GET', `/stats?from=${from}&to=${from}`, { token: people.supervisor }), 400, 'invalid_input');
     expect(empty.details[0].field).toBe('query.to');
@@ -280,7 +430,11 @@ describe('GET /stats', () => {
 // ---------------------------------------------------------------------------------------------------------
 // The ledger.
 
-async function download(path: string, actor: Actor = people.supervisor, base = h.baseUrl): Promise<{ status: number; headers: Headers; body: Buffer }> {
+async function download(
+  path: string,
+  actor: Actor = people.supervisor,
+  base = h.baseUrl,
+): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${await h.token(actor)}` } });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
 }
@@ -308,8 +462,7 @@ function parseCsv(text: string): string[][] {
       if (ch === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
@@ -365,7 +518,8 @@ describe('GET /ledger.xlsx and /ledger.csv', () => {
     for (const k of known) {
       const state = states.get(k.id);
       // The ledger's registration time is the case's start in visibility: the API's own registration instant.
-      if (k.key !== 'r1') expect(Math.abs(Date.parse(summaries.get(k.id).registeredAt) - Date.parse(state.registeredAt))).toBeLessThan(60_000);
+      if (k.key !== 'r1')
+        expect(Math.abs(Date.parse(summaries.get(k.id).registeredAt) - Date.parse(state.registeredAt))).toBeLessThan(60_000);
       expect(summaries.get(k.id).dueAt).toBe(state.dueAt);
     }
   });
@@ -383,7 +537,10 @@ describe('GET /ledger.xlsx and /ledger.csv', () => {
     // The formula-looking title is a plain text cell.
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.body as never);
-    const a3 = workbook.getWorksheet('台账')!.getRow(2 + ALL.indexOf('a3')).getCell(5);
+    const a3 = workbook
+      .getWorksheet('台账')!
+      .getRow(2 + ALL.indexOf('a3'))
+      .getCell(5);
     expect(a3.type).toBe(ExcelJS.ValueType.String);
     expect(a3.value).toBe('=1+1 建议增设公交站');
     // No personal data: neither the citizens' names nor any phone number.
@@ -400,7 +557,9 @@ describe('GET /ledger.xlsx and /ledger.csv', () => {
     const rows = parseCsv(res.body.toString('utf8').slice(1));
     expect(rows[0]).toEqual(HEADERS);
     // The same rows as the xlsx, but for the apostrophe that keeps a spreadsheet from running the title as a formula.
-    const expected = rowsOf(ALL).map((row) => (row[0] === known.find((k) => k.key === 'a3')!.ledgerNo ? row.map((v, i) => (i === 4 ? `'${v}` : v)) : row));
+    const expected = rowsOf(ALL).map((row) =>
+      row[0] === known.find((k) => k.key === 'a3')!.ledgerNo ? row.map((v, i) => (i === 4 ? `'${v}` : v)) : row,
+    );
     expect(rows.slice(1)).toEqual(expected);
     expect(rows.slice(1).find((row) => row[0] === known.find((k) => k.key === 'a2')!.ledgerNo)![4]).toBe('小区"停车难", 请协调\n第二行');
   });
@@ -409,7 +568,9 @@ describe('GET /ledger.xlsx and /ledger.csv', () => {
     const csv = async (query: string, actor: Actor = people.supervisor) => {
       const res = await download(`/ledger.csv?from=${from}&to=${to}${query}`, actor);
       if (res.status !== 200) throw new Error(`${res.status} ${res.body.toString()}`);
-      return parseCsv(res.body.toString('utf8').slice(1)).slice(1).map((row) => row[0]);
+      return parseCsv(res.body.toString('utf8').slice(1))
+        .slice(1)
+        .map((row) => row[0]);
     };
     const nos = (keys: string[]) => known.filter((k) => keys.includes(k.key)).map((k) => k.ledgerNo);
     expect(await csv(`&unit=${TRANSPORT}`)).toEqual(nos(['t1', 't2', 'k1']));
@@ -423,10 +584,19 @@ describe('GET /ledger.xlsx and /ledger.csv', () => {
   });
 
   test('bad filters are 400s naming the field', async () => {
-    const bad = expectApiError(await h.api('GET', '/ledger.xlsx?stage=nope&type=x&from=2026-02-30', { token: people.supervisor }), 400, 'invalid_input');
+    const bad = expectApiError(
+      await h.api('GET', '/ledger.xlsx?stage=nope&type=x&from=2026-02-30', { token: people.supervisor }),
+      400,
+      'invalid_input',
+    );
     expect(bad.details.map((x: Json) => x.field).sort()).toEqual(['query.from', 'query.stage', 'query.type']);
-    expect(expectApiError(await h.api('GET', '/ledger.csv?unit=nowhere', { token: people.supervisor }), 400, 'invalid_input').details[0].field).toBe('query.unit');
-    expect(expectApiError(await h.api('GET', '/ledger.csv?from=2026-11-10&to=2026-11-01', { token: people.supervisor }), 400, 'invalid_input').details[0].field).toBe('query.to');
+    expect(
+      expectApiError(await h.api('GET', '/ledger.csv?unit=nowhere', { token: people.supervisor }), 400, 'invalid_input').details[0].field,
+    ).toBe('query.unit');
+    expect(
+      expectApiError(await h.api('GET', '/ledger.csv?from=2026-11-10&to=2026-11-01', { token: people.supervisor }), 400, 'invalid_input')
+        .details[0].field,
+    ).toBe('query.to');
     expectApiError(await h.api('GET', '/ledger.csv'), 401, 'unauthorized');
   });
 
@@ -448,7 +618,11 @@ describe('GET /ledger.xlsx and /ledger.csv', () => {
     expect((await download(`/ledger.xlsx?from=${from}&to=${to}`, people.housingHandler, app.baseUrl)).status).toBe(200);
     expect((await download('/ledger.xlsx?unit=transport', people.housingHandler, app.baseUrl)).status).toBe(403);
     // The hook runs once the last byte is written, which may be just after the client has read it.
-    await waitFor('both exports heard', async () => heard.length, (n) => n >= 2);
+    await waitFor(
+      'both exports heard',
+      async () => heard.length,
+      (n) => n >= 2,
+    );
     expect(heard).toEqual([
       { actor: people.supervisor.id, filter: { from, to, stage: 'closed' }, format: 'csv', rows: 7 },
       { actor: people.housingHandler.id, filter: { from, to, unit: HOUSING }, format: 'xlsx', rows: 6 },

@@ -36,11 +36,23 @@ async function countWorkflows(client: Client, query: string): Promise<number> {
 
 /** Waits until visibility shows the case in `stage` (auto-merge and the round both read visibility). */
 async function visibleIn(id: string, stage: string): Promise<void> {
-  await waitFor(`case ${id} visible in stage ${stage}`, () => countWorkflows(h.client, `WorkflowId = '${caseWorkflowId(id)}' AND HuiyingStage = '${stage}'`), (n) => n === 1, { timeoutMs: 30_000 });
+  await waitFor(
+    `case ${id} visible in stage ${stage}`,
+    () => countWorkflows(h.client, `WorkflowId = '${caseWorkflowId(id)}' AND HuiyingStage = '${stage}'`),
+    (n) => n === 1,
+    { timeoutMs: 30_000 },
+  );
 }
 
 const consultation = (answer: string, overrides: Json = {}) =>
-  newCase({ citizen: { name: '咨询市民', phone: distinctPhone() }, type: 'consultation', title: `政策咨询${answer.slice(0, 4)}`, content: `请问${answer}相关政策如何办理？`, answer, ...overrides });
+  newCase({
+    citizen: { name: '咨询市民', phone: distinctPhone() },
+    type: 'consultation',
+    title: `政策咨询${answer.slice(0, 4)}`,
+    content: `请问${answer}相关政策如何办理？`,
+    answer,
+    ...overrides,
+  });
 
 /** A full loop through the API to a satisfied call-back: closed, with a unit. */
 async function closedThroughLoop(handler = people.housingHandler): Promise<Json> {
@@ -58,7 +70,9 @@ describe('spot-check round (定期抽查) on the schedule', () => {
   beforeAll(async () => {
     // 17 direct answers and 3 full loops: 20 closed cases, none merged.
     const answers = await Promise.all(
-      Array.from({ length: 17 }, (_, i) => h.api('POST', '/cases', { token: people.operator, body: consultation(`第${i + 1}项答复：可到县政务服务中心办理`) })),
+      Array.from({ length: 17 }, (_, i) =>
+        h.api('POST', '/cases', { token: people.operator, body: consultation(`第${i + 1}项答复：可到县政务服务中心办理`) }),
+      ),
     );
     for (const res of answers) {
       const body = expectStatus(res, 201);
@@ -73,9 +87,17 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     }
     // A merged case is closed too, but is checked through the case it joined: never in the population.
     const phone = distinctPhone();
-    const open = await create({ citizen: { name: '重复来电', phone }, title: '路灯不亮', content: '县城南街路灯连续一周不亮，夜间行走不便。' });
+    const open = await create({
+      citizen: { name: '重复来电', phone },
+      title: '路灯不亮',
+      content: '县城南街路灯连续一周不亮，夜间行走不便。',
+    });
     await visibleIn(open.id, 'registered');
-    const repeat = await create({ citizen: { name: '重复来电', phone }, title: '路灯不亮', content: '县城南街路灯连续一周都不亮，夜间行走很不便。' });
+    const repeat = await create({
+      citizen: { name: '重复来电', phone },
+      title: '路灯不亮',
+      content: '县城南街路灯连续一周都不亮，夜间行走很不便。',
+    });
     expect(repeat.mergedInto).toEqual({ id: open.id, ledgerNo: open.ledgerNo });
     mergedId = repeat.id;
     // Everything closed (and still open to a check) must be visible before the round queries visibility.
@@ -86,7 +108,11 @@ describe('spot-check round (定期抽查) on the schedule', () => {
       { timeoutMs: 30_000 },
     );
     // The merged case's workflow has nothing left to wait for: it completes at once (not Running, so never sampled).
-    await waitFor('the merged case to complete', async () => (await h.client.workflow.getHandle(caseWorkflowId(mergedId)).describe()).status.name, (s) => s === 'COMPLETED');
+    await waitFor(
+      'the merged case to complete',
+      async () => (await h.client.workflow.getHandle(caseWorkflowId(mergedId)).describe()).status.name,
+      (s) => s === 'COMPLETED',
+    );
   });
 
   test('ensureSpotCheckSchedule is idempotent: one schedule, running the round with the configuration', async () => {
@@ -134,13 +160,22 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     const listed = await waitFor(
       'GET /spot-checks to list the sample',
       async () => expectStatus(await h.api('GET', '/spot-checks', { token: people.supervisor }), 200).items as Json[],
-      (items) => items.map((i) => i.id).sort().join() === sampled.join(),
+      (items) =>
+        items
+          .map((i) => i.id)
+          .sort()
+          .join() === sampled.join(),
       { timeoutMs: 30_000 },
     );
     for (const item of listed) expect(item).toMatchObject({ round: round.round, result: 'pending' });
-    const byRound = expectStatus(await h.api('GET', `/spot-checks?round=${encodeURIComponent(round.round)}`, { token: people.supervisor }), 200);
+    const byRound = expectStatus(
+      await h.api('GET', `/spot-checks?round=${encodeURIComponent(round.round)}`, { token: people.supervisor }),
+      200,
+    );
     expect(byRound.items.map((i: Json) => i.id).sort()).toEqual(sampled);
-    expect(expectStatus(await h.api('GET', '/spot-checks?round=day-1999-01-01T00:00', { token: people.supervisor }), 200).items).toEqual([]);
+    expect(expectStatus(await h.api('GET', '/spot-checks?round=day-1999-01-01T00:00', { token: people.supervisor }), 200).items).toEqual(
+      [],
+    );
     expectApiError(await h.api('GET', '/spot-checks?round=not%20a%20round', { token: people.supervisor }), 400, 'invalid_input');
     for (const who of [people.operator, people.dispatcher, people.housingHandler]) {
       expectApiError(await h.api('GET', '/spot-checks', { token: who }), 403, 'forbidden');
@@ -150,14 +185,30 @@ describe('spot-check round (定期抽查) on the schedule', () => {
   test('POST spot-check: 403 for non-supervisors; passed is recorded; an unsampled case is a conflict', async () => {
     const [first] = round.sample;
     for (const who of [people.operator, people.dispatcher, people.reviewer3]) {
-      expectApiError(await h.api('POST', `/cases/${first.id}/spot-check`, { token: who, body: { passed: true, note: '越权' } }), 403, 'forbidden');
+      expectApiError(
+        await h.api('POST', `/cases/${first.id}/spot-check`, { token: who, body: { passed: true, note: '越权' } }),
+        403,
+        'forbidden',
+      );
     }
     const passed = await d.act(first.id, 'spot-check', people.supervisor, { passed: true, note: '电话回访，群众满意' });
     expect(passed).toMatchObject({ stage: 'closed', spotCheck: { round: round.round, result: 'passed', note: '电话回访，群众满意' } });
-    expectApiError(await h.api('POST', `/cases/${first.id}/spot-check`, { token: people.supervisor, body: { passed: false, note: '再查' } }), 409, 'conflict');
+    expectApiError(
+      await h.api('POST', `/cases/${first.id}/spot-check`, { token: people.supervisor, body: { passed: false, note: '再查' } }),
+      409,
+      'conflict',
+    );
     const unsampled = [...closedIds].find((id) => !round.sample.some((s) => s.id === id))!;
-    expectApiError(await h.api('POST', `/cases/${unsampled}/spot-check`, { token: people.supervisor, body: { passed: true, note: '未抽中' } }), 409, 'conflict');
-    expectApiError(await h.api('POST', `/cases/${first.id}/spot-check`, { token: people.supervisor, body: { passed: 'no' } }), 400, 'invalid_input');
+    expectApiError(
+      await h.api('POST', `/cases/${unsampled}/spot-check`, { token: people.supervisor, body: { passed: true, note: '未抽中' } }),
+      409,
+      'conflict',
+    );
+    expectApiError(
+      await h.api('POST', `/cases/${first.id}/spot-check`, { token: people.supervisor, body: { passed: 'no' } }),
+      400,
+      'invalid_input',
+    );
   });
 
   test('a failed spot-check of a case handled by a unit reopens it to that unit (rectifying), notified spot_check_failed', async () => {
@@ -165,11 +216,19 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     const id = loopIds.find((x) => !round.sample.some((s) => s.id === x)) ?? loopIds[0];
     const before = await d.get(id, people.supervisor);
     if (!before.spotCheck.round) await h.client.workflow.getHandle(caseWorkflowId(id)).signal(sampleSignal, 'day-2026-01-01T02:00');
-    const sampled = await waitFor('the case to be sampled', () => d.get(id, people.supervisor), (c) => c.spotCheck.round !== null && c.spotCheck.result === null);
+    const sampled = await waitFor(
+      'the case to be sampled',
+      () => d.get(id, people.supervisor),
+      (c) => c.spotCheck.round !== null && c.spotCheck.result === null,
+    );
     const failed = await d.act(id, 'spot-check', people.supervisor, { passed: false, note: '回访群众称问题依旧' });
     expect(failed).toMatchObject({ stage: 'rectifying', unit: before.unit, reopenCount: before.reopenCount + 1, closedAt: null });
     expect(failed.spotCheck).toMatchObject({ round: sampled.spotCheck.round, result: 'failed', by: { id: people.supervisor.id } });
-    const outbox = await waitFor('spot_check_failed to the unit', () => outboxOf(h, id), (list) => list.some((n) => n.template === 'spot_check_failed'));
+    const outbox = await waitFor(
+      'spot_check_failed to the unit',
+      () => outboxOf(h, id),
+      (list) => list.some((n) => n.template === 'spot_check_failed'),
+    );
     expect(outbox.find((n) => n.template === 'spot_check_failed')!.to).toEqual({ kind: 'unit', unit: before.unit });
     // The unit can act on it again.
     const handler = before.unit === TRANSPORT ? people.transportHandler : people.housingHandler;
@@ -180,11 +239,19 @@ describe('spot-check round (定期抽查) on the schedule', () => {
   test('a failed spot-check of a direct answer goes back to registered for dispatch', async () => {
     const id = [...closedIds].find((x) => !loopIds.includes(x) && !round.sample.some((s) => s.id === x))!;
     await h.client.workflow.getHandle(caseWorkflowId(id)).signal(sampleSignal, 'day-2026-01-01T02:00');
-    await waitFor('the case to be sampled', () => d.get(id, people.supervisor), (c) => c.spotCheck.round !== null);
+    await waitFor(
+      'the case to be sampled',
+      () => d.get(id, people.supervisor),
+      (c) => c.spotCheck.round !== null,
+    );
     const failed = await d.act(id, 'spot-check', people.supervisor, { passed: false, note: '答复有误' });
     expect(failed).toMatchObject({ stage: 'registered', unit: null, reopenCount: 1 });
     expect(failed.dueAt).not.toBeNull(); // a fresh assignment deadline
-    const outbox = await waitFor('the notice to dispatchers', () => outboxOf(h, id), (list) => list.some((n) => n.template === 'spot_check_failed'));
+    const outbox = await waitFor(
+      'the notice to dispatchers',
+      () => outboxOf(h, id),
+      (list) => list.some((n) => n.template === 'spot_check_failed'),
+    );
     expect(outbox.find((n) => n.template === 'spot_check_failed')!.to).toEqual({ kind: 'dispatchers' });
     const assigned = await d.assign(id, HOUSING);
     expect(assigned.stage).toBe('assigned');
@@ -199,14 +266,22 @@ describe('并单 at intake (same phone, same type, near-identical text)', () => 
     const first = await create({ citizen: { name: '王市民', phone }, ...text });
     expect(first.stage).toBe('registered');
     await visibleIn(first.id, 'registered');
-    const repeat = await create({ citizen: { name: '王市民', phone }, title: '小区门口垃圾堆放', content: '天池街道幸福小区门口的垃圾堆放了多日无人清运，臭味很大！' });
+    const repeat = await create({
+      citizen: { name: '王市民', phone },
+      title: '小区门口垃圾堆放',
+      content: '天池街道幸福小区门口的垃圾堆放了多日无人清运，臭味很大！',
+    });
     expect(repeat).toMatchObject({ stage: 'closed', mergedInto: { id: first.id, ledgerNo: first.ledgerNo } });
     expect(repeat.timeline.map((e: Json) => e.action)).toEqual(['register', 'merge']);
     const target = await d.get(first.id, people.operator);
     expect(target.stage).toBe('registered');
     expect(target.mergedFrom).toEqual([expect.objectContaining({ id: repeat.id, ledgerNo: repeat.ledgerNo })]);
     expect(target.timeline.at(-1)).toMatchObject({ action: 'absorb' });
-    const outbox = await waitFor('the merged notice', () => outboxOf(h, repeat.id), (list) => list.some((n) => n.template === 'merged'));
+    const outbox = await waitFor(
+      'the merged notice',
+      () => outboxOf(h, repeat.id),
+      (list) => list.some((n) => n.template === 'merged'),
+    );
     const notice = outbox.find((n) => n.template === 'merged')!;
     expect(notice.to).toMatchObject({ kind: 'citizen' });
     expect(notice.text).toContain(first.ledgerNo);
@@ -218,7 +293,11 @@ describe('并单 at intake (same phone, same type, near-identical text)', () => 
     const first = await create({ citizen: { name: '李市民', phone }, ...text });
     await visibleIn(first.id, 'registered');
     const otherType = await create({ citizen: { name: '李市民', phone }, ...text, type: 'suggestion' });
-    const otherText = await create({ citizen: { name: '李市民', phone }, title: '医保卡补办', content: '医保卡丢失，想咨询如何补办及所需材料。' });
+    const otherText = await create({
+      citizen: { name: '李市民', phone },
+      title: '医保卡补办',
+      content: '医保卡丢失，想咨询如何补办及所需材料。',
+    });
     const otherPhone = await create({ citizen: { name: '赵市民', phone: distinctPhone() }, ...text });
     for (const c of [otherType, otherText, otherPhone]) expect(c).toMatchObject({ stage: 'registered', mergedInto: null });
     expect((await d.get(first.id, people.operator)).mergedFrom).toEqual([]);
@@ -236,7 +315,11 @@ describe('并单 by hand: POST /cases/:id/merge', () => {
     expect(merged).toMatchObject({ stage: 'closed', mergedInto: { id: target.id, ledgerNo: target.ledgerNo } });
     const t = await d.get(target.id, people.operator);
     expect(t.mergedFrom).toEqual([expect.objectContaining({ id: source.id, ledgerNo: source.ledgerNo })]);
-    const outbox = await waitFor('the merged notice', () => outboxOf(h, source.id), (list) => list.some((n) => n.template === 'merged'));
+    const outbox = await waitFor(
+      'the merged notice',
+      () => outboxOf(h, source.id),
+      (list) => list.some((n) => n.template === 'merged'),
+    );
     expect(outbox.find((n) => n.template === 'merged')!.to).toMatchObject({ kind: 'citizen' });
     // A merged (closed) source cannot be merged again.
     const other = await create();
@@ -245,12 +328,28 @@ describe('并单 by hand: POST /cases/:id/merge', () => {
 
   test('into itself → 409; into a closed case → 409; unknown or malformed into → 400 naming into', async () => {
     const source = await create();
-    expectApiError(await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: source.id } }), 409, 'conflict');
+    expectApiError(
+      await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: source.id } }),
+      409,
+      'conflict',
+    );
     const closed = expectStatus(await h.api('POST', '/cases', { token: people.operator, body: consultation('已办结的咨询') }), 201);
-    expectApiError(await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: closed.id } }), 409, 'conflict');
-    const unknown = expectApiError(await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: '0000000000000000' } }), 400, 'invalid_input');
+    expectApiError(
+      await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: closed.id } }),
+      409,
+      'conflict',
+    );
+    const unknown = expectApiError(
+      await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: '0000000000000000' } }),
+      400,
+      'invalid_input',
+    );
     expect(unknown.details).toEqual([expect.objectContaining({ field: 'into' })]);
-    const malformed = expectApiError(await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: 'nope' } }), 400, 'invalid_input');
+    const malformed = expectApiError(
+      await h.api('POST', `/cases/${source.id}/merge`, { token: people.operator, body: { into: 'nope' } }),
+      400,
+      'invalid_input',
+    );
     expect(JSON.stringify(malformed.details)).toContain('into');
     expect((await d.get(source.id, people.operator)).stage).toBe('registered');
   });
@@ -262,7 +361,11 @@ describe('直接答复 at intake', () => {
     const created = expectStatus(await h.api('POST', '/cases', { token: people.operator, body: consultation(answer) }), 201);
     expect(created).toMatchObject({ stage: 'closed', unit: null, answer, outcome: expect.objectContaining({ directAnswer: true }) });
     expect(created.timeline.map((e: Json) => e.action)).toEqual(['register', 'answer']);
-    const outbox = await waitFor('the answer', () => outboxOf(h, created.id), (list) => list.some((n) => n.template === 'answer'));
+    const outbox = await waitFor(
+      'the answer',
+      () => outboxOf(h, created.id),
+      (list) => list.some((n) => n.template === 'answer'),
+    );
     const sent = outbox.find((n) => n.template === 'answer')!;
     expect(sent.to).toMatchObject({ kind: 'citizen' });
     expect(sent.text).toContain(answer);
@@ -270,9 +373,11 @@ describe('直接答复 at intake', () => {
   });
 
   test('a complaint with an answer → 400 naming answer', async () => {
-    const res = await h.api('POST', '/cases', { token: people.operator, body: newCase({ citizen: { name: '张市民', phone: distinctPhone() }, type: 'complaint', answer: '已知悉' }) });
+    const res = await h.api('POST', '/cases', {
+      token: people.operator,
+      body: newCase({ citizen: { name: '张市民', phone: distinctPhone() }, type: 'complaint', answer: '已知悉' }),
+    });
     const error = expectApiError(res, 400, 'invalid_input');
     expect(error.details).toEqual([expect.objectContaining({ field: 'answer' })]);
   });
 });
-

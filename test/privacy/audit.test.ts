@@ -52,7 +52,9 @@ describe('AuditLog', () => {
     const log = new AuditLog(path.join(await freshDir(), 'audit'));
     const ats = ['2026-01-10T00:00:00Z', '2026-02-10T00:00:00Z', '2026-03-10T00:00:00Z', '2026-03-20T00:00:00Z'];
     for (const [i, at] of ats.entries()) {
-      await log.record(entry({ at, actor: who(i % 2 ? people.operator : people.supervisor), caseId: i < 2 ? 'case000000000001' : 'case000000000002' }));
+      await log.record(
+        entry({ at, actor: who(i % 2 ? people.operator : people.supervisor), caseId: i < 2 ? 'case000000000001' : 'case000000000002' }),
+      );
     }
     const at = (es: { at: string }[]) => es.map((e) => e.at.slice(0, 10));
     expect(at(await log.query())).toEqual(['2026-03-20', '2026-03-10', '2026-02-10', '2026-01-10']);
@@ -68,7 +70,9 @@ describe('AuditLog', () => {
     const dir = path.join(await freshDir(), 'audit');
     const log = new AuditLog(dir);
     const other = new AuditLog(dir); // a second writer on the same directory (another API process)
-    await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? log : other).record(entry({ caseId: `case${String(i).padStart(12, '0')}` }))));
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 ? log : other).record(entry({ caseId: `case${String(i).padStart(12, '0')}` }))),
+    );
     const files = await fs.readdir(dir);
     const lines = (await Promise.all(files.map((f) => fs.readFile(path.join(dir, f), 'utf8')))).join('').trim().split('\n');
     expect(lines).toHaveLength(60);
@@ -91,7 +95,11 @@ describe('AuditLog', () => {
     await expect(log.record({ ...entry(), citizen: { name: '张市民', phone: '13800001234' } } as never)).rejects.toThrow();
     await expect(log.record({ ...entry(), phone: '13800001234' } as never)).rejects.toThrow();
     await expect(fs.readdir(dir)).rejects.toThrow(); // not even the directory was made
-    const e = await log.record({ ...entry({ action: 'export', caseId: undefined, endpoint: 'GET /ledger.xlsx' }), filter: { q: '13800001234', id: '51202219900101123X', unit: HOUSING }, count: 12 });
+    const e = await log.record({
+      ...entry({ action: 'export', caseId: undefined, endpoint: 'GET /ledger.xlsx' }),
+      filter: { q: '13800001234', id: '51202219900101123X', unit: HOUSING },
+      count: 12,
+    });
     expect(e.filter).toEqual({ q: '138****1234', id: '512***********123X', unit: HOUSING });
     const text = await fs.readFile(path.join(dir, (await fs.readdir(dir))[0]), 'utf8');
     expect(text).not.toContain('13800001234');
@@ -131,7 +139,10 @@ describe('GET /audit', () => {
     const get = async (q: string) => expectStatus(await api('GET', `/audit?${q}`, { token: people.supervisor }), 200).items as Json[];
     expect((await get(`actor=${people.operator.id}`)).map((e) => e.caseId).sort()).toEqual(seen.map((c) => c.id).sort());
     const one = await get(`case=${seen[0].id}`);
-    expect(one.map((e) => `${e.actor.id} ${e.endpoint}`).sort()).toEqual([`${people.operator.id} POST /cases`, `${people.supervisor.id} GET /cases/:id`]);
+    expect(one.map((e) => `${e.actor.id} ${e.endpoint}`).sort()).toEqual([
+      `${people.operator.id} POST /cases`,
+      `${people.supervisor.id} GET /cases/:id`,
+    ]);
     expect((await get('to=2025-12-15')).map((e) => e.caseId)).toEqual(['old0000000000001']); // the whole day, up to its end
     expect(await get('to=2025-12-14')).toEqual([]);
     expect((await get('from=2025-12-16')).map((e) => e.caseId)).not.toContain('old0000000000001');
@@ -144,7 +155,11 @@ describe('GET /audit', () => {
   });
 
   test('a bad filter is a 400 naming it', async () => {
-    const err = expectApiError(await api('GET', '/audit?from=yesterday&case=x&limit=0&who=me', { token: people.supervisor }), 400, 'invalid_input');
+    const err = expectApiError(
+      await api('GET', '/audit?from=yesterday&case=x&limit=0&who=me', { token: people.supervisor }),
+      400,
+      'invalid_input',
+    );
     expect(err.details.map((x: Json) => x.field).sort()).toEqual(expect.arrayContaining(['query.case', 'query.from', 'query.limit']));
   });
 });

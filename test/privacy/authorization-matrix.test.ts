@@ -54,7 +54,8 @@ function servedEndpoints(app: Express): string[] {
   const walk = (stack: any[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) if (method !== '_all') out.add(`${method.toUpperCase()} ${layer.route.path}`);
+        for (const method of Object.keys(layer.route.methods))
+          if (method !== '_all') out.add(`${method.toUpperCase()} ${layer.route.path}`);
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack);
       }
@@ -69,16 +70,32 @@ const h = useE2E();
 
 describe('the table covers the app', () => {
   test('every endpoint the app serves is in the matrix, and every row is served', () => {
-    const app = createApp({ client: h.client, taskQueue: h.taskQueue, jwtSecret: h.secret, units: h.units, ledgerPrefix: LEDGER_PREFIX, calendar: h.calendar, limits: h.limits });
+    const app = createApp({
+      client: h.client,
+      taskQueue: h.taskQueue,
+      jwtSecret: h.secret,
+      units: h.units,
+      ledgerPrefix: LEDGER_PREFIX,
+      calendar: h.calendar,
+      limits: h.limits,
+    });
     const served = servedEndpoints(app);
     const table = Object.keys(ENDPOINTS);
-    expect({ servedButNotInDomainAuthorizationTs: served.filter((e) => !table.includes(e)) }).toEqual({ servedButNotInDomainAuthorizationTs: [] });
+    expect({ servedButNotInDomainAuthorizationTs: served.filter((e) => !table.includes(e)) }).toEqual({
+      servedButNotInDomainAuthorizationTs: [],
+    });
     expect({ inTableButNotServed: table.filter((e) => !served.includes(e)) }).toEqual({ inTableButNotServed: [] });
   });
 
-  test('the action rows are each action\'s role and unit binding in ACTIONS, and the workflow\'s refusals agree with them', () => {
+  test("the action rows are each action's role and unit binding in ACTIONS, and the workflow's refusals agree with them", () => {
     const registered = initialState(
-      { id: 'matrix0000000001', ledgerNo: 'LZ-2026-000001', request: NewCaseSchema.parse(newCase()), registeredBy: { id: 'op', name: '李话务' }, policy: policyFrom(h.limits) },
+      {
+        id: 'matrix0000000001',
+        ledgerNo: 'LZ-2026-000001',
+        request: NewCaseSchema.parse(newCase()),
+        registeredBy: { id: 'op', name: '李话务' },
+        policy: policyFrom(h.limits),
+      },
       '2026-03-02T01:00:00Z',
     );
     const assigned: CaseState = { ...registered, stage: 'rectifying', unit: HOUSING };
@@ -127,7 +144,8 @@ describe('the walk: every endpoint × every role', () => {
         const allowed = scope !== null && (!needsUnit || scopeCovers(scope, actor, HOUSING));
         const res = await h.api(method, url, { token: actor, body });
         cells.push(`${actor.id}:${res.status}`);
-        if (allowed === (res.status === 403) || res.status === 401) wrong.push({ endpoint, who: actor.id, allowed, status: res.status, text: res.text.slice(0, 200) });
+        if (allowed === (res.status === 403) || res.status === 401)
+          wrong.push({ endpoint, who: actor.id, allowed, status: res.status, text: res.text.slice(0, 200) });
       }
       rows.push(`${endpoint} → ${cells.join(' ')}`);
     }
@@ -135,7 +153,11 @@ describe('the walk: every endpoint × every role', () => {
     // The walk really exercised both sides of the table: refusals and successes for each person.
     for (const actor of walkers) {
       const statuses = rows.flatMap((r) => [...r.matchAll(new RegExp(`${actor.id}:(\\d+)`, 'g'))].map((m) => Number(m[1])));
-      expect({ who: actor.id, refused: statuses.includes(403), served: statuses.some((s) => s >= 200 && s < 300) }).toEqual({ who: actor.id, refused: true, served: true });
+      expect({ who: actor.id, refused: statuses.includes(403), served: statuses.some((s) => s >= 200 && s < 300) }).toEqual({
+        who: actor.id,
+        refused: true,
+        served: true,
+      });
     }
     expect(rows).toHaveLength(Object.keys(ENDPOINTS).length);
   });

@@ -86,9 +86,18 @@ describe('POST /codec/decode', () => {
     expect(decoded).toMatchObject({ id: caseId, request: { citizen: CITIZEN, content: CONTENT } });
 
     expect(accesses).toEqual([
-      expect.objectContaining({ actor: { id: people.supervisor.id, name: people.supervisor.name, roles: ['supervisor'] }, via: 'bearer', namespace: h.namespace, payloads: 1, decrypted: 1, keyIds: ['k1'] }),
+      expect.objectContaining({
+        actor: { id: people.supervisor.id, name: people.supervisor.name, roles: ['supervisor'] },
+        via: 'bearer',
+        namespace: h.namespace,
+        payloads: 1,
+        decrypted: 1,
+        keyIds: ['k1'],
+      }),
     ]);
-    expect(expectStatus(await decodeRequest(audited.api, [toWire(input)], { token: people.admin }), 200).payloads[0].data).toBe(body.payloads[0].data);
+    expect(expectStatus(await decodeRequest(audited.api, [toWire(input)], { token: people.admin }), 200).payloads[0].data).toBe(
+      body.payloads[0].data,
+    );
     expect(accesses.at(-1)!.actor.id).toBe(people.admin.id);
   });
 
@@ -99,13 +108,24 @@ describe('POST /codec/decode', () => {
     expectApiError(await decodeRequest(audited.api, wire, { token: people.operator }), 403, 'forbidden');
     expectApiError(await decodeRequest(audited.api, wire), 401, 'unauthorized', /codec session/);
     expectApiError(await decodeRequest(audited.api, wire, { token: 'not-a-jwt' }), 401, 'unauthorized');
-    expectApiError(await decodeRequest(audited.api, wire, { token: await h.token(people.supervisor, '-1m') }), 401, 'unauthorized', /expired/);
+    expectApiError(
+      await decodeRequest(audited.api, wire, { token: await h.token(people.supervisor, '-1m') }),
+      401,
+      'unauthorized',
+      /expired/,
+    );
     expect(accesses.length).toBe(before);
   });
 
   test('encode and decode round trip; tampering, an unknown key, another namespace and a bad body are 400', async () => {
-    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify({ phone: CITIZEN.phone })).toString('base64') };
-    const encoded = expectStatus(await h.api('POST', '/codec/encode', { token: people.supervisor, body: { payloads: [plain] } }), 200).payloads;
+    const plain = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from(JSON.stringify({ phone: CITIZEN.phone })).toString('base64'),
+    };
+    const encoded = expectStatus(
+      await h.api('POST', '/codec/encode', { token: people.supervisor, body: { payloads: [plain] } }),
+      200,
+    ).payloads;
     expect(text(encoded[0].metadata.encoding)).toBe(ENCODING_ENCRYPTED);
     expect(text(encoded[0].metadata['encryption-key-id'])).toBe('k1');
     expect(text(encoded[0].data)).not.toContain(CITIZEN.phone);
@@ -113,22 +133,52 @@ describe('POST /codec/decode', () => {
 
     const tampered = Buffer.from(encoded[0].data, 'base64');
     tampered[20] ^= 1;
-    expectApiError(await decodeRequest(h.api, [{ ...encoded[0], data: tampered.toString('base64') }], { token: people.supervisor }), 400, 'invalid_input', /failed authentication/);
+    expectApiError(
+      await decodeRequest(h.api, [{ ...encoded[0], data: tampered.toString('base64') }], { token: people.supervisor }),
+      400,
+      'invalid_input',
+      /failed authentication/,
+    );
     const unknown = { ...encoded[0], metadata: { ...encoded[0].metadata, 'encryption-key-id': Buffer.from('k0').toString('base64') } };
-    expectApiError(await decodeRequest(h.api, [unknown], { token: people.supervisor }), 400, 'invalid_input', /key id "k0", which is not configured here \(known key ids: k1\)/);
-    expectApiError(await decodeRequest(h.api, encoded, { token: people.supervisor, headers: { 'x-namespace': 'elsewhere' } }), 400, 'invalid_input', /namespace/);
-    expectApiError(await h.api('POST', '/codec/decode', { token: people.supervisor, body: { payloads: [{ data: '***' }] } }), 400, 'invalid_input');
+    expectApiError(
+      await decodeRequest(h.api, [unknown], { token: people.supervisor }),
+      400,
+      'invalid_input',
+      /key id "k0", which is not configured here \(known key ids: k1\)/,
+    );
+    expectApiError(
+      await decodeRequest(h.api, encoded, { token: people.supervisor, headers: { 'x-namespace': 'elsewhere' } }),
+      400,
+      'invalid_input',
+      /namespace/,
+    );
+    expectApiError(
+      await h.api('POST', '/codec/decode', { token: people.supervisor, body: { payloads: [{ data: '***' }] } }),
+      400,
+      'invalid_input',
+    );
     // Not encrypted (written before encryption was turned on): handed back as it is.
     expect(expectStatus(await decodeRequest(h.api, [plain], { token: people.supervisor }), 200).payloads).toEqual([plain]);
   });
 
   test('batches larger than the API-wide 100 kb JSON limit pass (up to 4 MB)', async () => {
-    const big = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify('乐'.repeat(400_000))).toString('base64') };
-    const encoded = expectStatus(await h.api('POST', '/codec/encode', { token: people.supervisor, body: { payloads: [big, big] } }), 200).payloads;
+    const big = {
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from(JSON.stringify('乐'.repeat(400_000))).toString('base64'),
+    };
+    const encoded = expectStatus(
+      await h.api('POST', '/codec/encode', { token: people.supervisor, body: { payloads: [big, big] } }),
+      200,
+    ).payloads;
     const decoded = expectStatus(await decodeRequest(h.api, encoded, { token: people.supervisor }), 200).payloads;
     expect(decoded).toEqual([big, big]);
     // Elsewhere the limit stays.
-    expectApiError(await h.api('POST', '/cases', { token: people.operator, body: { ...big, pad: 'x'.repeat(200_000) } }), 400, 'invalid_input', /too large/);
+    expectApiError(
+      await h.api('POST', '/cases', { token: people.operator, body: { ...big, pad: 'x'.repeat(200_000) } }),
+      400,
+      'invalid_input',
+      /too large/,
+    );
   });
 });
 
@@ -179,7 +229,9 @@ describe('the Web UI: cookie session and CORS', () => {
 
   test('CORS: preflights from the UI origin are answered, other origins and other routes get no CORS headers', async () => {
     const preflight = (origin: string) =>
-      h.api('OPTIONS', '/codec/decode', { headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+      h.api('OPTIONS', '/codec/decode', {
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+      });
     const ok = await preflight(UI_ORIGIN);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
@@ -202,7 +254,13 @@ describe('the Web UI: cookie session and CORS', () => {
     const { cli } = await temporalBinaries();
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-ui-codec-'));
     const endpoint = `${audited.baseUrl}/codec`;
-    const server = await startDevServer({ cliPath: cli, dbFile: path.join(dir, 'temporal.db'), searchAttributes: {}, codecEndpoint: endpoint, logFile: path.join(dir, 'server.log') });
+    const server = await startDevServer({
+      cliPath: cli,
+      dbFile: path.join(dir, 'temporal.db'),
+      searchAttributes: {},
+      codecEndpoint: endpoint,
+      logFile: path.join(dir, 'server.log'),
+    });
     try {
       const settings = await waitForJson(`${server.uiUrl}/api/v1/settings`);
       // The CLI's dev server sets only the endpoint: "include cross-origin credentials" stays off at the cluster
@@ -219,7 +277,25 @@ test('the Temporal CLI decodes a history through the endpoint (--codec-endpoint,
   const { cli } = await temporalBinaries();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
   const show = async (...extra: string[]) =>
-    (await promisify(execFile)(cli, ['workflow', 'show', '--workflow-id', `case-${caseId}`, '--address', h.server.address, '--namespace', h.namespace, '--output', 'json', ...extra], { env, maxBuffer: 64 << 20 })).stdout;
+    (
+      await promisify(execFile)(
+        cli,
+        [
+          'workflow',
+          'show',
+          '--workflow-id',
+          `case-${caseId}`,
+          '--address',
+          h.server.address,
+          '--namespace',
+          h.namespace,
+          '--output',
+          'json',
+          ...extra,
+        ],
+        { env, maxBuffer: 64 << 20 },
+      )
+    ).stdout;
   // JSON output keeps payload data in base64: read every payload's data.
   const payloadTexts = (json: string): string => {
     const out: string[] = [];
@@ -232,7 +308,9 @@ test('the Temporal CLI decodes a history through the endpoint (--codec-endpoint,
   const plain = await show();
   expect(plain).toContain('YmluYXJ5L2VuY3J5cHRlZA=='); // base64 of binary/encrypted
   expect(payloadTexts(plain)).not.toContain(CITIZEN.phone);
-  const decoded = payloadTexts(await show('--codec-endpoint', `${h.baseUrl}/codec`, '--codec-auth', `Bearer ${await h.token(people.supervisor)}`));
+  const decoded = payloadTexts(
+    await show('--codec-endpoint', `${h.baseUrl}/codec`, '--codec-auth', `Bearer ${await h.token(people.supervisor)}`),
+  );
   expect(decoded).toContain(CITIZEN.phone);
   expect(decoded).toContain(CITIZEN.name);
 });
@@ -247,7 +325,8 @@ test("the dev server's SQLite files hold no name, phone or content (but do hold 
   // The scan sees what is stored: histories with their encrypted payloads, search attributes such as the ledger number.
   expect(bytes.includes(Buffer.from(ENCODING_ENCRYPTED))).toBe(true);
   expect(bytes.includes(Buffer.from(current.ledgerNo))).toBe(true);
-  for (const needle of [CITIZEN.name, CITIZEN.phone, CONTENT]) expect({ needle, found: bytes.includes(Buffer.from(needle)) }).toEqual({ needle, found: false });
+  for (const needle of [CITIZEN.name, CITIZEN.phone, CONTENT])
+    expect({ needle, found: bytes.includes(Buffer.from(needle)) }).toEqual({ needle, found: false });
 });
 
 test('rotation: a case started under k1 continues after worker and API restart with k1,k2 (current k2); its history still decodes', async () => {
@@ -277,8 +356,15 @@ test('rotation: a case started under k1 continues after worker and API restart w
 
   // A deployment that dropped k1 too early cannot read the start of this history, and says which key is missing.
   const onlyK2 = new EncryptionCodec(parsePayloadKeys(`k2:${K2}`));
-  const app = await h.startApp({ client: new Client({ connection: h.client.connection, namespace: h.namespace, dataConverter: { payloadCodecs: [onlyK2] } }) });
-  expectApiError(await decodeRequest(app.api, payloads.map(toWire), { token: people.supervisor }), 400, 'invalid_input', /key id "k1", which is not configured here \(known key ids: k2\)/);
+  const app = await h.startApp({
+    client: new Client({ connection: h.client.connection, namespace: h.namespace, dataConverter: { payloadCodecs: [onlyK2] } }),
+  });
+  expectApiError(
+    await decodeRequest(app.api, payloads.map(toWire), { token: people.supervisor }),
+    400,
+    'invalid_input',
+    /key id "k1", which is not configured here \(known key ids: k2\)/,
+  );
 });
 
 async function waitForJson(url: string, timeoutMs = 30_000): Promise<Json> {

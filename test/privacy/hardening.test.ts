@@ -21,7 +21,9 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token of our own format (HS256 unless told), with whatever header and claims a test wants. */
-async function hsToken(opts: { secret?: string; alg?: string; exp?: number | null; iss?: string; claims?: Record<string, unknown> } = {}): Promise<string> {
+async function hsToken(
+  opts: { secret?: string; alg?: string; exp?: number | null; iss?: string; claims?: Record<string, unknown> } = {},
+): Promise<string> {
   const jwt = new SignJWT({ name: people.supervisor.name, roles: ['supervisor'], ...(opts.claims ?? {}) })
     .setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT' })
     .setSubject(people.supervisor.id)
@@ -73,7 +75,8 @@ describe('rate limits', () => {
 
   test('intake: per caller; the next POST /cases → 429 rate_limited with Retry-After; others and other endpoints unaffected', async () => {
     const op2: Actor = { ...people.operator, id: 'op-wu', name: '吴话务' };
-    for (let i = 0; i < 3; i++) expectStatus(await api('POST', '/cases', { token: people.operator, body: newCase({ title: `限流${i}` }) }), 201);
+    for (let i = 0; i < 3; i++)
+      expectStatus(await api('POST', '/cases', { token: people.operator, body: newCase({ title: `限流${i}` }) }), 201);
     const limited = await api('POST', '/cases', { token: people.operator, body: newCase() });
     expectApiError(limited, 429, 'rate_limited', /at most 3 per minute/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -99,7 +102,11 @@ describe('rate limits', () => {
 
   test('configuration: HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN (0 turns one off)', () => {
     expect(loadConfig({}).api.rateLimits).toEqual({ intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 });
-    expect(loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: '10', HUIYING_RATE_ANON_PER_MIN: '0' }).api.rateLimits).toEqual({ intakePerWindow: 10, anonymousPerWindow: 0, windowMs: 60_000 });
+    expect(loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: '10', HUIYING_RATE_ANON_PER_MIN: '0' }).api.rateLimits).toEqual({
+      intakePerWindow: 10,
+      anonymousPerWindow: 0,
+      windowMs: 60_000,
+    });
     expect(() => loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: 'lots' })).toThrow(/HUIYING_RATE_INTAKE_PER_MIN/);
     expect(() => loadConfig({ HUIYING_RATE_ANON_PER_MIN: '-1' })).toThrow(/HUIYING_RATE_ANON_PER_MIN/);
   });
@@ -236,7 +243,9 @@ describe('single sign-on through a JWKS (RS256 / ES256)', () => {
 
   test('configuration: AUTH_JWKS_URL needs AUTH_ISSUER, and https unless on this machine', async () => {
     expect(() => loadConfig({ AUTH_JWKS_URL: jwksUrl })).toThrow(/AUTH_ISSUER/);
-    expect(loadConfig({ AUTH_JWKS_URL: 'https://sso.example/jwks', AUTH_ISSUER: ISSUER }).auth).toEqual({ jwks: { url: 'https://sso.example/jwks', issuer: ISSUER } });
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://sso.example/jwks', AUTH_ISSUER: ISSUER }).auth).toEqual({
+      jwks: { url: 'https://sso.example/jwks', issuer: ISSUER },
+    });
     await expect(h.startApp({ auth: { jwks: { url: 'http://sso.example/jwks', issuer: ISSUER } } })).rejects.toThrow(/https/);
   });
 });

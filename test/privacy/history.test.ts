@@ -44,7 +44,10 @@ function needlesIn(bytes: Uint8Array | string): string[] {
 }
 
 function payloadBytes(p: Payload): Buffer {
-  return Buffer.concat([Buffer.from(p.data ?? []), ...Object.entries(p.metadata ?? {}).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(v ?? [])])]);
+  return Buffer.concat([
+    Buffer.from(p.data ?? []),
+    ...Object.entries(p.metadata ?? {}).flatMap(([k, v]) => [Buffer.from(k), Buffer.from(v ?? [])]),
+  ]);
 }
 
 const encodingOf = (p: Payload) => Buffer.from(p.metadata?.encoding ?? []).toString('utf8');
@@ -60,7 +63,10 @@ test('a whole case leaves no name, phone or content in its history; through the 
   const final = await handle.result();
   expect(final.stage).toBe('closed');
   // The citizen's notifications (receipt, answer) carried the phone through activity inputs.
-  const outbox = await eventually(() => outboxOf(h, final.id), (o) => o.filter((n) => n.to.kind === 'citizen').length >= 2);
+  const outbox = await eventually(
+    () => outboxOf(h, final.id),
+    (o) => o.filter((n) => n.to.kind === 'citizen').length >= 2,
+  );
   expect(JSON.stringify(outbox)).toContain(CITIZEN.phone);
 
   // What Temporal stores: the history through the environment's own client, which has no codec.
@@ -89,14 +95,28 @@ test('a whole case leaves no name, phone or content in its history; through the 
   const markerData = notEncrypted.filter((f) => /markerRecordedEventAttributes\.details\.data\.payloads\[0\]$/.test(f.path));
   for (const f of markerData) {
     const bookkeeping = defaultPayloadConverter.fromPayload<Record<string, unknown>>(f.payload);
-    expect(Object.keys(bookkeeping).sort()).toEqual(['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq']);
+    expect(Object.keys(bookkeeping).sort()).toEqual([
+      'activity_id',
+      'activity_type',
+      'attempt',
+      'backoff',
+      'complete_time',
+      'original_schedule_time',
+      'seq',
+    ]);
   }
-  expect(notEncrypted.filter((f) => !searchAttributes.includes(f) && !markerData.includes(f)).map((f) => `${f.path}: ${encodingOf(f.payload)}`)).toEqual([]);
+  expect(
+    notEncrypted.filter((f) => !searchAttributes.includes(f) && !markerData.includes(f)).map((f) => `${f.path}: ${encodingOf(f.payload)}`),
+  ).toEqual([]);
   const markerResults = found.filter((f) => /markerRecordedEventAttributes\.details\.result\.payloads/.test(f.path));
   expect(markerResults.length).toBeGreaterThan(0);
   expect(markerResults.every((f) => encodingOf(f.payload) === ENCODING_ENCRYPTED)).toBe(true);
-  expect(new Set(found.filter((f) => encodingOf(f.payload) === ENCODING_ENCRYPTED).map((f) => payloadKeyId(f.payload)))).toEqual(new Set(['test-1']));
-  const kinds = new Set(found.filter((f) => encodingOf(f.payload) === ENCODING_ENCRYPTED).map((f) => f.path.replace(/^\[\d+\]\./, '').split('.')[0]));
+  expect(new Set(found.filter((f) => encodingOf(f.payload) === ENCODING_ENCRYPTED).map((f) => payloadKeyId(f.payload)))).toEqual(
+    new Set(['test-1']),
+  );
+  const kinds = new Set(
+    found.filter((f) => encodingOf(f.payload) === ENCODING_ENCRYPTED).map((f) => f.path.replace(/^\[\d+\]\./, '').split('.')[0]),
+  );
   for (const kind of [
     'workflowExecutionStartedEventAttributes',
     'workflowExecutionUpdateAcceptedEventAttributes',

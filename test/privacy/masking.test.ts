@@ -117,7 +117,12 @@ describe('the units a protected case concerns see no citizen', () => {
       }
       for (const actor of [people.dispatcher, people.reviewer1, people.admin]) {
         const v = await d.get(id, actor);
-        expect({ kind, who: actor.id, v: v.citizenVisibility, citizen: v.citizen }).toEqual({ kind, who: actor.id, v: 'masked', citizen: { name: NAME, phone: MASKED_PHONE } });
+        expect({ kind, who: actor.id, v: v.citizenVisibility, citizen: v.citizen }).toEqual({
+          kind,
+          who: actor.id,
+          v: 'masked',
+          citizen: { name: NAME, phone: MASKED_PHONE },
+        });
         expect(v.content).toContain(MASKED_PHONE);
         expect(v.content).not.toContain(CITIZEN_PHONE);
       }
@@ -126,19 +131,23 @@ describe('the units a protected case concerns see no citizen', () => {
 });
 
 describe('an ordinary case', () => {
-  test('its unit\'s handler sees the name and a masked phone (also in the free text); dispatcher, reviewer, admin alike', async () => {
+  test("its unit's handler sees the name and a masked phone (also in the free text); dispatcher, reviewer, admin alike", async () => {
     const id = cases.ordinary.id;
     for (const actor of [people.housingHandler, people.dispatcher, people.reviewer1, people.admin]) {
       const res = await api('GET', `/cases/${id}`, { token: actor });
       const v = expectStatus(res, 200);
-      expect({ who: actor.id, v: v.citizenVisibility, citizen: v.citizen }).toEqual({ who: actor.id, v: 'masked', citizen: { name: NAME, phone: MASKED_PHONE } });
+      expect({ who: actor.id, v: v.citizenVisibility, citizen: v.citizen }).toEqual({
+        who: actor.id,
+        v: 'masked',
+        citizen: { name: NAME, phone: MASKED_PHONE },
+      });
       expect(res.text).not.toContain(CITIZEN_PHONE);
     }
     expect((await d.get(id, people.operator)).citizen).toEqual({ name: NAME, phone: CITIZEN_PHONE });
     expectApiError(await api('GET', `/cases/${id}`, { token: people.transportHandler }), 403, 'forbidden');
   });
 
-  test('the dispatcher\'s action answers are masked; the supervisor\'s are in full', async () => {
+  test("the dispatcher's action answers are masked; the supervisor's are in full", async () => {
     const c = await d.create({ content: CONTENT });
     const assigned = await d.assign(c.id, HOUSING);
     expect(assigned.citizen).toEqual({ name: NAME, phone: MASKED_PHONE });
@@ -192,7 +201,10 @@ describe('audit of unmasked reads', () => {
     await d.assign(c.id, HOUSING);
     await d.act(c.id, 'urge', people.supervisor, { note: '请签收' });
     const entries = await audit.query({ caseId: c.id });
-    expect(entries.map((e) => `${e.actor.id} ${e.endpoint}`).sort()).toEqual([`${people.operator.id} POST /cases`, `${people.supervisor.id} POST /cases/:id/urge`]);
+    expect(entries.map((e) => `${e.actor.id} ${e.endpoint}`).sort()).toEqual([
+      `${people.operator.id} POST /cases`,
+      `${people.supervisor.id} POST /cases/:id/urge`,
+    ]);
 
     const files = await fs.readdir(path.join(tmp, 'audit'));
     expect(files.every((f) => /^\d{4}-\d{2}\.jsonl$/.test(f))).toBe(true);

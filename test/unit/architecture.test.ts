@@ -69,6 +69,8 @@ test('domain/ depends on nothing but itself (no Temporal, no API, no configurati
     .filter(([f]) => rel(f).startsWith('domain/'))
     .flatMap(([f, deps]) => deps.filter((d) => !rel(d).startsWith('domain/')).map((d) => `${rel(f)} → ${rel(d)}`));
   expect(arrows).toEqual([]);
-  const temporalImports = files.filter((f) => rel(f).startsWith('domain/') && /from '@temporalio\//.test(fs.readFileSync(f, 'utf8'))).map(rel);
+  const temporalImports = files
+    .filter((f) => rel(f).startsWith('domain/') && /from '@temporalio\//.test(fs.readFileSync(f, 'utf8')))
+    .map(rel);
   expect(temporalImports).toEqual([]);
 });

@@ -14,8 +14,7 @@ import { loadCalendar, loadCalendarOverrides, parseCalendarFileList } from '../.
 /** '2026-09-28 10:00' on the Shanghai wall clock. */
 const sh = (wallClock: string): Date => new Date(`${wallClock.replace(' ', 'T')}:00+08:00`);
 /** An instant as 'YYYY-MM-DD HH:mm' on the Shanghai wall clock. */
-const wall = (instant: Date): string =>
-  new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+const wall = (instant: Date): string => new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const days = (first: string, last: string): string[] => {
   const out: string[] = [];
   for (let t = Date.parse(`${first}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 86_400_000) {
@@ -67,7 +66,11 @@ describe('official data (chinese-days 1.5.7)', () => {
       for (let t = Date.UTC(2004, 0, 1); t <= Date.UTC(2026, 11, 31); t += 86400000) {
         const day = new Date(t).toISOString().slice(0, 10); if (cd.isWorkday(day)) out.push(day); }
       process.stdout.write(JSON.stringify(out));`;
-    const child = spawnSync(process.execPath, ['-e', script], { cwd: join(__dirname, '..', '..'), env: { ...process.env, TZ: 'UTC' }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['-e', script], {
+      cwd: join(__dirname, '..', '..'),
+      env: { ...process.env, TZ: 'UTC' },
+      encoding: 'utf8',
+    });
     expect(child.status).toBe(0);
     const libraryWorkdays = new Set(JSON.parse(child.stdout) as string[]);
     const disagreements = days('2004-01-01', '2026-12-31').filter((day) => calendar.isWorkday(day) !== libraryWorkdays.has(day));
@@ -190,7 +193,7 @@ describe('subtractWorkingDays', () => {
 });
 
 describe('workingDaysBetween', () => {
-  test('counts working days from a\'s day to b\'s day, signed', () => {
+  test("counts working days from a's day to b's day, signed", () => {
     const a = sh('2026-09-28 10:00');
     const b = sh('2026-10-23 10:00');
     expect(calendar.workingDaysBetween(a, b)).toBe(15);
@@ -305,10 +308,7 @@ describe('calendar files on disk', () => {
   test('load, validate and build a calendar from HUIYING_CALENDAR_FILES', () => {
     const a = write('a.json', { year: 2027, complete: true, holidays: ['2027-01-01'] });
     const b = write('b.json', '\uFEFF{"workdays": ["2027-01-02"]}');
-    expect(loadCalendarOverrides([a, b])).toEqual([
-      { year: 2027, complete: true, holidays: ['2027-01-01'] },
-      { workdays: ['2027-01-02'] },
-    ]);
+    expect(loadCalendarOverrides([a, b])).toEqual([{ year: 2027, complete: true, holidays: ['2027-01-01'] }, { workdays: ['2027-01-02'] }]);
     const county = loadCalendar(loadConfig({ HUIYING_CALENDAR_FILES: ` ${a} ,${b}` }).files.calendars);
     expect(county.isCovered(2027)).toBe(true);
     expect(county.isWorkday('2027-01-01')).toBe(false);
@@ -323,9 +323,7 @@ describe('calendar files on disk', () => {
 
   test('errors name the file and the field', () => {
     const outside = write('outside.json', { year: 2027, holidays: ['2027-01-01', '2026-12-31'] });
-    expect(() => loadCalendarOverrides([outside])).toThrow(
-      `invalid calendar file ${outside}: holidays[1]: 2026-12-31 is not in year 2027`,
-    );
+    expect(() => loadCalendarOverrides([outside])).toThrow(`invalid calendar file ${outside}: holidays[1]: 2026-12-31 is not in year 2027`);
     const both = write('both.json', { holidays: ['2027-01-01'], workdays: ['2027-01-01'] });
     expect(() => loadCalendarOverrides([both])).toThrow('workdays[0]: 2027-01-01 is also listed in holidays');
     const noYear = write('no-year.json', { complete: true });

@@ -26,7 +26,14 @@ test.each([
   };
   delete env.JEST_WORKER_ID;
   // Proof that the zone takes effect in a child started with this environment (the jest child below gets the same).
-  const probe = spawnSync(process.execPath, ['-e', 'process.stdout.write(JSON.stringify([Intl.DateTimeFormat().resolvedOptions().timeZone, new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset()]))'], { env, encoding: 'utf8' });
+  const probe = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      'process.stdout.write(JSON.stringify([Intl.DateTimeFormat().resolvedOptions().timeZone, new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset()]))',
+    ],
+    { env, encoding: 'utf8' },
+  );
   expect(JSON.parse(probe.stdout)).toEqual([timeZone, offsetMinutes]);
   const child = spawnSync(
     process.execPath,

@@ -66,10 +66,15 @@ describe('coercion', () => {
       api: { port: 8080 },
       start: { devServer: { port: 7300, uiPort: 8300 } },
     });
-    expect(loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: '0', HUIYING_RATE_ANON_PER_MIN: '12' }).api.rateLimits).toMatchObject({ intakePerWindow: 0, anonymousPerWindow: 12 });
+    expect(loadConfig({ HUIYING_RATE_INTAKE_PER_MIN: '0', HUIYING_RATE_ANON_PER_MIN: '12' }).api.rateLimits).toMatchObject({
+      intakePerWindow: 0,
+      anonymousPerWindow: 12,
+    });
     expect(loadConfig({ AUTH_CLOCK_SKEW_S: '0' }).auth).toEqual({ clockSkewS: 0 });
     for (const bad of ['1.5', '-1', '1e3', '0x10', 'soon', '0', '65536']) {
-      expect(() => loadConfig({ PORT: bad })).toThrow(new RegExp(`PORT: expected a whole number from 1 to 65535 \\(a TCP port\\), got '${bad.replace('.', '\\.')}'`));
+      expect(() => loadConfig({ PORT: bad })).toThrow(
+        new RegExp(`PORT: expected a whole number from 1 to 65535 \\(a TCP port\\), got '${bad.replace('.', '\\.')}'`),
+      );
     }
   });
 
@@ -82,10 +87,15 @@ describe('coercion', () => {
   });
 
   test('lists: origins lose a trailing slash, file lists split on commas and the path delimiter', () => {
-    const config = loadConfig({ HUIYING_UI_ORIGINS: ' https://ui.example/ ,, http://localhost:9000', HUIYING_CALENDAR_FILES: ` a.json ,b.json${path.delimiter}c.json,` });
+    const config = loadConfig({
+      HUIYING_UI_ORIGINS: ' https://ui.example/ ,, http://localhost:9000',
+      HUIYING_CALENDAR_FILES: ` a.json ,b.json${path.delimiter}c.json,`,
+    });
     expect(config.api.uiOrigins).toEqual(['https://ui.example', 'http://localhost:9000']);
     expect(config.files.calendars).toEqual(['a.json', 'b.json', 'c.json']);
-    expect(() => loadConfig({ HUIYING_UI_ORIGINS: 'https://ui.example/path' })).toThrow(/HUIYING_UI_ORIGINS: expected comma-separated origins/);
+    expect(() => loadConfig({ HUIYING_UI_ORIGINS: 'https://ui.example/path' })).toThrow(
+      /HUIYING_UI_ORIGINS: expected comma-separated origins/,
+    );
   });
 
   test('defaults that follow other variables: the UI origins, the codec endpoint, the outbox, the dev server', () => {
@@ -102,7 +112,12 @@ describe('coercion', () => {
 
   test('secrets are taken exactly as given; other text is trimmed', () => {
     const secret = `  ${'s'.repeat(32)} `;
-    const config = loadConfig({ AUTH_JWT_SECRET: secret, HUIYING_NOTIFIER: 'webhook', HUIYING_WEBHOOK_URL: ' https://gw.example/send ', HUIYING_WEBHOOK_TOKEN: ' t ' });
+    const config = loadConfig({
+      AUTH_JWT_SECRET: secret,
+      HUIYING_NOTIFIER: 'webhook',
+      HUIYING_WEBHOOK_URL: ' https://gw.example/send ',
+      HUIYING_WEBHOOK_TOKEN: ' t ',
+    });
     expect(config.jwtSecret).toBe(secret);
     expect(config.notifier).toEqual({ kind: 'webhook', url: 'https://gw.example/send', token: ' t ' });
   });
@@ -121,7 +136,7 @@ describe('coercion', () => {
     expect(config.production).toBe(true);
   });
 
-  test('the values of secret-looking variables, Huiying\'s or not, are kept out of logs', () => {
+  test("the values of secret-looking variables, Huiying's or not, are kept out of logs", () => {
     const config = loadConfig({ HUIYING_PAYLOAD_KEYS: `k1:${KEY}`, SOME_API_TOKEN: 'abcdefgh12345', PATH: '/usr/local/bin:/usr/bin' });
     expect(config.api.logSecrets).toEqual(expect.arrayContaining([`k1:${KEY}`, KEY, 'abcdefgh12345']));
     expect(config.api.logSecrets).not.toContain('/usr/local/bin:/usr/bin');
@@ -133,7 +148,9 @@ describe('invalid values stop the start with a message naming the variable', () 
     const error = problemsOf({ HUIYING_NOTIFIER: 'sms' });
     expect(error.problems).toEqual([{ variable: 'HUIYING_NOTIFIER', message: "expected one of outbox, webhook, got 'sms'" }]);
     expect(error.message).toMatch(/HUIYING_NOTIFIER: expected one of outbox, webhook, got 'sms'/);
-    expect(problemsOf({ HUIYING_WEBHOOK_URL: 'gateway.example' }).message).toMatch(/HUIYING_WEBHOOK_URL: expected an absolute http\(s\) URL/);
+    expect(problemsOf({ HUIYING_WEBHOOK_URL: 'gateway.example' }).message).toMatch(
+      /HUIYING_WEBHOOK_URL: expected an absolute http\(s\) URL/,
+    );
     expect(problemsOf({ AUTH_CLOCK_SKEW_S: '301' }).message).toMatch(/AUTH_CLOCK_SKEW_S: expected a whole number from 0 to 300/);
   });
 
@@ -148,8 +165,12 @@ describe('invalid values stop the start with a message naming the variable', () 
   });
 
   test('variables that need another: AUTH_JWKS_URL needs AUTH_ISSUER, the webhook needs its URL, the key id must be listed', () => {
-    expect(problemsOf({ AUTH_JWKS_URL: 'https://sso.example/jwks' }).problems).toEqual([{ variable: 'AUTH_ISSUER', message: expect.stringContaining('required with AUTH_JWKS_URL') }]);
-    expect(problemsOf({ HUIYING_NOTIFIER: 'webhook' }).problems).toEqual([{ variable: 'HUIYING_WEBHOOK_URL', message: expect.stringContaining('required with HUIYING_NOTIFIER=webhook') }]);
+    expect(problemsOf({ AUTH_JWKS_URL: 'https://sso.example/jwks' }).problems).toEqual([
+      { variable: 'AUTH_ISSUER', message: expect.stringContaining('required with AUTH_JWKS_URL') },
+    ]);
+    expect(problemsOf({ HUIYING_NOTIFIER: 'webhook' }).problems).toEqual([
+      { variable: 'HUIYING_WEBHOOK_URL', message: expect.stringContaining('required with HUIYING_NOTIFIER=webhook') },
+    ]);
     expect(problemsOf({ HUIYING_PAYLOAD_KEYS: `k1:${KEY}`, HUIYING_PAYLOAD_KEY_ID: 'k9' }).problems).toEqual([
       { variable: 'HUIYING_PAYLOAD_KEY_ID', message: 'HUIYING_PAYLOAD_KEY_ID "k9" is not among the HUIYING_PAYLOAD_KEYS (ids: k1)' },
     ]);
@@ -159,21 +180,33 @@ describe('invalid values stop the start with a message naming the variable', () 
 describe('unknown variables', () => {
   test('a misspelt HUIYING_ variable is named, with the one it probably meant', () => {
     const error = problemsOf({ HUIYING_LEDGER_PREFX: 'CD' });
-    expect(error.problems).toEqual([{ variable: 'HUIYING_LEDGER_PREFX', message: 'not a variable Huiying knows; did you mean HUIYING_LEDGER_PREFIX?' }]);
+    expect(error.problems).toEqual([
+      { variable: 'HUIYING_LEDGER_PREFX', message: 'not a variable Huiying knows; did you mean HUIYING_LEDGER_PREFIX?' },
+    ]);
     expect(error.message).toMatch(/HUIYING_LEDGER_PREFX: .*did you mean HUIYING_LEDGER_PREFIX\?/);
   });
 
   test('any unknown HUIYING_ or AUTH_ variable stops the start; a suggestion only when one is close', () => {
     expect(problemsOf({ AUTH_JWT_SECRT: 'x' }).message).toMatch(/AUTH_JWT_SECRT: .*did you mean AUTH_JWT_SECRET\?/);
     expect(problemsOf({ HUIYING_DATADIR: '/tmp' }).message).toMatch(/did you mean HUIYING_DATA_DIR\?/);
-    expect(problemsOf({ HUIYING_COLOUR_SCHEME: 'dark' }).problems).toEqual([{ variable: 'HUIYING_COLOUR_SCHEME', message: 'not a variable Huiying knows' }]);
+    expect(problemsOf({ HUIYING_COLOUR_SCHEME: 'dark' }).problems).toEqual([
+      { variable: 'HUIYING_COLOUR_SCHEME', message: 'not a variable Huiying knows' },
+    ]);
     expect(problemsOf({ AUTH_MODE: 'sso' }).problems.map((p) => p.variable)).toEqual(['AUTH_MODE']);
   });
 
-  test('TEMPORAL_ variables: a typo of ours is refused, other tools\' are left alone', () => {
+  test("TEMPORAL_ variables: a typo of ours is refused, other tools' are left alone", () => {
     expect(problemsOf({ TEMPORAL_ADRESS: 'x:7233' }).message).toMatch(/TEMPORAL_ADRESS: .*did you mean TEMPORAL_ADDRESS\?/);
     expect(problemsOf({ TEMPORAL_UI_PROT: '8233' }).message).toMatch(/did you mean TEMPORAL_UI_PORT\?/);
-    const others = { TEMPORAL_TLS: 'true', TEMPORAL_API_KEY: 'k', TEMPORAL_TLS_CLIENT_CERT_PATH: '/c.pem', TEMPORAL_CODEC_ENDPOINT: 'https://c', TEMPORAL_ENV: 'prod', TEMPORAL_CLI_AUTH: 'x', TEMPORAL_ROOT: '/' };
+    const others = {
+      TEMPORAL_TLS: 'true',
+      TEMPORAL_API_KEY: 'k',
+      TEMPORAL_TLS_CLIENT_CERT_PATH: '/c.pem',
+      TEMPORAL_CODEC_ENDPOINT: 'https://c',
+      TEMPORAL_ENV: 'prod',
+      TEMPORAL_CLI_AUTH: 'x',
+      TEMPORAL_ROOT: '/',
+    };
     expect(() => loadConfig(others)).not.toThrow();
   });
 
@@ -185,10 +218,22 @@ describe('unknown variables', () => {
 });
 
 test('several problems are reported together, each naming its variable', () => {
-  const error = problemsOf({ PORT: 'http', HUIYING_LEDGER_PREFX: 'CD', AUTH_JWKS_URL: 'https://sso.example/jwks', HUIYING_RATE_ANON_PER_MIN: '-5', TEMPORAL_NAMESPCE: 'x' });
+  const error = problemsOf({
+    PORT: 'http',
+    HUIYING_LEDGER_PREFX: 'CD',
+    AUTH_JWKS_URL: 'https://sso.example/jwks',
+    HUIYING_RATE_ANON_PER_MIN: '-5',
+    TEMPORAL_NAMESPCE: 'x',
+  });
   expect(error).toBeInstanceOf(Error);
   expect(error.name).toBe('ConfigError');
-  expect(error.problems.map((p) => p.variable).sort()).toEqual(['AUTH_ISSUER', 'HUIYING_LEDGER_PREFX', 'HUIYING_RATE_ANON_PER_MIN', 'PORT', 'TEMPORAL_NAMESPCE']);
+  expect(error.problems.map((p) => p.variable).sort()).toEqual([
+    'AUTH_ISSUER',
+    'HUIYING_LEDGER_PREFX',
+    'HUIYING_RATE_ANON_PER_MIN',
+    'PORT',
+    'TEMPORAL_NAMESPCE',
+  ]);
   expect(error.message).toMatch(/has 5 problems/);
   for (const p of error.problems) expect(error.message).toContain(p.variable);
 });

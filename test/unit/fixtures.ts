@@ -46,5 +46,12 @@ export const HANDLING: Deadline = {
  */
 export function caseIn(stage: Stage, patch: Partial<CaseState> = {}): CaseState {
   const registered = initialState(input(), REGISTERED_AT);
-  return { ...registered, stage, unit: HOUSING, deadlines: { handling: HANDLING }, ...(stage === 'closed' ? { closedAt: '2026-03-04T02:00:00.000Z' } : {}), ...patch };
+  return {
+    ...registered,
+    stage,
+    unit: HOUSING,
+    deadlines: { handling: HANDLING },
+    ...(stage === 'closed' ? { closedAt: '2026-03-04T02:00:00.000Z' } : {}),
+    ...patch,
+  };
 }

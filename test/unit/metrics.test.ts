@@ -16,7 +16,13 @@ const units = new UnitDirectory([
 ]);
 
 let seq = 0;
-function kase(id: string, unit: string | null, stage: Stage, flags: string[], more: { sat?: Satisfaction; reopen?: number; overdue?: boolean } = {}): CaseSummary {
+function kase(
+  id: string,
+  unit: string | null,
+  stage: Stage,
+  flags: string[],
+  more: { sat?: Satisfaction; reopen?: number; overdue?: boolean } = {},
+): CaseSummary {
   seq++;
   return {
     id,
@@ -61,7 +67,10 @@ const fixture: CaseSummary[] = [
   kase('H14', 'housing', 'closed', [S, C, 'resolved', 'spot_check_passed', 'spot_check_round:2026-10'], { sat: 'satisfied', reopen: 2 }),
   // 县交通运输局: 9 cases
   kase('T1', 'transport', 'closed', [S, C, 'resolved'], { sat: 'satisfied' }),
-  kase('T2', 'transport', 'deciding', [S, 'signed_late', C, 'completed_late', 'overdue_ever', 'red_flag_ever', 'unresolved'], { sat: 'dissatisfied', reopen: 2 }),
+  kase('T2', 'transport', 'deciding', [S, 'signed_late', C, 'completed_late', 'overdue_ever', 'red_flag_ever', 'unresolved'], {
+    sat: 'dissatisfied',
+    reopen: 2,
+  }),
   kase('T3', 'transport', 'closed', [S, C, 'unresolved'], { sat: 'basically_satisfied' }),
   kase('T4', 'transport', 'closed', [S, C], { sat: 'unreachable' }),
   kase('T5', 'transport', 'rectifying', [S]),
@@ -224,7 +233,8 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
     const empty = computeUnitMetrics([], units);
     expect(empty).toMatchObject({ registered: 0, merged: 0, unassigned: 0 });
     expect(empty.units.map((l) => l.unit)).toEqual(['housing', 'transport', 'health', 'education', 'hotline']);
-    for (const l of empty.units) for (const r of [l.onTimeSignFor, l.onTimeCompletion, l.satisfaction, l.resolution, l.returns, l.reopens]) expect(r.rate).toBeNull();
+    for (const l of empty.units)
+      for (const r of [l.onTimeSignFor, l.onTimeCompletion, l.satisfaction, l.resolution, l.returns, l.reopens]) expect(r.rate).toBeNull();
   });
 
   test('rate: null for 0/0, rounded to 4 places otherwise', () => {

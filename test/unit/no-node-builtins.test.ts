@@ -132,14 +132,19 @@ describe('workflow code imports no Node built-ins and no Node-side SDK packages'
     // Fails with the offending file, line, import and the chain that reached it.
     expect(violations).toEqual([]);
     // The scan really walked the graph: the workflows and the domain rules they rest on.
-    expect(visited).toEqual(expect.arrayContaining(['workflows/case.ts', 'workflows/ledger.ts', 'domain/rules.ts', 'domain/actions.ts', 'domain/case.ts']));
+    expect(visited).toEqual(
+      expect.arrayContaining(['workflows/case.ts', 'workflows/ledger.ts', 'domain/rules.ts', 'domain/actions.ts', 'domain/case.ts']),
+    );
     // Type-only imports are not followed: activities/ runs in the worker, outside the sandbox.
     expect(visited).not.toContain('activities/index.ts');
   });
 });
 
 describe('the scanner itself', () => {
-  const flagged = (source: string) => runtimeImports(source).filter((r) => forbiddenBecause(r.specifier)).map((r) => r.specifier);
+  const flagged = (source: string) =>
+    runtimeImports(source)
+      .filter((r) => forbiddenBecause(r.specifier))
+      .map((r) => r.specifier);
 
   test('flags every way of importing a built-in or a Node-side SDK package', () => {
     const source = [
@@ -161,8 +166,22 @@ describe('the scanner itself', () => {
       "import { format } from 'util/types';",
     ].join('\n');
     expect(flagged(source)).toEqual([
-      'fs', 'node:fs/promises', 'path', 'crypto', 'http', 'os', 'child_process', 'net', 'url', 'zlib',
-      '@temporalio/worker', '@temporalio/client', '@temporalio/activity', '@temporalio/worker/lib/something', 'events', 'util/types',
+      'fs',
+      'node:fs/promises',
+      'path',
+      'crypto',
+      'http',
+      'os',
+      'child_process',
+      'net',
+      'url',
+      'zlib',
+      '@temporalio/worker',
+      '@temporalio/client',
+      '@temporalio/activity',
+      '@temporalio/worker/lib/something',
+      'events',
+      'util/types',
     ]);
   });
 
@@ -191,9 +210,15 @@ describe('the scanner itself', () => {
         fs.writeFileSync(path.join(root, file), text);
       };
       write('workflows/index.ts', "export { caseWorkflow } from './case';\n");
-      write('workflows/case.ts', "import type { Activities } from '../activities';\nimport { rule } from '../domain/rules';\nexport const caseWorkflow = rule;\n");
+      write(
+        'workflows/case.ts',
+        "import type { Activities } from '../activities';\nimport { rule } from '../domain/rules';\nexport const caseWorkflow = rule;\n",
+      );
       write('domain/rules.ts', "import { stamp } from './clock';\nexport const rule = stamp;\n");
-      write('domain/clock.ts', "import { randomUUID } from 'node:crypto';\nimport os from 'os';\nexport const stamp = () => randomUUID() + os.hostname();\n");
+      write(
+        'domain/clock.ts',
+        "import { randomUUID } from 'node:crypto';\nimport os from 'os';\nexport const stamp = () => randomUUID() + os.hostname();\n",
+      );
       write('activities/index.ts', "import fs from 'fs';\nexport type Activities = typeof fs;\n");
 
       const { violations } = scanWorkflowCode(root);

@@ -2,7 +2,8 @@ import { drawSample, sampleSize } from '../../domain/sampling';
 import { roundPeriod } from '../../domain/spot-check-period';
 import { textSimilarity } from '../../domain/similarity';
 
-const population = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `case-${String(i).padStart(3, '0')}`, ledgerNo: `LZ-2026-${i}` }));
+const population = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `case-${String(i).padStart(3, '0')}`, ledgerNo: `LZ-2026-${i}` }));
 const idsOf = (xs: { id: string }[]) => xs.map((x) => x.id);
 
 describe('sampleSize (定期抽查: rate, at least min, never more than there are)', () => {
@@ -48,7 +49,11 @@ describe('drawSample', () => {
 
   test('another seed draws another sample (over several seeds, not all the same)', () => {
     const seeds = ['month-2026-09', 'month-2026-10', 'month-2026-11', 'month-2026-12', 'week-2026-11-23T18:00'];
-    const samples = seeds.map((seed) => idsOf(drawSample(pop, 0.25, 1, seed)).sort().join(','));
+    const samples = seeds.map((seed) =>
+      idsOf(drawSample(pop, 0.25, 1, seed))
+        .sort()
+        .join(','),
+    );
     // Each pair of seeds is overwhelmingly likely to differ; require most of them to be distinct, and the first two to differ.
     expect(new Set(samples).size).toBeGreaterThanOrEqual(4);
     expect(samples[0]).not.toEqual(samples[1]);
@@ -82,7 +87,9 @@ describe('roundPeriod (Asia/Shanghai)', () => {
   });
 
   test('a rerun later in the same month is the same round', () => {
-    expect(roundPeriod('month', new Date('2026-12-15T10:00:00+08:00'))).toEqual(roundPeriod('month', new Date('2026-12-01T02:00:00+08:00')));
+    expect(roundPeriod('month', new Date('2026-12-15T10:00:00+08:00'))).toEqual(
+      roundPeriod('month', new Date('2026-12-01T02:00:00+08:00')),
+    );
   });
 
   test('daily and weekly rounds look back 1 and 7 days from the run', () => {

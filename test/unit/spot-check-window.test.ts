@@ -19,7 +19,9 @@ describe('joinSample: only a closed, unmerged, not yet sampled case joins a roun
   test('a closed case joins, with the round on the record and in the timeline', () => {
     const next = joinSample(closed, 'month-2026-03', AT)!;
     expect(next.spotCheck).toEqual({ ...closed.spotCheck, round: 'month-2026-03' });
-    expect(next.timeline.slice(closed.timeline.length)).toEqual([{ at: AT, by: SYSTEM, action: 'sampled', note: '列入抽查（month-2026-03）' }]);
+    expect(next.timeline.slice(closed.timeline.length)).toEqual([
+      { at: AT, by: SYSTEM, action: 'sampled', note: '列入抽查（month-2026-03）' },
+    ]);
     // Nothing else moves: the case is still as it was closed.
     expect({ ...next, spotCheck: closed.spotCheck, timeline: closed.timeline }).toEqual(closed);
   });
@@ -40,7 +42,9 @@ describe('archiveAt: a closed case waits out the spot-check window unless it is 
     expect(settled(closed)).toBe(false);
     expect(closed.policy.spotCheckWindowDays).toBe(60);
     expect(archiveAt(closed, now)).toBe(Date.parse('2026-03-04T02:00:00.000Z') + 60 * DAY);
-    expect(archiveAt({ ...closed, policy: { ...closed.policy, spotCheckWindowDays: 0.5 } }, now)).toBe(Date.parse('2026-03-04T14:00:00.000Z'));
+    expect(archiveAt({ ...closed, policy: { ...closed.policy, spotCheckWindowDays: 0.5 } }, now)).toBe(
+      Date.parse('2026-03-04T14:00:00.000Z'),
+    );
   });
 
   test('a sampled case not yet checked, or one that failed, still waits', () => {
@@ -67,11 +71,20 @@ describe('archiveAt: a closed case waits out the spot-check window unless it is 
 });
 
 describe('notifyFailed', () => {
-  const notification: Notification = { id: 'unit000000000001:0:receipt', caseId: 'unit000000000001', ledgerNo: 'LZ-2026-000001', template: 'receipt', to: { kind: 'citizen', citizen }, text: '…' };
+  const notification: Notification = {
+    id: 'unit000000000001:0:receipt',
+    caseId: 'unit000000000001',
+    ledgerNo: 'LZ-2026-000001',
+    template: 'receipt',
+    to: { kind: 'citizen', citizen },
+    text: '…',
+  };
 
-  test('records the template and the gateway\'s reason in the timeline, and nothing else', () => {
+  test("records the template and the gateway's reason in the timeline, and nothing else", () => {
     const next = notifyFailed(closed, notification, '号码不存在', AT);
-    expect(next.timeline.slice(closed.timeline.length)).toEqual([{ at: AT, by: SYSTEM, action: 'notify_failed', note: '通知未送达（receipt）：号码不存在' }]);
+    expect(next.timeline.slice(closed.timeline.length)).toEqual([
+      { at: AT, by: SYSTEM, action: 'notify_failed', note: '通知未送达（receipt）：号码不存在' },
+    ]);
     expect({ ...next, timeline: closed.timeline }).toEqual(closed);
   });
 });

@@ -10,10 +10,23 @@ const now = sh('2026-11-25 10:00'); // a Wednesday
 
 function summary(patch: Partial<CaseSummary>): CaseSummary {
   return {
-    id: 'x', ledgerNo: 'LZ-2026-000001', stage: 'rectifying', type: 'complaint', channel: 'hotline', unit: 'transport',
-    urgent: false, reviewLevel: null, reopenCount: 0, registeredAt: sh('2026-11-20 09:00').toISOString(),
-    stageSince: sh('2026-11-24 09:00').toISOString(), dueAt: sh('2026-12-15 09:00').toISOString(),
-    overdue: false, redFlag: false, flags: [], status: 'RUNNING', ...patch,
+    id: 'x',
+    ledgerNo: 'LZ-2026-000001',
+    stage: 'rectifying',
+    type: 'complaint',
+    channel: 'hotline',
+    unit: 'transport',
+    urgent: false,
+    reviewLevel: null,
+    reopenCount: 0,
+    registeredAt: sh('2026-11-20 09:00').toISOString(),
+    stageSince: sh('2026-11-24 09:00').toISOString(),
+    dueAt: sh('2026-12-15 09:00').toISOString(),
+    overdue: false,
+    redFlag: false,
+    flags: [],
+    status: 'RUNNING',
+    ...patch,
   };
 }
 
@@ -26,7 +39,12 @@ describe("the supervisors' classification of stuck cases", () => {
   });
 
   test('a limit no longer than the window (a one-day review) is not "due soon" from the start', () => {
-    const review = summary({ stage: 'reviewing', reviewLevel: 1, stageSince: sh('2026-11-25 09:00').toISOString(), dueAt: sh('2026-11-26 09:00').toISOString() });
+    const review = summary({
+      stage: 'reviewing',
+      reviewLevel: 1,
+      stageSince: sh('2026-11-25 09:00').toISOString(),
+      dueAt: sh('2026-11-26 09:00').toISOString(),
+    });
     expect(classifyStuck([review], calendar, DEFAULT_LIMITS, now)).toEqual([]);
   });
 

@@ -25,7 +25,13 @@ const ready: { [K in ActionKind]: { actor: Actor; action: Extract<CaseAction, { 
   extensionDecision: {
     actor: people.supervisor,
     action: { kind: 'extensionDecision', approve: true },
-    patch: { extension: { pending: { workingDays: 2, reason: '需协调', by: { id: 'hc-wang', name: '王承办', role: 'handler' }, at: AT }, approvedCount: 0, approvedDays: 0 } },
+    patch: {
+      extension: {
+        pending: { workingDays: 2, reason: '需协调', by: { id: 'hc-wang', name: '王承办', role: 'handler' }, at: AT },
+        approvedCount: 0,
+        approvedDays: 0,
+      },
+    },
   },
   urge: { actor: people.supervisor, action: { kind: 'urge', note: '请抓紧' } },
   answer: { actor: people.operator, action: { kind: 'answer', answer: '已电话答复' }, patch: { type: 'consultation' } },
@@ -46,7 +52,7 @@ describe('the catalogue', () => {
     expect(ACTION_KINDS.filter((k) => !ROUTED_ACTIONS.includes(k as never))).toEqual(['absorb']);
   });
 
-  test('only the handler actions are bound to the case\'s unit', () => {
+  test("only the handler actions are bound to the case's unit", () => {
     expect(ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)).toEqual(['accept', 'return', 'progress', 'submit', 'extension']);
     for (const k of ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)) expect(ACTIONS[k].role).toBe('handler');
   });
@@ -78,12 +84,13 @@ describe.each(ACTION_KINDS)('%s', (kind) => {
     }
   });
 
-  test(ACTIONS[kind].unitBound ? 'only for the case\'s own unit' : 'for any unit', () => {
+  test(ACTIONS[kind].unitBound ? "only for the case's own unit" : 'for any unit', () => {
     const state = caseIn(allowed[0], patch);
     const elsewhere = { ...actor, id: `${actor.id}-elsewhere`, unit: TRANSPORT };
     const nowhere = { ...actor, id: `${actor.id}-nowhere`, unit: undefined };
     for (const who of [elsewhere, nowhere]) {
-      if (ACTIONS[kind].unitBound) expect(refuse(state, who, action)).toMatchObject({ code: 'forbidden', message: `${kind} is only for handlers of the case's unit` });
+      if (ACTIONS[kind].unitBound)
+        expect(refuse(state, who, action)).toMatchObject({ code: 'forbidden', message: `${kind} is only for handlers of the case's unit` });
       else expect(refuse(state, who, action)).toBeNull();
     }
   });
@@ -108,53 +115,162 @@ const toCitizen: Recipient = { kind: 'citizen', citizen };
 
 /** [what, the case before, who, the action, what comes out]. */
 const rows: [string, CaseState, Actor, CaseAction, Expected][] = [
-  ['assign', caseIn('registered', { unit: null, deadlines: {} }), people.dispatcher, { kind: 'assign', unit: HOUSING },
-    { stage: 'assigned', notifications: [['assigned', unit]], deadlines: [['signFor'], ['handling']] }],
-  ['accept', caseIn('assigned'), people.housingHandler, { kind: 'accept' },
-    { stage: 'rectifying', notifications: [], deadlines: [] }],
-  ['return', caseIn('assigned'), people.housingHandler, { kind: 'return', reason: '不属于本单位职责' },
-    { stage: 'registered', notifications: [['returned', { kind: 'dispatchers' }]], deadlines: [['assign']] }],
-  ['progress', caseIn('rectifying'), people.housingHandler, { kind: 'progress', note: '已到现场' },
-    { stage: 'rectifying', notifications: [], deadlines: [] }],
-  ['submit', caseIn('rectifying'), people.housingHandler, { kind: 'submit', result: '已更换路灯' },
-    { stage: 'reviewing', reviewLevel: 1, notifications: [['review_requested', { kind: 'reviewers', level: 1 }]], deadlines: [['review']] }],
-  ['review: level 1 approves', caseIn('reviewing', { reviewLevel: 1 }), people.reviewer1, { kind: 'review', level: 1, decision: 'approve' },
-    { stage: 'reviewing', reviewLevel: 2, notifications: [['review_requested', { kind: 'reviewers', level: 2 }]], deadlines: [['review']] }],
-  ['review: level 1 rejects', caseIn('reviewing', { reviewLevel: 1 }), people.reviewer1, { kind: 'review', level: 1, decision: 'reject', comment: '缺少照片' },
-    { stage: 'rectifying', reviewLevel: null, notifications: [['review_rejected', unit]], deadlines: [] }],
-  ['review: level 3 approves', caseIn('reviewing', { reviewLevel: 3 }), people.reviewer3, { kind: 'review', level: 3, decision: 'approve' },
-    { stage: 'replied', reviewLevel: null, notifications: [['answer', toCitizen]], deadlines: [['callback']] }],
-  ['callback: satisfied', caseIn('replied'), people.operator, { kind: 'callback', result: 'satisfied' },
-    { stage: 'closed', notifications: [], deadlines: [] }],
-  ['callback: dissatisfied reopens', caseIn('replied'), people.operator, { kind: 'callback', result: 'dissatisfied', note: '又坏了' },
-    { stage: 'rectifying', notifications: [['reopened', unit]], deadlines: [['handling']] }],
-  ['callback: dissatisfied after the allowed reopenings', caseIn('replied', { reopenCount: 2 }), people.operator, { kind: 'callback', result: 'dissatisfied' },
-    { stage: 'deciding', notifications: [['decision_needed', { kind: 'supervisors' }]], deadlines: [] }],
-  ['extension', caseIn('rectifying'), people.housingHandler, { kind: 'extension', workingDays: 2, reason: '需协调' },
-    { stage: 'rectifying', notifications: [['extension_requested', { kind: 'supervisors' }]], deadlines: [] }],
-  ['extensionDecision: approved', caseIn('rectifying', ready.extensionDecision.patch), people.supervisor, { kind: 'extensionDecision', approve: true },
-    { stage: 'rectifying', notifications: [['extension_decided', unit]], deadlines: [['handling', 2, HANDLING.dueAt]] }],
-  ['extensionDecision: refused', caseIn('rectifying', ready.extensionDecision.patch), people.supervisor, { kind: 'extensionDecision', approve: false, note: '理由不足' },
-    { stage: 'rectifying', notifications: [['extension_decided', unit]], deadlines: [] }],
-  ['urge', caseIn('assigned'), people.supervisor, { kind: 'urge', note: '请抓紧' },
-    { stage: 'assigned', notifications: [['urged', unit]], deadlines: [] }],
-  ['answer', caseIn('registered', { type: 'consultation', unit: null }), people.operator, { kind: 'answer', answer: '已电话答复' },
-    { stage: 'closed', notifications: [['answer', toCitizen]], deadlines: [] }],
-  ['decision: reopen', caseIn('deciding', { reopenCount: 2 }), people.supervisor, { kind: 'decision', action: 'reopen', note: '再办一次' },
-    { stage: 'rectifying', notifications: [['reopened', unit]], deadlines: [['handling']] }],
-  ['decision: close', caseIn('deciding', { reopenCount: 2 }), people.supervisor, { kind: 'decision', action: 'close', note: '已尽力' },
-    { stage: 'closed', notifications: [], deadlines: [] }],
-  ['spotCheck: passed', caseIn('closed', ready.spotCheck.patch), people.supervisor, { kind: 'spotCheck', passed: true, note: '合格' },
-    { stage: 'closed', notifications: [], deadlines: [] }],
-  ['spotCheck: failed goes back to the unit', caseIn('closed', ready.spotCheck.patch), people.supervisor, { kind: 'spotCheck', passed: false, note: '未整改' },
-    { stage: 'rectifying', notifications: [['spot_check_failed', unit]], deadlines: [['handling']] }],
+  [
+    'assign',
+    caseIn('registered', { unit: null, deadlines: {} }),
+    people.dispatcher,
+    { kind: 'assign', unit: HOUSING },
+    { stage: 'assigned', notifications: [['assigned', unit]], deadlines: [['signFor'], ['handling']] },
+  ],
+  ['accept', caseIn('assigned'), people.housingHandler, { kind: 'accept' }, { stage: 'rectifying', notifications: [], deadlines: [] }],
+  [
+    'return',
+    caseIn('assigned'),
+    people.housingHandler,
+    { kind: 'return', reason: '不属于本单位职责' },
+    { stage: 'registered', notifications: [['returned', { kind: 'dispatchers' }]], deadlines: [['assign']] },
+  ],
+  [
+    'progress',
+    caseIn('rectifying'),
+    people.housingHandler,
+    { kind: 'progress', note: '已到现场' },
+    { stage: 'rectifying', notifications: [], deadlines: [] },
+  ],
+  [
+    'submit',
+    caseIn('rectifying'),
+    people.housingHandler,
+    { kind: 'submit', result: '已更换路灯' },
+    { stage: 'reviewing', reviewLevel: 1, notifications: [['review_requested', { kind: 'reviewers', level: 1 }]], deadlines: [['review']] },
+  ],
+  [
+    'review: level 1 approves',
+    caseIn('reviewing', { reviewLevel: 1 }),
+    people.reviewer1,
+    { kind: 'review', level: 1, decision: 'approve' },
+    { stage: 'reviewing', reviewLevel: 2, notifications: [['review_requested', { kind: 'reviewers', level: 2 }]], deadlines: [['review']] },
+  ],
+  [
+    'review: level 1 rejects',
+    caseIn('reviewing', { reviewLevel: 1 }),
+    people.reviewer1,
+    { kind: 'review', level: 1, decision: 'reject', comment: '缺少照片' },
+    { stage: 'rectifying', reviewLevel: null, notifications: [['review_rejected', unit]], deadlines: [] },
+  ],
+  [
+    'review: level 3 approves',
+    caseIn('reviewing', { reviewLevel: 3 }),
+    people.reviewer3,
+    { kind: 'review', level: 3, decision: 'approve' },
+    { stage: 'replied', reviewLevel: null, notifications: [['answer', toCitizen]], deadlines: [['callback']] },
+  ],
+  [
+    'callback: satisfied',
+    caseIn('replied'),
+    people.operator,
+    { kind: 'callback', result: 'satisfied' },
+    { stage: 'closed', notifications: [], deadlines: [] },
+  ],
+  [
+    'callback: dissatisfied reopens',
+    caseIn('replied'),
+    people.operator,
+    { kind: 'callback', result: 'dissatisfied', note: '又坏了' },
+    { stage: 'rectifying', notifications: [['reopened', unit]], deadlines: [['handling']] },
+  ],
+  [
+    'callback: dissatisfied after the allowed reopenings',
+    caseIn('replied', { reopenCount: 2 }),
+    people.operator,
+    { kind: 'callback', result: 'dissatisfied' },
+    { stage: 'deciding', notifications: [['decision_needed', { kind: 'supervisors' }]], deadlines: [] },
+  ],
+  [
+    'extension',
+    caseIn('rectifying'),
+    people.housingHandler,
+    { kind: 'extension', workingDays: 2, reason: '需协调' },
+    { stage: 'rectifying', notifications: [['extension_requested', { kind: 'supervisors' }]], deadlines: [] },
+  ],
+  [
+    'extensionDecision: approved',
+    caseIn('rectifying', ready.extensionDecision.patch),
+    people.supervisor,
+    { kind: 'extensionDecision', approve: true },
+    { stage: 'rectifying', notifications: [['extension_decided', unit]], deadlines: [['handling', 2, HANDLING.dueAt]] },
+  ],
+  [
+    'extensionDecision: refused',
+    caseIn('rectifying', ready.extensionDecision.patch),
+    people.supervisor,
+    { kind: 'extensionDecision', approve: false, note: '理由不足' },
+    { stage: 'rectifying', notifications: [['extension_decided', unit]], deadlines: [] },
+  ],
+  [
+    'urge',
+    caseIn('assigned'),
+    people.supervisor,
+    { kind: 'urge', note: '请抓紧' },
+    { stage: 'assigned', notifications: [['urged', unit]], deadlines: [] },
+  ],
+  [
+    'answer',
+    caseIn('registered', { type: 'consultation', unit: null }),
+    people.operator,
+    { kind: 'answer', answer: '已电话答复' },
+    { stage: 'closed', notifications: [['answer', toCitizen]], deadlines: [] },
+  ],
+  [
+    'decision: reopen',
+    caseIn('deciding', { reopenCount: 2 }),
+    people.supervisor,
+    { kind: 'decision', action: 'reopen', note: '再办一次' },
+    { stage: 'rectifying', notifications: [['reopened', unit]], deadlines: [['handling']] },
+  ],
+  [
+    'decision: close',
+    caseIn('deciding', { reopenCount: 2 }),
+    people.supervisor,
+    { kind: 'decision', action: 'close', note: '已尽力' },
+    { stage: 'closed', notifications: [], deadlines: [] },
+  ],
+  [
+    'spotCheck: passed',
+    caseIn('closed', ready.spotCheck.patch),
+    people.supervisor,
+    { kind: 'spotCheck', passed: true, note: '合格' },
+    { stage: 'closed', notifications: [], deadlines: [] },
+  ],
+  [
+    'spotCheck: failed goes back to the unit',
+    caseIn('closed', ready.spotCheck.patch),
+    people.supervisor,
+    { kind: 'spotCheck', passed: false, note: '未整改' },
+    { stage: 'rectifying', notifications: [['spot_check_failed', unit]], deadlines: [['handling']] },
+  ],
   // A direct answer never had a unit: it goes to the dispatchers, and both clocks start (assignment restarts handling).
-  ['spotCheck: failed without a unit goes to the dispatchers', caseIn('closed', { ...ready.spotCheck.patch, unit: null }), people.supervisor, { kind: 'spotCheck', passed: false, note: '答复有误' },
-    { stage: 'registered', notifications: [['spot_check_failed', { kind: 'dispatchers' }]], deadlines: [['assign'], ['handling']] }],
-  ['merge', caseIn('registered', { unit: null }), people.operator, { kind: 'merge', into: 'other00000000001', intoLedgerNo: 'LZ-2026-000009' },
-    { stage: 'closed', notifications: [['merged', toCitizen]], deadlines: [] }],
-  ['absorb', caseIn('rectifying'), people.operator, { kind: 'absorb', id: 'other00000000002', ledgerNo: 'LZ-2026-000010' },
-    { stage: 'rectifying', notifications: [], deadlines: [] }],
+  [
+    'spotCheck: failed without a unit goes to the dispatchers',
+    caseIn('closed', { ...ready.spotCheck.patch, unit: null }),
+    people.supervisor,
+    { kind: 'spotCheck', passed: false, note: '答复有误' },
+    { stage: 'registered', notifications: [['spot_check_failed', { kind: 'dispatchers' }]], deadlines: [['assign'], ['handling']] },
+  ],
+  [
+    'merge',
+    caseIn('registered', { unit: null }),
+    people.operator,
+    { kind: 'merge', into: 'other00000000001', intoLedgerNo: 'LZ-2026-000009' },
+    { stage: 'closed', notifications: [['merged', toCitizen]], deadlines: [] },
+  ],
+  [
+    'absorb',
+    caseIn('rectifying'),
+    people.operator,
+    { kind: 'absorb', id: 'other00000000002', ledgerNo: 'LZ-2026-000010' },
+    { stage: 'rectifying', notifications: [], deadlines: [] },
+  ],
 ];
 
 describe('what each action does', () => {
@@ -169,10 +285,16 @@ describe('what each action does', () => {
     if (expected.reviewLevel !== undefined) expect(state.reviewLevel).toBe(expected.reviewLevel);
     expect(state.updatedAt).toBe(AT);
     expect(notifications.map((n) => [n.template, n.to])).toEqual(expected.notifications);
-    for (const n of notifications) expect(n).toMatchObject({ caseId: prev.id, ledgerNo: prev.ledgerNo, id: expect.stringMatching(new RegExp(`^${prev.id}:\\d+:${n.template}$`)) });
+    for (const n of notifications)
+      expect(n).toMatchObject({
+        caseId: prev.id,
+        ledgerNo: prev.ledgerNo,
+        id: expect.stringMatching(new RegExp(`^${prev.id}:\\d+:${n.template}$`)),
+      });
     expect(deadlines.map((d) => (d.extendBy === undefined ? [d.key] : [d.key, d.extendBy, d.from]))).toEqual(expected.deadlines);
     // New clocks start now; an extension moves the running due date instead. Type and urgency go to the calendar.
-    for (const d of deadlines) expect(d).toMatchObject({ at: AT, type: prev.type, urgent: prev.urgent, ...(d.extendBy === undefined ? { from: AT } : {}) });
+    for (const d of deadlines)
+      expect(d).toMatchObject({ at: AT, type: prev.type, urgent: prev.urgent, ...(d.extendBy === undefined ? { from: AT } : {}) });
     // A change of stage restarts the stage clock supervisors watch.
     if (state.stage !== prev.stage) expect(state.stageSince).toBe(AT);
   });

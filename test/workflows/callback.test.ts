@@ -13,7 +13,11 @@ describe('call-back (回访)', () => {
 
     const reopened = await act(handle, 'callback', people.operator, { result: 'dissatisfied', note: '灯修好后又坏了' });
     expect(reopened).toMatchObject({ stage: 'rectifying', reopenCount: 1, unit: HOUSING, satisfaction: 'dissatisfied', closedAt: null });
-    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'callback', by: { id: people.operator.id }, note: 'dissatisfied：灯修好后又坏了' });
+    expect(reopened.timeline.at(-1)).toMatchObject({
+      action: 'callback',
+      by: { id: people.operator.id },
+      note: 'dissatisfied：灯修好后又坏了',
+    });
 
     // The unit is notified of the reopening.
     const o = await eventually(
@@ -38,7 +42,12 @@ describe('call-back (回访)', () => {
 
     const outbox = await outboxOf(h, caseId);
     const phone = final.citizen.phone;
-    const round = ['review_requested→reviewers:1', 'review_requested→reviewers:2', 'review_requested→reviewers:3', `answer→citizen:${phone}`];
+    const round = [
+      'review_requested→reviewers:1',
+      'review_requested→reviewers:2',
+      'review_requested→reviewers:3',
+      `answer→citizen:${phone}`,
+    ];
     expect(outboxSummary(outbox)).toEqual(
       [`receipt→citizen:${phone}`, `assigned→unit:${HOUSING}`, ...round, `reopened→unit:${HOUSING}`, ...round].sort(),
     );

@@ -32,7 +32,13 @@ describe('the case loop, start to close', () => {
 
     // The workflow ends with the final state, after draining its outbox.
     const final: CaseState = await handle.result();
-    expect(final).toMatchObject({ stage: 'closed', satisfaction: 'satisfied', reopenCount: 0, unit: HOUSING, result: '已督促物业更换楼道灯' });
+    expect(final).toMatchObject({
+      stage: 'closed',
+      satisfaction: 'satisfied',
+      reopenCount: 0,
+      unit: HOUSING,
+      result: '已督促物业更换楼道灯',
+    });
     expect(final.closedAt).toEqual(expect.any(String));
 
     // One timeline entry per action: who, when, what.
@@ -76,6 +82,13 @@ describe('the case loop, start to close', () => {
     const answer = outbox.find((n) => n.template === 'answer')!;
     expect(answer.text).toContain('已督促物业更换楼道灯');
     // Delivered in the order the case produced them.
-    expect(outbox.map((n) => n.template)).toEqual(['receipt', 'assigned', 'review_requested', 'review_requested', 'review_requested', 'answer']);
+    expect(outbox.map((n) => n.template)).toEqual([
+      'receipt',
+      'assigned',
+      'review_requested',
+      'review_requested',
+      'review_requested',
+      'answer',
+    ]);
   });
 });

@@ -65,7 +65,10 @@ describe('ledger number sequencer (台账编号)', () => {
   });
 
   test('continues as new before the per-run update limit, keeping the sequence and the memory of recent ids', async () => {
-    const first = await h.client.workflow.getHandle(ledgerWorkflowId('RT', 2026)).describe().catch(() => null);
+    const first = await h.client.workflow
+      .getHandle(ledgerWorkflowId('RT', 2026))
+      .describe()
+      .catch(() => null);
     expect(first).toBeNull();
     const numbers: string[] = [];
     for (let i = 1; i <= 7; i++) numbers.push(await allocateRotating('RT', 2026, `rot-${i}`, 3));

@@ -1,5 +1,15 @@
 import { type actionUpdates } from '../../temporal/definitions';
-import { act, assignAndAccept, type CaseHandle, driveToReplied, getCase, historyEventTypes, refusalOf, startCase, useTimeSkipping } from './helpers';
+import {
+  act,
+  assignAndAccept,
+  type CaseHandle,
+  driveToReplied,
+  getCase,
+  historyEventTypes,
+  refusalOf,
+  startCase,
+  useTimeSkipping,
+} from './helpers';
 import { HOUSING, people } from '../support/personas';
 
 const h = useTimeSkipping();
@@ -67,7 +77,9 @@ describe('refused actions', () => {
       const r = await refusalOf(act(handle, 'callback', people.operator, { result: 'satisfied' }));
       expect(r.type).toBe('conflict');
       expect(r.message).toContain("stage 'rectifying'");
-      expect((await refusalOf(act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' }))).message).toContain("'rectifying'");
+      expect((await refusalOf(act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' }))).message).toContain(
+        "'rectifying'",
+      );
     });
   });
 
@@ -102,7 +114,9 @@ describe('refused actions', () => {
     });
     await driveToRepliedFromReview(handle);
     await expectNoTrace(handle, async () => {
-      expect((await refusalOf(handle.executeUpdate('callback', { args: [people.operator, { result: 'happy' }] }))).type).toBe('invalid_input');
+      expect((await refusalOf(handle.executeUpdate('callback', { args: [people.operator, { result: 'happy' }] }))).type).toBe(
+        'invalid_input',
+      );
     });
   });
 

@@ -95,8 +95,23 @@ describe('replaying recorded histories', () => {
     expect(events[0].workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('caseWorkflow');
     expect(eventName(events.at(-1)!)).toBe('workflowExecutionCompletedEventAttributes');
     expect(acceptedUpdates(history)).toEqual([
-      'assign', 'accept', 'progress', 'submit', 'review', 'review', 'progress', 'submit', 'review', 'review', 'review',
-      'callback', 'submit', 'review', 'review', 'review', 'callback',
+      'assign',
+      'accept',
+      'progress',
+      'submit',
+      'review',
+      'review',
+      'progress',
+      'submit',
+      'review',
+      'review',
+      'review',
+      'callback',
+      'submit',
+      'review',
+      'review',
+      'review',
+      'callback',
     ]);
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes).length).toBeGreaterThanOrEqual(12);
 

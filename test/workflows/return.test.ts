@@ -42,7 +42,17 @@ describe('return (退单) and re-assignment (改派)', () => {
     const final = await handle.result();
     expect(final).toMatchObject({ stage: 'closed', unit: TRANSPORT, submittedBy: { id: people.transportHandler.id } });
     expect(final.timeline.map((e) => e.action)).toEqual([
-      'register', 'assign', 'return', 'assign', 'accept', 'progress', 'submit', 'review', 'review', 'review', 'callback',
+      'register',
+      'assign',
+      'return',
+      'assign',
+      'accept',
+      'progress',
+      'submit',
+      'review',
+      'review',
+      'review',
+      'callback',
     ]);
     expect(final.timeline.filter((e) => e.action === 'assign').map((e) => e.note)).toEqual([`交办至 ${HOUSING}`, '改派交通运输局']);
 

@@ -52,10 +52,17 @@ describe('rejection in the three-level review (三审)', () => {
     const final = await handle.result();
     // Every round stays in the timeline.
     expect(final.timeline.map((e) => (e.action === 'review' ? `review:${e.by.id}` : e.action))).toEqual([
-      'register', 'assign', 'accept', 'submit',
-      `review:${people.reviewer1.id}`, `review:${people.reviewer2.id}`,
-      'progress', 'submit',
-      `review:${people.reviewer1.id}`, `review:${people.reviewer2.id}`, `review:${people.reviewer3.id}`,
+      'register',
+      'assign',
+      'accept',
+      'submit',
+      `review:${people.reviewer1.id}`,
+      `review:${people.reviewer2.id}`,
+      'progress',
+      'submit',
+      `review:${people.reviewer1.id}`,
+      `review:${people.reviewer2.id}`,
+      `review:${people.reviewer3.id}`,
       'callback',
     ]);
     expect(final.result).toBe('已处理，附整改前后照片');

@@ -30,7 +30,9 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     expect(r.message).toContain('level 1');
     await act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' });
     expect((await refusalOf(act(handle, 'review', people.reviewer3, { level: 2, decision: 'approve' }))).type).toBe('forbidden');
-    expect((await refusalOf(act(handle, 'review', people.reviewer1, { level: 2, decision: 'reject', comment: 'x' }))).type).toBe('forbidden');
+    expect((await refusalOf(act(handle, 'review', people.reviewer1, { level: 2, decision: 'reject', comment: 'x' }))).type).toBe(
+      'forbidden',
+    );
     expect((await getCase(handle)).reviewLevel).toBe(2);
   });
 
@@ -41,7 +43,9 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     expect(r.type).toBe('forbidden');
     expect(r.message).toContain('already decided level 1');
     // A rejection by the same person is refused too: a second decision of any kind.
-    expect((await refusalOf(act(handle, 'review', people.reviewer12, { level: 2, decision: 'reject', comment: 'x' }))).type).toBe('forbidden');
+    expect((await refusalOf(act(handle, 'review', people.reviewer12, { level: 2, decision: 'reject', comment: 'x' }))).type).toBe(
+      'forbidden',
+    );
 
     // Another holder of level 2 may decide it.
     const next = await act(handle, 'review', people.reviewer2, { level: 2, decision: 'approve' });
@@ -81,9 +85,13 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
 
     // Later levels too, once others have decided the earlier ones.
     await act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' });
-    expect((await refusalOf(act(handle, 'review', people.housingHandlerReviewer, { level: 2, decision: 'approve' }))).type).toBe('forbidden');
+    expect((await refusalOf(act(handle, 'review', people.housingHandlerReviewer, { level: 2, decision: 'approve' }))).type).toBe(
+      'forbidden',
+    );
     await act(handle, 'review', people.reviewer2, { level: 2, decision: 'approve' });
-    expect((await refusalOf(act(handle, 'review', people.housingHandlerReviewer, { level: 3, decision: 'approve' }))).type).toBe('forbidden');
+    expect((await refusalOf(act(handle, 'review', people.housingHandlerReviewer, { level: 3, decision: 'approve' }))).type).toBe(
+      'forbidden',
+    );
 
     // The same person may review a colleague's result.
     const { handle: other } = await startCase(h);
@@ -91,6 +99,5 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     await act(other, 'submit', people.housingHandler, { result: '已处理' });
     const ok = await act(other, 'review', people.housingHandlerReviewer, { level: 1, decision: 'approve' });
     expect(ok.reviews.map((x) => x.by.id)).toEqual([people.housingHandlerReviewer.id]);
-
   });
 });

@@ -24,7 +24,12 @@ async function closedCase(): Promise<{ handle: CaseHandle; caseId: string }> {
 const statusOf = async (handle: CaseHandle) => (await handle.describe()).status.name;
 
 /** Polls in real time (which does not unlock time skipping, unlike handle.result()). */
-const becomes = (handle: CaseHandle, status: string, timeoutMs = 15_000) => eventually(() => statusOf(handle), (s) => s === status, timeoutMs);
+const becomes = (handle: CaseHandle, status: string, timeoutMs = 15_000) =>
+  eventually(
+    () => statusOf(handle),
+    (s) => s === status,
+    timeoutMs,
+  );
 
 describe('spot-check window (定期抽查)', () => {
   test('a closed case stays RUNNING through the 60-day window, then completes', async () => {
@@ -73,7 +78,12 @@ describe('spot-check window (定期抽查)', () => {
 
     const failed = await act(handle, 'spotCheck', people.supervisor, { passed: false, note: '回访群众称问题仍在' });
     expect(failed).toMatchObject({ stage: 'rectifying', reopenCount: 1, unit: HOUSING, closedAt: null });
-    expect(failed.spotCheck).toMatchObject({ round: 'month-2026-11', result: 'failed', by: { id: people.supervisor.id }, note: '回访群众称问题仍在' });
+    expect(failed.spotCheck).toMatchObject({
+      round: 'month-2026-11',
+      result: 'failed',
+      by: { id: people.supervisor.id },
+      note: '回访群众称问题仍在',
+    });
     expect(failed.spotCheck.at).toEqual(expect.any(String));
     expect(failed.deadlines.handling?.from).toBe(failed.stageSince);
     const outbox = await eventually(
@@ -122,7 +132,11 @@ describe('spot-check window (定期抽查)', () => {
 
 describe('直接答复 (answer) on a registered case', () => {
   test('a consultation is answered directly by the operator: closed, and the answer goes to the citizen', async () => {
-    const { handle, caseId } = await startCase(h, { type: 'consultation', title: '医保报销比例咨询', content: '请问城乡居民医保住院报销比例是多少？' });
+    const { handle, caseId } = await startCase(h, {
+      type: 'consultation',
+      title: '医保报销比例咨询',
+      content: '请问城乡居民医保住院报销比例是多少？',
+    });
     // Only an operator answers.
     expect((await refusalOf(act(handle, 'answer', people.dispatcher, { answer: '答复' }))).type).toBe('forbidden');
     const answer = '城乡居民医保在县内定点医院住院报销比例约为80%，详情可致电县医保局。';

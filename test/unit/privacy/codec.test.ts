@@ -28,7 +28,8 @@ const meta = (p: Payload, key: string) => Buffer.from(p.metadata![key]!).toStrin
 const plain = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
 const valueOf = (p: Payload): unknown => defaultPayloadConverter.fromPayload(p);
 const containsText = (p: Payload, text: string): boolean =>
-  Buffer.from(p.data ?? []).includes(Buffer.from(text)) || Object.values(p.metadata ?? {}).some((v) => Buffer.from(v ?? []).includes(Buffer.from(text)));
+  Buffer.from(p.data ?? []).includes(Buffer.from(text)) ||
+  Object.values(p.metadata ?? {}).some((v) => Buffer.from(v ?? []).includes(Buffer.from(text)));
 
 describe('EncryptionCodec', () => {
   const codec = new EncryptionCodec(parsePayloadKeys(`k1:${K1}`));

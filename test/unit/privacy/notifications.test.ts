@@ -21,14 +21,16 @@ const PHONE = '13912345678';
 const calendar = createCalendar();
 const limits = DEFAULT_LIMITS;
 
-
 /** A case's life as the workflow runs it: each action checked by `refuse`, applied by `transition`, its deadlines computed. */
 class Life {
   state: CaseState;
   clock: number;
   readonly sent: Notification[] = [];
 
-  constructor(readonly request: NewCase, start: string) {
+  constructor(
+    readonly request: NewCase,
+    start: string,
+  ) {
     this.clock = Date.parse(start);
     const at = new Date(this.clock).toISOString();
     const input: CaseInput = {
@@ -40,7 +42,10 @@ class Life {
       registeredAt: at,
     };
     const first = initialState(input, at);
-    this.state = withDeadlines(first, deadlinesStarted(null, first, at).map((r) => computeDeadline(r, calendar, limits)));
+    this.state = withDeadlines(
+      first,
+      deadlinesStarted(null, first, at).map((r) => computeDeadline(r, calendar, limits)),
+    );
     this.sent.push(receiptNotification(this.state));
   }
 
@@ -54,7 +59,10 @@ class Life {
     if (refused) throw new Error(`${action.kind} by ${actor.id} refused: ${refused.message}`);
     const at = this.tick();
     const { state, notifications } = transition(this.state, actor, action, at);
-    this.state = withDeadlines(state, deadlinesStarted(this.state, state, at).map((r) => computeDeadline(r, calendar, limits)));
+    this.state = withDeadlines(
+      state,
+      deadlinesStarted(this.state, state, at).map((r) => computeDeadline(r, calendar, limits)),
+    );
     this.sent.push(...notifications);
     return this;
   }
@@ -66,7 +74,10 @@ class Life {
       const d = key ? this.state.deadlines[key] : undefined;
       if (!key || !d) continue;
       const at = kind === 'warn' ? (d.warnAt ?? d.from) : kind === 'overdue' ? d.dueAt : d.redFlagAt;
-      const base = kind === 'redFlag' ? { ...this.state, deadlines: { ...this.state.deadlines, [key]: { ...d, warned: true, overdue: true } } } : this.state;
+      const base =
+        kind === 'redFlag'
+          ? { ...this.state, deadlines: { ...this.state.deadlines, [key]: { ...d, warned: true, overdue: true } } }
+          : this.state;
       this.sent.push(...fireMilestone(base, { kind, key, at, id: `${key}:${d.dueAt}:${kind}` }, at).notifications);
     }
     return this;

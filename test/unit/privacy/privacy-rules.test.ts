@@ -4,21 +4,40 @@
  */
 import type { CaseState } from '../../../domain/case';
 import { UNMASKED_PHONE_ROLES } from '../../../domain/permissions';
-import { citizenAs, citizenVisibility, CONCEALED, isProtected, maskIdNumber, maskNumbers, redactCase, redactText, type PrivacyFacts } from '../../../domain/privacy';
+import {
+  citizenAs,
+  citizenVisibility,
+  CONCEALED,
+  isProtected,
+  maskIdNumber,
+  maskNumbers,
+  redactCase,
+  redactText,
+  type PrivacyFacts,
+} from '../../../domain/privacy';
 import { ROLES, type Actor, type Role } from '../../../domain/roles';
 import { HOUSING, TRANSPORT } from '../../support/personas';
 
 const citizen = { name: '张秘密', phone: '13800001234' };
 
 const person = (roles: Role[], unit?: string): Pick<Actor, 'roles' | 'unit'> => ({ roles, ...(unit ? { unit } : {}) });
-const facts = (over: Partial<PrivacyFacts> = {}): PrivacyFacts => ({ confidential: false, type: 'complaint', about: undefined, unit: HOUSING, ...over });
+const facts = (over: Partial<PrivacyFacts> = {}): PrivacyFacts => ({
+  confidential: false,
+  type: 'complaint',
+  about: undefined,
+  unit: HOUSING,
+  ...over,
+});
 
 describe('citizenVisibility', () => {
   test('an ordinary case: operators and supervisors in full, everyone else masked (the list in permissions.ts)', () => {
     expect([...UNMASKED_PHONE_ROLES].sort()).toEqual(['operator', 'supervisor']);
     for (const role of ROLES) {
       const unit = role === 'handler' ? HOUSING : undefined;
-      expect({ role, v: citizenVisibility(facts(), person([role], unit)) }).toEqual({ role, v: UNMASKED_PHONE_ROLES.has(role) ? 'full' : 'masked' });
+      expect({ role, v: citizenVisibility(facts(), person([role], unit)) }).toEqual({
+        role,
+        v: UNMASKED_PHONE_ROLES.has(role) ? 'full' : 'masked',
+      });
     }
   });
 
@@ -29,7 +48,7 @@ describe('citizenVisibility', () => {
     ['about another unit', { about: TRANSPORT }],
   ];
 
-  test.each(protectedCases)('%s: the assigned unit\'s people see nothing; the hotline centre and supervisors as usual', (_label, over) => {
+  test.each(protectedCases)("%s: the assigned unit's people see nothing; the hotline centre and supervisors as usual", (_label, over) => {
     const c = facts(over);
     expect(isProtected(c)).toBe(true);
     expect(citizenVisibility(c, person(['handler'], HOUSING))).toBe('hidden');
@@ -64,7 +83,9 @@ describe('what each visibility shows', () => {
     const text = '张秘密说：我的电话 13800001234，另一个 15912345678，身份证 51202219900101123X，编号 LZ-2026-000123，座机 0832-1234567';
     expect(redactText(text, citizen, 'full')).toBe(text);
     const masked = redactText(text, citizen, 'masked');
-    expect(masked).toBe('张秘密说：我的电话 138****1234，另一个 159****5678，身份证 512***********123X，编号 LZ-2026-000123，座机 0832-1234567');
+    expect(masked).toBe(
+      '张秘密说：我的电话 138****1234，另一个 159****5678，身份证 512***********123X，编号 LZ-2026-000123，座机 0832-1234567',
+    );
     const hidden = redactText(text, citizen, 'hidden');
     expect(hidden).not.toContain('张秘密');
     expect(hidden).not.toContain('13800001234');
@@ -73,7 +94,7 @@ describe('what each visibility shows', () => {
     expect(hidden).toContain('159****5678');
   });
 
-  test('hidden: the citizen\'s own phone however written, but a one-character name is left (it would shred the text)', () => {
+  test("hidden: the citizen's own phone however written, but a one-character name is left (it would shred the text)", () => {
     expect(redactText('来电 138-0000-1234 反映', citizen, 'hidden')).toBe(`来电 ${CONCEALED} 反映`);
     expect(redactText('李说路灯坏了', { name: '李', phone: '0832123' }, 'hidden')).toBe('李说路灯坏了');
   });
@@ -92,7 +113,11 @@ describe('what each visibility shows', () => {
       result: '已回电13800001234',
       timeline: [{ at: 'x', by: { id: 'op', name: '李话务' }, action: 'register', note: '张秘密来电' }],
       reviews: [{ level: 1, decision: 'reject', by: { id: 'r', name: 'r' }, at: 'x', comment: '请联系张秘密' }],
-      extension: { pending: { workingDays: 1, reason: '等张秘密回复', by: { id: 'h', name: 'h' }, at: 'x' }, approvedCount: 0, approvedDays: 0 },
+      extension: {
+        pending: { workingDays: 1, reason: '等张秘密回复', by: { id: 'h', name: 'h' }, at: 'x' },
+        approvedCount: 0,
+        approvedDays: 0,
+      },
     } as unknown as CaseState;
     const out = redactCase(state, citizen, 'hidden');
     const { id: _id, ...rest } = out;
