@@ -3,8 +3,10 @@ import { createCalendar, type WorkingCalendar } from '../domain/calendar';
 import { DEFAULT_LIMITS, type TimeLimits } from '../domain/limits';
 import type { Notification } from '../domain/notifications';
 import type { Client } from '@temporalio/client';
+import type { Db } from '../db/pool';
 import { createClosedCaseFinder } from './closed-cases';
 import { createDeadlinePlanner } from './deadlines';
+import { createReadModelRecorder } from './read-model';
 import type { Notifier } from './notifier';
 import { WebhookError } from './webhook-notifier';
 
@@ -15,13 +17,16 @@ export interface ActivityDeps {
   limits?: TimeLimits;
   /** For visibility queries (the spot-check round); workers without it cannot run spot-check rounds. */
   client?: Client;
+  /** The read model every case records its summary in. */
+  db: Db;
 }
 
 /** Activities are plain functions closed over their adapters, so tests hand in the same real adapters. */
-export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, client }: ActivityDeps) {
+export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, client, db }: ActivityDeps) {
   return {
     findClosedCases: createClosedCaseFinder(client),
     planDeadlines: createDeadlinePlanner(calendar, limits),
+    recordCase: createReadModelRecorder(db),
     async notify(notification: Notification): Promise<{ delivered: boolean }> {
       try {
         const result = await notifier.deliver(notification);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import type { Db } from '../db/pool';
 import { DEFAULT_DATA_DIR } from '../config/paths';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
@@ -27,6 +28,8 @@ import { anonymousRateLimit, intakeRateLimit, securityHeaders } from './security
 
 export interface AppDeps {
   client: Client;
+  /** The read model (db/): lists, inboxes, the supervisors' view, metrics and the ledger read from it. */
+  db: Db;
   taskQueue: string;
   jwtSecret: string;
   units: UnitDirectory;

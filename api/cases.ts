@@ -8,6 +8,9 @@ import type { TimeLimits } from '../domain/limits';
 import type { Actor } from '../domain/roles';
 import { refuse } from '../domain/rules';
 import { textSimilarity } from '../domain/similarity';
+import { recordSummary } from '../db/case-summaries';
+import type { Db } from '../db/pool';
+import { summaryOf } from '../domain/summary';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../temporal/definitions';
 import { allocateLedgerNo, startCase } from '../temporal/start-case';
 import { listCaseSummaries } from '../temporal/visibility';
@@ -17,6 +20,7 @@ import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
 
 export interface CaseServiceOptions {
   client: Client;
+  db: Db;
   taskQueue: string;
   ledgerPrefix: string;
   calendar: WorkingCalendar;
@@ -78,6 +82,7 @@ export class CaseService {
     // 并单 is recorded on both cases; a retry finds the first half done and the update id makes the second idempotent.
     if (state.mergedInto)
       await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
+    await this.recordSummary(state);
     return state;
   }
 
@@ -127,6 +132,14 @@ export class CaseService {
     return this.timed(() => this.update(id, kind, actor, body, idempotencyKey ? updateIdFor(actor.id, kind, idempotencyKey) : undefined));
   }
 
+  /**
+   * The workflow records every change in the read model itself; the API records the state it answers with as well,
+   * so that a list read right after the answer already shows it (the version keeps the newer of the two).
+   */
+  private async recordSummary(state: CaseState): Promise<void> {
+    await recordSummary(this.opts.db, summaryOf(state));
+  }
+
   private async update<K extends ActionKind>(
     id: string,
     kind: K,
@@ -136,7 +149,9 @@ export class CaseService {
   ): Promise<CaseState> {
     const handle = this.client.workflow.getHandle(caseWorkflowId(id));
     try {
-      return await handle.executeUpdate(actionUpdates[kind], { args: [actor, body], ...(updateId ? { updateId } : {}) });
+      const state = await handle.executeUpdate(actionUpdates[kind], { args: [actor, body], ...(updateId ? { updateId } : {}) });
+      await this.recordSummary(state);
+      return state;
     } catch (err) {
       throw await this.explainClosed(id, err);
     }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { loadPayloadKeys } from '../config/keys';
 import { loadLimits } from '../config/limits';
 import { loadUnitDirectory } from '../config/units';
+import { openDb } from '../db/pool';
 import { createApp } from './app';
 import { resolveJwtSecret } from './jwt-secret';
 import { connectClient } from '../temporal/client';
@@ -14,9 +15,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { dataDir } = config;
   const keys = loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
+  const db = openDb(config.database.url, 'the API');
   const client = await connectClient(config.temporal, new EncryptionCodec(keys));
   const app = createApp({
     client,
+    db,
     taskQueue: config.temporal.taskQueue,
     jwtSecret: resolveJwtSecret({ secret: config.jwtSecret, dataDir, createIfMissing: false }),
     units: loadUnitDirectory(config.files.units),
@@ -33,7 +36,7 @@ async function main(): Promise<void> {
   const port = config.api.port;
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {
-    server.close(() => void client.connection.close().then(() => process.exit(0)));
+    server.close(() => void Promise.all([client.connection.close(), db.end()]).then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGINT', stop);

@@ -112,3 +112,16 @@ export const trustProxy = () =>
     if (/^\d+$/.test(t)) return Number(t);
     return t;
   });
+
+/** A PostgreSQL connection URL (postgres:// or postgresql://); never echoed, as it may hold a password. */
+export const postgresUrl = () =>
+  raw.transform((v, ctx) => {
+    const t = present(v);
+    if (t === undefined) return undefined;
+    try {
+      if (['postgres:', 'postgresql:'].includes(new URL(t).protocol)) return t;
+    } catch {
+      // refused below
+    }
+    return refuse(ctx, t, 'a URL like postgres://user:password@host:5432/database', false);
+  });

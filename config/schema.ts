@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_RATE_LIMITS, MAX_CLOCK_SKEW_S, MIN_JWT_SECRET_LENGTH } from './defaults';
-import { oneOf, origins, pathList, port, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
+import { oneOf, origins, pathList, port, postgresUrl, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
 import { parsePayloadKeys } from './keys';
 import { secretValuesIn } from './log-secrets';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from './paths';
@@ -27,6 +27,9 @@ export const EnvSchema = z.looseObject({
   TEMPORAL_UI_CODEC_ENDPOINT: url(),
   HUIYING_WORKER_ENTRY: text(),
   HUIYING_API_ENTRY: text(),
+  // The read model's database: a PostgreSQL server, or (unset) the embedded one `npm start` runs in the data dir
+  DATABASE_URL: postgresUrl(),
+  HUIYING_DB_PORT: port(5433),
   // The HTTP API
   PORT: port(3000),
   HUIYING_LEDGER_PREFIX: textOr('LZ'),
@@ -72,6 +75,7 @@ export const READ_ELSEWHERE: Readonly<Record<string, string>> = {
   HUIYING_TEST_EXPECT_TZ: 'tests: test/deadlines/tz-rerun.check.ts',
   HUIYING_TEST_EXPECT_OFFSET: 'tests: test/deadlines/tz-rerun.check.ts',
   HUIYING_E2E_TIMINGS: 'tests: print the e2e harness timings',
+  HUIYING_TEST_DATABASE_URL: "tests: the test run's PostgreSQL (test/support/database.ts)",
   RECORD_HISTORY: 'tests: 1 records the replay fixture anew (test/workflows/replay.test.ts)',
 };
 
@@ -108,6 +112,13 @@ function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
   }
 }
 
+/** The password in a database URL: as secret as AUTH_JWT_SECRET, though its variable's name does not say so. */
+function passwordOf(url: string | undefined): string[] {
+  if (typeof url !== 'string') return [];
+  const password = decodeURIComponent(new URL(url).password);
+  return password.length >= 8 ? [password] : [];
+}
+
 /** The parsed variables arranged for the parts that use them. */
 function toConfig(env: Env) {
   const dataDir = path.resolve(env.HUIYING_DATA_DIR ?? DEFAULT_DATA_DIR);
@@ -122,6 +133,11 @@ function toConfig(env: Env) {
       address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.HUIYING_TASK_QUEUE,
+    },
+    /** The read model (db/). Unset url: `npm start` runs the embedded PostgreSQL and hands its URL to the children. */
+    database: {
+      url: env.DATABASE_URL,
+      embedded: env.DATABASE_URL === undefined ? { dir: path.join(dataDir, 'postgres'), port: env.HUIYING_DB_PORT } : undefined,
     },
     /** What `npm start` runs: a dev server unless TEMPORAL_ADDRESS names a running one, then the worker and the API. */
     start: {
@@ -145,7 +161,7 @@ function toConfig(env: Env) {
         windowMs: DEFAULT_RATE_LIMITS.windowMs,
       },
       /** Values never to be logged: every secret-looking variable's, Huiying's or not (the checks ran on strings). */
-      logSecrets: secretValuesIn(env),
+      logSecrets: [...secretValuesIn(env), ...passwordOf(env.DATABASE_URL)],
     },
     /** HS256 secret of Huiying's own tokens; unset: the development secret file in the data dir. */
     jwtSecret: env.AUTH_JWT_SECRET,

@@ -147,6 +147,8 @@ export const CaseStateSchema = NewCaseSchema.extend({
   id: z.string(),
   ledgerNo: z.string(),
   stage: StageSchema,
+  /** How many changes the case has published (search attributes, read model); the read model keeps the highest. */
+  version: z.number().int().min(0),
   registeredAt: z.string(),
   updatedAt: z.string(),
   registeredBy: ActorRefSchema,

@@ -19,6 +19,7 @@ export function initialState(input: CaseInput, startedAt: string): CaseState {
     id: input.id,
     ledgerNo: input.ledgerNo,
     stage: 'registered',
+    version: 0,
     registeredAt: at,
     updatedAt: at,
     registeredBy: input.registeredBy,

@@ -11,6 +11,12 @@ import { resolveJwtSecret } from '../api/jwt-secret';
 import { loadConfig } from '../config';
 import { loadPayloadKeys } from '../config/keys';
 import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
+import { embeddedPassword, passwordFileOf, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
+import { migrate } from '../db/migrate';
+import { createDb } from '../db/pool';
+import { connectClient, type ClientSettings } from '../temporal/client';
+import { EncryptionCodec } from '../temporal/payload-codec';
+import { rebuildReadModel } from '../temporal/rebuild-read-model';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
 import { ensureTemporalBinaries } from './temporal-binaries';
@@ -28,6 +34,7 @@ interface Child {
 
 let stopping = false;
 let devServer: DevServer | undefined;
+let database: EmbeddedPostgres | undefined;
 const children: Child[] = [];
 
 async function main(): Promise<void> {
@@ -66,8 +73,20 @@ async function main(): Promise<void> {
   }
   if (stopping) return;
 
+  let databaseUrl = config.database.url;
+  const embedded = config.database.embedded; // unless DATABASE_URL names a server
+  if (embedded) {
+    log(`starting the embedded PostgreSQL (${embedded.dir}, port ${embedded.port}) ...`);
+    const password = await embeddedPassword(passwordFileOf(embedded.dir));
+    database = await startEmbeddedPostgres({ dir: embedded.dir, port: embedded.port, password });
+    databaseUrl = database.url;
+  }
+  await migrate(databaseUrl!, { log });
+  if (stopping) return;
+
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
+    DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: namespace,
     HUIYING_DATA_DIR: dataDir,
@@ -85,6 +104,8 @@ async function main(): Promise<void> {
   }
   if (!(await waitForWorker(address, namespace, taskQueue)) && !stopping) {
     log(`warning: no worker polls task queue '${taskQueue}' yet; cases will wait until one does`);
+  } else if (!stopping) {
+    await fillEmptyReadModel(databaseUrl!, { ...config.temporal, address }, new EncryptionCodec(payloadKeys));
   }
   if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
 }
@@ -109,6 +130,7 @@ async function shutdown(code: number, reason: string): Promise<void> {
   log(`${reason}; stopping ...`);
   await Promise.all(children.map((c) => stopGuarded(c.process, CHILD_STOP_GRACE_MS)));
   await devServer?.stop();
+  await database?.stop();
   log(code === 0 ? 'stopped.' : 'stopped after a failure.');
   process.exit(code);
 }
@@ -150,6 +172,27 @@ async function waitForWorker(address: string, namespace: string, taskQueue: stri
   }
 }
 
+/**
+ * Cases registered before the read model existed (or a read model lost) are filled in from Temporal once, when the
+ * read model is empty: queries need the worker, hence after it polls. `npm run read-model:rebuild` does the same any time.
+ */
+async function fillEmptyReadModel(url: string, temporal: ClientSettings, codec: EncryptionCodec): Promise<void> {
+  const db = createDb(url, { max: 8 });
+  try {
+    const { rows } = await db.query('SELECT EXISTS (SELECT 1 FROM case_summaries) AS filled');
+    if (rows[0].filled) return;
+    const client = await connectClient(temporal, codec);
+    try {
+      const report = await rebuildReadModel(client, db, { log });
+      if (report.found > 0) log(`read model filled from Temporal: ${report.written} of ${report.found} cases`);
+    } finally {
+      await client.connection.close();
+    }
+  } finally {
+    await db.end();
+  }
+}
+
 function printBanner(o: { apiPort: number; address: string; namespace: string; dataDir: string }): void {
   const lines = [
     '',
@@ -161,6 +204,7 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
       : '  Temporal UI:  (not started by npm start)',
     `  Temporal:     ${o.address}, namespace ${o.namespace}`,
     `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,
+    `  Read model:   PostgreSQL, ${database ? `embedded (data/postgres, ${database.url.replace(/\/\/[^@]*@/, '//')})` : 'DATABASE_URL'}`,
     '  Get a token:  npm run token -- --sub op1 --name 张三 --role operator',
     `  Decrypt in the UI: open http://localhost:${o.apiPort}/codec/session?token=<supervisor token> (README "Personal data and encryption")`,
     '  Stop:         Ctrl-C',

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from '../config';
 import { loadCalendar } from '../config/calendar';
 import { loadPayloadKeys } from '../config/keys';
 import { loadLimits } from '../config/limits';
+import { openDb } from '../db/pool';
 import { createWorker } from './create-worker';
 import { notifierFrom } from './notifier-from-config';
 import { ensureSpotCheckSchedule } from './spot-check-schedule';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   // Before connecting: without keys (production) the worker must not start at all.
   const keys = loadPayloadKeys({ dataDir: config.dataDir, production: settings.production, ...settings.payloadKeys });
   const payloadCodec = new EncryptionCodec(keys);
+  const db = openDb(settings.database.url, 'the worker');
   const connection = await NativeConnection.connect({ address: config.address });
   // A plain client as well: activities query visibility, and the spot-check schedule is kept here.
   const client = await connectClient(config, payloadCodec);
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
       limits,
       client,
       payloadCodec,
+      db,
     });
     await ensureSpotCheckSchedule(client, config.taskQueue, limits.spotCheck);
     const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
   } finally {
     await client.connection.close();
     await connection.close();
+    await db.end();
   }
 }
 

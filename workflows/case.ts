@@ -1,5 +1,6 @@
 import {
   ActivityFailure,
+  patched,
   allHandlersFinished,
   condition,
   proxyActivities,
@@ -20,6 +21,7 @@ import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
 import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../domain/rules';
 import { searchValuesOf, type CaseSearchValues } from '../domain/search';
+import { summaryOf } from '../domain/summary';
 import { joinSample } from '../domain/spot-check';
 import { actionUpdates, getCaseQuery, sampleSignal } from '../temporal/definitions';
 import { refusalFailure } from './failures';
@@ -32,8 +34,8 @@ const { notify } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-// Local: the calendar lookup is fast, and all local activities of one workflow task bill as one action.
-const { planDeadlines } = proxyLocalActivities<Activities>({
+// Local: the calendar lookup and the read-model write are fast, and all local activities of one workflow task bill as one action.
+const { planDeadlines, recordCase } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -50,6 +52,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const outbox: Notification[] = intakeNotifications(state);
   // Every write of `state` after this line runs in here, one at a time.
   const serially = serializer();
+  // Cases started before the read model existed replay without its writes; a rebuild fills their rows.
+  const recordsSummary = patched(READ_MODEL_PATCH);
+  let recorded: Promise<void> = Promise.resolve();
+  record();
 
   /** Records a change the domain worked out, computes the deadlines it starts, and publishes what visibility needs. */
   async function commit(change: Transition): Promise<CaseState> {
@@ -65,10 +71,19 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   }
 
   function publish(): void {
+    state = { ...state, version: state.version + 1 };
+    record();
     const values = searchValuesOf(state);
     const changes = searchAttributeChanges(values, published);
     if (changes.length > 0) upsertSearchAttributes(changes);
     published = values;
+  }
+
+  /** The case's summary into the read model, in order of versions (a local activity: one action per workflow task). */
+  function record(archived = false): void {
+    if (!recordsSummary) return;
+    const summary = summaryOf(state, archived);
+    recorded = recorded.then(() => recordCase(summary));
   }
 
   setHandler(getCaseQuery, () => state);
@@ -154,6 +169,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     if (state.stage === 'closed' && outbox.length === 0) break;
   }
   await condition(allHandlersFinished);
+  // Archived: the read model learns that nothing more can happen to the case.
+  await serially(async () => {
+    state = { ...state, version: state.version + 1 };
+    record(true);
+  });
+  await recorded;
   return state;
 
   async function deliver(notification: Notification): Promise<void> {
@@ -172,6 +193,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     }
   }
 }
+
+/** The patch id of the read-model writes (Temporal's versioning of workflow code). */
+const READ_MODEL_PATCH = 'read-model-summary';
 
 function now(): string {
   return new Date().toISOString();

@@ -363,6 +363,7 @@ describe('units, health and the OpenAPI document', () => {
     const served = routesOf(
       createApp({
         client: h.client,
+        db: h.db,
         taskQueue: h.taskQueue,
         jwtSecret: h.secret,
         units: h.units,

@@ -33,6 +33,8 @@ import type { Actor, ReviewLevel } from '../../domain/roles';
 import { DEFAULT_UNITS, UnitDirectory } from '../../domain/units';
 import { getFreePort } from '../../scripts/ports';
 import { createWorker } from '../../worker/create-worker';
+import type { Db } from '../../db/pool';
+import { createTestDatabase } from '../support/database';
 import { loadWorkflowBundle } from '../support/bundle';
 import { newCase, startCaseWith } from '../support/cases';
 import { startTestDevServer, type TestDevServer } from '../support/dev-server';
@@ -96,6 +98,8 @@ export interface E2E {
   calendar: WorkingCalendar;
   limits: TimeLimits;
   units: UnitDirectory;
+  /** The read model's database of this harness (its own, dropped at teardown). */
+  db: Db;
   /** A bearer token for `actor`, signed with the harness's secret (8 h unless told otherwise). */
   token(actor: Actor, expiresIn?: string): Promise<string>;
   api: ApiCall;
@@ -134,6 +138,10 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     cleanups.push('temp dir', () => fs.rm(tmp, { recursive: true, force: true }));
     const outbox = new OutboxNotifier(path.join(tmp, 'outbox'));
 
+    const database = await createTestDatabase();
+    cleanups.push('database', () => database.drop());
+    const { db } = database;
+
     quietRuntime();
     const server = await startTestDevServer();
     cleanups.push('dev server', () => server.stop());
@@ -165,6 +173,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
         limits: opts.limits ?? limits,
         workflowBundle,
         payloadCodec: codec,
+        db,
         // For the spot-check round's visibility query (findClosedCases); the current client, with the current codec.
         client,
       });
@@ -194,6 +203,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     const auditLog = new AuditLog(path.join(tmp, 'audit'));
     const baseDeps = (): AppDeps => ({
       client,
+      db,
       taskQueue,
       jwtSecret: secret,
       units,
@@ -246,6 +256,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
       calendar,
       limits,
       units,
+      db,
       token,
       api: main.api,
       startApp,

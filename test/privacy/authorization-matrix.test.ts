@@ -72,6 +72,7 @@ describe('the table covers the app', () => {
   test('every endpoint the app serves is in the matrix, and every row is served', () => {
     const app = createApp({
       client: h.client,
+      db: h.db,
       taskQueue: h.taskQueue,
       jwtSecret: h.secret,
       units: h.units,

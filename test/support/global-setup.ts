@@ -1,17 +1,22 @@
 /**
  * jest globalSetup: what every test file would otherwise repeat — installing the Temporal binaries (minutes
- * on a fresh clone) and bundling the workflows (seconds) — done once per run.
+ * on a fresh clone), bundling the workflows (seconds) and starting the read model's PostgreSQL — done once per run.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalBinaries } from '../../scripts/temporal-binaries';
 import { BUNDLE_ENV, newBundlePath } from './bundle';
+import { DATABASE_ENV, startTestPostgres } from './database';
 
 const WORKFLOWS_ENTRY = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
 export default async function globalSetup(): Promise<void> {
   await ensureTemporalBinaries();
+  const postgres = await startTestPostgres();
+  // Read back by globalTeardown, which runs in this same process.
+  (globalThis as { huiyingTestPostgres?: unknown }).huiyingTestPostgres = postgres;
+  process.env[DATABASE_ENV] = postgres.url;
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_ENTRY, logger: quietLogger() });
   const file = newBundlePath();
   await fs.mkdir(path.dirname(file), { recursive: true });

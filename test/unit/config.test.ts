@@ -29,6 +29,7 @@ describe('defaults: an empty environment', () => {
       production: false,
       dataDir: data,
       temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'huiying' },
+      database: { url: undefined, embedded: { dir: path.join(data, 'postgres'), port: 5433 } },
       start: {
         devServer: { port: 7233, uiPort: 8233, codecEndpoint: 'http://localhost:3000/codec' },
         workerEntry: path.join(PROJECT_ROOT, 'worker', 'index.ts'),
@@ -162,6 +163,20 @@ describe('invalid values stop the start with a message naming the variable', () 
     const keys = problemsOf({ HUIYING_PAYLOAD_KEYS: `k1:${short}` });
     expect(keys.message).toMatch(/HUIYING_PAYLOAD_KEYS: key "k1" has 16 bytes, AES-256 needs 32/);
     expect(keys.message).not.toContain(short);
+    const db = problemsOf({ DATABASE_URL: 'mysql://root:pa55word@db/huiying' });
+    expect(db.message).toMatch(/DATABASE_URL: expected a URL like postgres:\/\/user:password@host:5432\/database/);
+    expect(db.message).not.toContain('pa55word');
+  });
+
+  test('DATABASE_URL names the read model; without it the embedded one runs in the data dir on HUIYING_DB_PORT', () => {
+    const url = 'postgresql://huiying:county-db-pa55@db.county.example:5432/huiying';
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ url, embedded: undefined });
+    // Its password never reaches a log, though the variable's name does not look secret.
+    expect(loadConfig({ DATABASE_URL: url }).api.logSecrets).toContain('county-db-pa55');
+    expect(loadConfig({ HUIYING_DATA_DIR: '/srv/huiying', HUIYING_DB_PORT: '6543' }).database).toEqual({
+      url: undefined,
+      embedded: { dir: '/srv/huiying/postgres', port: 6543 },
+    });
   });
 
   test('variables that need another: AUTH_JWKS_URL needs AUTH_ISSUER, the webhook needs its URL, the key id must be listed', () => {

@@ -5,6 +5,8 @@
  * starts it in `beforeAll` and tears it down in `afterAll`. People are in test/support/personas.ts, request bodies
  * and the start recipe in test/support/cases.ts, the outbox readers in test/support/outbox.ts.
  */
+import type { Db } from '../../db/pool';
+import { createTestDatabase } from '../support/database';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -57,6 +59,8 @@ export interface Harness {
   outboxDir: string;
   /** The real outbox the worker's notifier writes to (possibly through a wrapper). */
   outbox: OutboxNotifier;
+  /** The read model's database of this harness (its own, dropped at teardown). */
+  db: Db;
   teardown(): Promise<void>;
 }
 
@@ -92,6 +96,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     cleanups.push('outbox dir', () => fs.rm(outboxDir, { recursive: true, force: true }));
     const outbox = new OutboxNotifier(outboxDir);
 
+    const database = await createTestDatabase();
+    cleanups.push('database', () => database.drop());
+    const { db } = database;
+
     quietRuntime();
     const env = await createTimeSkippingEnv({ startAt: opts.startAt });
     cleanups.push('time-skipping server', () => env.teardown());
@@ -108,10 +116,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       notifier: opts.notifier ? opts.notifier(outbox) : outbox,
       workflowBundle: opts.workflowBundle ?? loadWorkflowBundle(),
       payloadCodec: codec,
+      db,
     });
     cleanups.push('worker', runWorker(worker));
 
-    return { env, client, codec, namespace, taskQueue, outboxDir, outbox, teardown };
+    return { env, client, codec, namespace, taskQueue, outboxDir, outbox, db, teardown };
   } catch (err) {
     await teardown().catch(() => undefined);
     throw err;

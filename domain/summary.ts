@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { ChannelSchema, RequestTypeSchema, SatisfactionSchema, StageSchema, type CaseState } from './case';
+import { currentDeadline } from './deadlines';
+import { ReviewLevelSchema } from './roles';
+import { flagsOf } from './search';
+
+/**
+ * What lists, inboxes, the supervisors' view, metrics and the ledger show of a case: its summary, recorded in the
+ * read model (db/) after every committed change. No personal data: no name, phone or content; `citizenKey` is the
+ * keyed hash of the phone that finds repeat requests, never shown.
+ */
+export const CaseSummarySchema = z.object({
+  id: z.string(),
+  /** Grows with every recorded change: the read model never replaces a newer summary with an older one. */
+  version: z.number().int().min(0),
+  ledgerNo: z.string(),
+  stage: StageSchema,
+  type: RequestTypeSchema,
+  channel: ChannelSchema,
+  unit: z.string().nullable(),
+  urgent: z.boolean(),
+  reviewLevel: ReviewLevelSchema.nullable(),
+  reopenCount: z.number().int(),
+  registeredAt: z.string(),
+  stageSince: z.string(),
+  /** The running deadline's due time; null when the stage has none. */
+  dueAt: z.string().nullable(),
+  overdue: z.boolean(),
+  redFlag: z.boolean(),
+  /** The markers of domain/search.ts (`parseFlags` reads them). */
+  flags: z.array(z.string()),
+  satisfaction: SatisfactionSchema.nullable(),
+  closedAt: z.string().nullable(),
+  title: z.string(),
+  citizenKey: z.string().nullable(),
+  /** The workflow has finished (after its spot-check window): nothing more can happen to the case. */
+  archived: z.boolean(),
+});
+export type CaseSummary = z.infer<typeof CaseSummarySchema>;
+
+export function summaryOf(state: CaseState, archived = false): CaseSummary {
+  const deadline = currentDeadline(state);
+  return {
+    id: state.id,
+    version: state.version,
+    ledgerNo: state.ledgerNo,
+    stage: state.stage,
+    type: state.type,
+    channel: state.channel,
+    unit: state.unit,
+    urgent: state.urgent,
+    reviewLevel: state.reviewLevel,
+    reopenCount: state.reopenCount,
+    registeredAt: state.registeredAt,
+    stageSince: state.stageSince,
+    dueAt: deadline?.dueAt ?? null,
+    overdue: deadline?.overdue ?? false,
+    redFlag: deadline?.redFlag ?? false,
+    flags: flagsOf(state, deadline?.provisional ?? false),
+    satisfaction: state.satisfaction,
+    closedAt: state.closedAt,
+    title: state.title,
+    citizenKey: state.citizenKey,
+    archived,
+  };
+}
