@@ -2,7 +2,6 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { createCalendar, type WorkingCalendar } from '../domain/calendar';
 import { DEFAULT_LIMITS, type TimeLimits } from '../domain/limits';
 import type { Notification } from '../domain/notifications';
-import type { Client } from '@temporalio/client';
 import type { Db } from '../db/pool';
 import { createClosedCaseFinder } from './closed-cases';
 import { createDeadlinePlanner } from './deadlines';
@@ -15,16 +14,14 @@ export interface ActivityDeps {
   /** The official calendar without county files, and the default limits, when not given. */
   calendar?: WorkingCalendar;
   limits?: TimeLimits;
-  /** For visibility queries (the spot-check round); workers without it cannot run spot-check rounds. */
-  client?: Client;
-  /** The read model every case records its summary in. */
+  /** The read model every case records its summary in, and the spot-check round draws its population from. */
   db: Db;
 }
 
 /** Activities are plain functions closed over their adapters, so tests hand in the same real adapters. */
-export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, client, db }: ActivityDeps) {
+export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, db }: ActivityDeps) {
   return {
-    findClosedCases: createClosedCaseFinder(client),
+    findClosedCases: createClosedCaseFinder(db),
     planDeadlines: createDeadlinePlanner(calendar, limits),
     recordCase: createReadModelRecorder(db),
     async notify(notification: Notification): Promise<{ delivered: boolean }> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { unitOfCase } from '../db/case-queries';
 import type { Db } from '../db/pool';
 import { DEFAULT_DATA_DIR } from '../config/paths';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -66,7 +67,7 @@ export interface AppDeps {
 /** Endpoints whose routes (in files shared with others) do not call `authorize` themselves: it runs here before them. */
 const AUTHORIZED_HERE = ['GET /cases', 'GET /cases/:id', 'GET /inbox'] as const;
 
-/** The HTTP API. Everything it knows about cases it asks Temporal; every rule it applies lives in domain/. */
+/** The HTTP API. A case it asks Temporal; lists and reports it reads from the read model (db/); every rule it applies lives in domain/. */
 export function createApp(appDeps: AppDeps): Express {
   const audit = appDeps.audit ?? new AuditLog(path.join(appDeps.dataDir ?? DEFAULT_DATA_DIR, AUDIT_DIR));
   const deps = { ...appDeps, audit };
@@ -75,7 +76,7 @@ export function createApp(appDeps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
-  app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.client);
+  app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.db, deps.client);
 
   app.use(securityHeaders());
   app.use(codecRoutes({ ...deps, onCodecDecode: deps.onCodecDecode ?? auditCodecDecode(audit) })); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
@@ -105,7 +106,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.post('/cases', intakeRateLimit(rateLimits));
   // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
   const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
-  app.use(caseRoutes({ cases, client: deps.client, units: deps.units }));
+  app.use(caseRoutes({ cases, db: deps.db, units: deps.units }));
   app.use(supervisionRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(spotCheckRoutes(deps));
@@ -117,10 +118,16 @@ export function createApp(appDeps: AppDeps): Express {
   return app;
 }
 
-/** The unit a case is assigned to, from its search attributes (a describe: no history is replayed, no worker needed). */
-function caseUnitLookup(client: Client): CaseUnitLookup {
+/**
+ * The unit a case is assigned to, from the read model; from its search attributes (a describe: no history is
+ * replayed, no worker needed) only when the read model has no row for it yet (a case started before it existed and
+ * not rebuilt, or a row being written right now).
+ */
+function caseUnitLookup(db: Db, client: Client): CaseUnitLookup {
   return async (id) => {
     if (!/^[0-9a-z]{16}$/.test(id)) return undefined; // the route answers 404 for an id that cannot exist
+    const recorded = await unitOfCase(db, id);
+    if (recorded !== undefined) return recorded;
     try {
       const description = await client.withDeadline(Date.now() + 15_000, () => client.workflow.getHandle(caseWorkflowId(id)).describe());
       const unit = description.typedSearchAttributes.get(keys.HuiyingUnit);

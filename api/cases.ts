@@ -13,8 +13,7 @@ import type { Db } from '../db/pool';
 import { summaryOf } from '../domain/summary';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../temporal/definitions';
 import { allocateLedgerNo, startCase } from '../temporal/start-case';
-import { listCaseSummaries } from '../temporal/visibility';
-import { caseQuery, eq, ne, running } from '../temporal/visibility-query';
+import { openCasesOfCitizen } from '../db/case-queries';
 import { ApiError, fromTemporal } from './errors';
 import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
 
@@ -90,8 +89,8 @@ export class CaseService {
   private async findRepeat(citizenKey: string, request: NewCase): Promise<CaseRef | null> {
     const rule = this.opts.limits.merge;
     if (!rule.enabled) return null;
-    const query = caseQuery(running, eq('HuiyingCitizenKey', citizenKey), eq('HuiyingType', request.type), ne('HuiyingStage', 'closed'));
-    const { items } = await listCaseSummaries(this.client, query, 20);
+    // The candidates from the read model; their text (encrypted, never in the read model) from each workflow.
+    const items = await openCasesOfCitizen(this.opts.db, citizenKey, request.type);
     let best: { ref: CaseRef; score: number } | null = null;
     for (const candidate of items) {
       const open = await this.client.workflow.getHandle(caseWorkflowId(candidate.id)).query(getCaseQuery);

@@ -1,46 +1,43 @@
-import type { Client } from '@temporalio/client';
 import { hasRole, type Actor } from '../domain/roles';
 import { parseFlags } from '../domain/search';
-import { listAllCaseSummaries, type CaseSummary } from '../temporal/visibility';
-import { caseQuery, eq, oneOf, or, running } from '../temporal/visibility-query';
+import type { ListedCase } from '../domain/summary';
+import { inboxCases, type InboxSelection } from '../db/inbox-queries';
+import type { Db } from '../db/pool';
 
 export type Awaiting = 'assign' | 'sign_for' | 'rectify' | 'review' | 'callback' | 'extension_decision' | 'red_flag';
 
-export interface InboxItem extends CaseSummary {
+export interface InboxItem extends ListedCase {
   awaiting: Awaiting;
 }
 
-/** What each role is waiting to do, as a visibility query, and what to call the wait. */
-function queriesFor(actor: Actor): { query: string; awaiting: (c: CaseSummary) => Awaiting }[] {
-  const out: { query: string; awaiting: (c: CaseSummary) => Awaiting }[] = [];
-  if (hasRole(actor, 'dispatcher')) out.push({ query: caseQuery(running, eq('HuiyingStage', 'registered')), awaiting: () => 'assign' });
+/** What each role is waiting to do, as a selection of the read model, and what to call the wait. */
+function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] {
+  const out: { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] = [];
+  if (hasRole(actor, 'dispatcher')) out.push({ selection: { stages: ['registered'] }, awaiting: () => 'assign' });
   if (hasRole(actor, 'handler') && actor.unit) {
     out.push({
-      query: caseQuery(running, eq('HuiyingUnit', actor.unit), oneOf('HuiyingStage', ['assigned', 'rectifying'])),
+      selection: { stages: ['assigned', 'rectifying'], unit: actor.unit },
       awaiting: (c) => (c.stage === 'assigned' ? 'sign_for' : 'rectify'),
     });
   }
   if (hasRole(actor, 'reviewer') && actor.levels.length > 0) {
-    out.push({
-      query: caseQuery(running, eq('HuiyingStage', 'reviewing'), oneOf('HuiyingReviewLevel', actor.levels)),
-      awaiting: () => 'review',
-    });
+    out.push({ selection: { stages: ['reviewing'], reviewLevels: actor.levels }, awaiting: () => 'review' });
   }
-  if (hasRole(actor, 'operator')) out.push({ query: caseQuery(running, eq('HuiyingStage', 'replied')), awaiting: () => 'callback' });
+  if (hasRole(actor, 'operator')) out.push({ selection: { stages: ['replied'] }, awaiting: () => 'callback' });
   if (hasRole(actor, 'supervisor')) {
     out.push({
-      query: caseQuery(running, or(eq('HuiyingFlags', 'extension_pending'), eq('HuiyingRedFlag', true))),
+      selection: { supervisor: true },
       awaiting: (c) => (parseFlags(c.flags).has('extension_pending') ? 'extension_decision' : 'red_flag'),
     });
   }
   return out;
 }
 
-/** The caller's inbox: one visibility query per role it holds, oldest case first. */
-export async function inboxFor(client: Client, actor: Actor): Promise<InboxItem[]> {
+/** The caller's inbox: one query of the read model per role it holds, oldest case first. */
+export async function inboxFor(db: Db, actor: Actor): Promise<InboxItem[]> {
   const lists = await Promise.all(
-    queriesFor(actor).map(async ({ query, awaiting }) =>
-      (await listAllCaseSummaries(client, query, 500)).map((c) => ({ ...c, awaiting: awaiting(c) })),
+    queriesFor(actor).map(async ({ selection, awaiting }) =>
+      (await inboxCases(db, selection)).map((c) => ({ ...c, awaiting: awaiting(c) })),
     ),
   );
   const seen = new Set<string>();

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { Client } from '@temporalio/client';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import {
@@ -27,13 +26,14 @@ import {
 import type { UnitDirectory } from '../domain/units';
 import { ApiError, invalidInput } from './errors';
 import { parseFlags } from '../domain/search';
-import { listAllCaseSummaries, type CaseSummary } from '../temporal/visibility';
-import { and, caseQuery, eq, gte, lt, type Clause } from '../temporal/visibility-query';
+import type { ListedCase } from '../domain/summary';
+import { ledgerCases } from '../db/ledger-queries';
+import type { Db } from '../db/pool';
 
 /**
  * The ledger (台账) as a spreadsheet, and the filter it shares with GET /stats: cases registered in a period of
- * Asia/Shanghai dates, optionally of one unit, stage and type. Rows come from visibility (search attributes and
- * the memo's title), never from the workflows: no history is replayed and no personal data is read. None of
+ * Asia/Shanghai dates, optionally of one unit, stage and type. Rows come from the read model (case summaries, db/),
+ * never from the workflows: no history is replayed and no personal data is read. None of
  * the columns carries the citizen's name or phone, and none may: the export leaves the system.
  */
 
@@ -76,15 +76,9 @@ export function parseReportFilter(schema: z.ZodType<ReportQuery>, query: unknown
   return filter;
 }
 
-/** Registered in [from, to): the workflow's start time, which is when the API registered the case. */
-export function periodClause(p: Period): Clause {
-  return and(gte('StartTime', shanghaiMidnight(p.from)), lt('StartTime', shanghaiMidnight(p.to)));
-}
-
-/** The ledger's unit filter: the unit holding the case now; `hotline`: the direct answers. */
-export function holderClause(unit: string | undefined): Clause | undefined {
-  if (!unit) return undefined;
-  return unit === HOTLINE ? eq('HuiyingFlags', 'direct_answer') : eq('HuiyingUnit', unit);
+/** Registered in [from, to): the instants of the period's Shanghai midnights, compared with the case's registration time. */
+export function periodInstants(p: Period): { from: Date; to: Date } {
+  return { from: shanghaiMidnight(p.from), to: shanghaiMidnight(p.to) };
 }
 
 export const LEDGER_HEADERS = [
@@ -110,7 +104,7 @@ export function shanghaiMinute(iso: string | null | undefined): string {
 }
 
 /** One ledger row. Nothing personal: ledger number, times, labels, the title, the unit. */
-export function ledgerRow(c: CaseSummary, units: UnitDirectory): LedgerRow {
+export function ledgerRow(c: ListedCase, units: UnitDirectory): LedgerRow {
   const flags = parseFlags(c.flags);
   const merged = flags.has('merged');
   const direct = flags.has('direct_answer');
@@ -133,22 +127,16 @@ export function ledgerRow(c: CaseSummary, units: UnitDirectory): LedgerRow {
 }
 
 /**
- * The filter's cases one Shanghai day at a time, oldest first, each day in registration order (then ledger
- * number). Visibility on SQL has no ORDER BY, so a day is listed whole (all its pages) and sorted: memory holds
- * one day of a county's cases, not the period.
+ * The filter's cases in registration order (then ledger number), streamed from the read model in keyset batches:
+ * memory holds one batch, not the period. The unit filter is the unit holding the case now; `hotline`: the direct answers.
  */
-export async function* ledgerBatches(client: Client, f: ReportFilter): AsyncGenerator<CaseSummary[]> {
-  for (let day = f.from; day < f.to; day = addDays(day, 1)) {
-    const query = caseQuery(
-      periodClause({ from: day, to: addDays(day, 1) }),
-      holderClause(f.unit),
-      f.stage && eq('HuiyingStage', f.stage),
-      f.type && eq('HuiyingType', f.type),
-    );
-    const cases = await listAllCaseSummaries(client, query, Number.POSITIVE_INFINITY);
-    cases.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.ledgerNo.localeCompare(b.ledgerNo));
-    yield cases;
-  }
+export function ledgerBatches(db: Db, f: ReportFilter): AsyncGenerator<ListedCase[]> {
+  return ledgerCases(db, {
+    ...periodInstants(f),
+    holder: !f.unit ? undefined : f.unit === HOTLINE ? HOTLINE : { unit: f.unit },
+    stage: f.stage,
+    type: f.type,
+  });
 }
 
 /** `ledger-2026-11.xlsx` for a calendar month, else `ledger-2026-11-03_2026-11-09.xlsx` (both dates included); the unit appended. */
@@ -169,7 +157,7 @@ export const LEDGER_CONTENT_TYPES: Record<LedgerFormat, string> = {
 export async function writeLedger(
   format: LedgerFormat,
   out: Writable,
-  batches: AsyncIterable<CaseSummary[]>,
+  batches: AsyncIterable<ListedCase[]>,
   units: UnitDirectory,
   progress: { rows: number } = { rows: 0 },
 ): Promise<void> {
@@ -186,7 +174,7 @@ async function drained(out: Writable): Promise<void> {
 
 async function writeXlsx(
   out: Writable,
-  batches: AsyncIterable<CaseSummary[]>,
+  batches: AsyncIterable<ListedCase[]>,
   units: UnitDirectory,
   progress: { rows: number },
 ): Promise<void> {
@@ -213,7 +201,7 @@ async function writeXlsx(
 
 async function writeCsv(
   out: Writable,
-  batches: AsyncIterable<CaseSummary[]>,
+  batches: AsyncIterable<ListedCase[]>,
   units: UnitDirectory,
   progress: { rows: number },
 ): Promise<void> {

@@ -109,7 +109,7 @@ export function openApiDocument(): Record<string, unknown> {
           },
         },
         get: {
-          summary: 'list cases from Temporal visibility (a handler sees only its unit)',
+          summary: 'list cases from the read model, newest first, paged by an opaque pageToken (a handler sees only its unit)',
           parameters: listParams,
           responses: { '200': { description: '{items, nextPageToken}' }, ...errors(400, 401, 403) },
         },

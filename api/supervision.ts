@@ -1,11 +1,11 @@
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { StageSchema, STAGES, type Stage } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
+import type { ListedCase } from '../domain/summary';
 import { UnitSchema } from '../domain/units';
-import { listAllCaseSummaries, type CaseSummary } from '../temporal/visibility';
-import { and, caseQuery, eq, lt, lte, or, running } from '../temporal/visibility-query';
+import type { Db } from '../db/pool';
+import { stuckCandidates } from '../db/supervision-queries';
 
 export const StuckQuerySchema = z.object({
   unit: UnitSchema.shape.code.optional(),
@@ -14,7 +14,7 @@ export const StuckQuerySchema = z.object({
 
 export type StuckReason = 'overdue' | 'due_soon' | 'stalled';
 
-export interface StuckCase extends CaseSummary {
+export interface StuckCase extends ListedCase {
   reasons: StuckReason[];
   /** How late the running deadline is, when it is: whole working days and hours past `dueAt`. */
   late: { workingDays: number; hours: number } | null;
@@ -23,11 +23,11 @@ export interface StuckCase extends CaseSummary {
 }
 
 /**
- * The supervisors' view (督办): every running case that is overdue, due soon, or stalled in its stage,
- * found by one visibility query over search attributes (never by reading histories).
+ * The supervisors' view (督办): every open case that is overdue, due soon, or stalled in its stage — all of them,
+ * selected in SQL from the read model (never by reading histories), then classified by the domain rule below.
  */
 export async function findStuckCases(
-  client: Client,
+  db: Db,
   calendar: WorkingCalendar,
   limits: TimeLimits,
   filter: z.infer<typeof StuckQuerySchema>,
@@ -36,31 +36,29 @@ export async function findStuckCases(
   const soon = calendar.addWorkingDays(now, limits.supervision.dueSoon).at;
   const stalledSince = (stage: Exclude<Stage, 'closed'>) => calendar.subtractWorkingDays(now, limits.supervision.stalled[stage]).at;
   const openStages = STAGES.filter((s): s is Exclude<Stage, 'closed'> => s !== 'closed');
-  const stalled = openStages.map((s) => and(eq('HuiyingStage', s), lt('HuiyingStageSince', stalledSince(s))));
-  const query = caseQuery(
-    running,
-    filter.unit && eq('HuiyingUnit', filter.unit),
-    filter.stage && eq('HuiyingStage', filter.stage),
-    or(eq('HuiyingOverdue', true), lte('HuiyingDueAt', soon), ...stalled),
-  );
-  const found = await listAllCaseSummaries(client, query);
+  const found = await stuckCandidates(db, {
+    unit: filter.unit,
+    stage: filter.stage,
+    dueBy: soon,
+    stalledBefore: Object.fromEntries(openStages.map((s) => [s, stalledSince(s)])) as Record<Exclude<Stage, 'closed'>, Date>,
+  });
   return classifyStuck(found, calendar, limits, now);
 }
 
 /** Why each case is stuck (if it is), how late, how long in its stage; most severe first. Pure. */
-export function classifyStuck(cases: CaseSummary[], calendar: WorkingCalendar, limits: TimeLimits, now: Date): StuckCase[] {
+export function classifyStuck(cases: ListedCase[], calendar: WorkingCalendar, limits: TimeLimits, now: Date): StuckCase[] {
   return cases
     .map((c) => describe(c, calendar, limits, now))
     .filter((c) => c.reasons.length > 0)
     .sort(bySeverity);
 }
 
-function describe(c: CaseSummary, calendar: WorkingCalendar, limits: TimeLimits, now: Date): StuckCase {
+function describe(c: ListedCase, calendar: WorkingCalendar, limits: TimeLimits, now: Date): StuckCase {
   const soon = calendar.addWorkingDays(now, limits.supervision.dueSoon).at;
   const stalledSince = (stage: Exclude<Stage, 'closed'>) => calendar.subtractWorkingDays(now, limits.supervision.stalled[stage]).at;
   const reasons: StuckReason[] = [];
   const due = c.dueAt ? new Date(c.dueAt) : null;
-  // The search attribute flips when the workflow's timer fires; the clock may be a moment ahead of it.
+  // The recorded flag flips when the workflow's timer fires; the clock may be a moment ahead of it.
   const overdue = c.overdue || (due !== null && due <= now);
   const since = c.stageSince ? new Date(c.stageSince) : null;
   // A limit no longer than the "due soon" window (a half-day assignment, a one-day review) would be due soon

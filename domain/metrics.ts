@@ -5,8 +5,8 @@ import { parseFlags, type Flag } from './search';
 import type { UnitDirectory } from './units';
 
 /**
- * Unit metrics (DOMAIN.md "Measures"): per responsible unit and period, computed from what each case publishes
- * in visibility (search attributes, `HuiyingFlags` markers from `flagsOf`), never from histories. Every
+ * Unit metrics (DOMAIN.md "Measures"): per responsible unit and period, computed from each case's summary in the
+ * read model (domain/summary.ts: stage, unit, the markers of `flagsOf`), never from histories. Every
  * definition here is stated the same way in README "Unit metrics"; change both together.
  */
 
@@ -14,7 +14,7 @@ import type { UnitDirectory } from './units';
 export const HOTLINE = 'hotline';
 export const HOTLINE_NAME = '话务直办';
 
-/** What a case must publish to be counted: a subset of `CaseSummary` (temporal/visibility.ts). */
+/** What a case must publish to be counted: a subset of `CaseSummary` (domain/summary.ts). */
 export interface MetricsCase {
   unit: string | null;
   stage: Stage;

@@ -64,3 +64,15 @@ export function summaryOf(state: CaseState, archived = false): CaseSummary {
     archived,
   };
 }
+
+/**
+ * A case as lists, inboxes, the supervisors' view and the ledger show it: the summary without the version and the
+ * citizen key (internal: the read model's write rule, the repeat finder), and `status` as the API has always
+ * answered it (from the days lists came from Temporal visibility): 'RUNNING' until the case is archived.
+ */
+export type ListedCase = Omit<CaseSummary, 'version' | 'citizenKey' | 'archived'> & { status: 'RUNNING' | 'COMPLETED' };
+
+export function listedCase(summary: CaseSummary): ListedCase {
+  const { version: _version, citizenKey: _citizenKey, archived, ...rest } = summary;
+  return { ...rest, status: archived ? 'COMPLETED' : 'RUNNING' };
+}

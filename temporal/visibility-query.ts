@@ -2,7 +2,8 @@ import type { SEARCH_ATTRIBUTE_TYPES } from './search-attributes';
 
 /**
  * Visibility queries built from typed clauses instead of string fragments: the attribute names come from the
- * registered set, the values are written by type, so no caller can misspell an attribute or forget a quote.
+ * registered set, the values are written by type, so no caller can misspell an attribute or forget a quote. Only
+ * the read model's rebuild (temporal/rebuild-read-model.ts) still lists workflows; everything else reads db/.
  */
 type CaseAttribute = keyof typeof SEARCH_ATTRIBUTE_TYPES;
 type SystemAttribute = 'ExecutionStatus' | 'StartTime' | 'WorkflowType';
@@ -31,33 +32,10 @@ function literal(value: string | number | boolean | Date): string {
   return `'${text.replace(/'/g, '')}'`;
 }
 
-type Op = '=' | '!=' | '<' | '<=' | '>' | '>=';
-const compare =
-  (op: Op) =>
-  <A extends Attribute>(attribute: A, value: ValueOf<A>): Clause =>
-    clause(`${attribute} ${op} ${literal(value as string | number | boolean | Date)}`);
-
-export const eq = compare('=');
-export const ne = compare('!=');
-export const lt = compare('<');
-export const lte = compare('<=');
-export const gte = compare('>=');
-
-export function oneOf<A extends Attribute>(attribute: A, values: readonly ValueOf<A>[]): Clause {
-  if (values.length === 0) throw new Error(`oneOf(${attribute}) needs at least one value`);
-  return clause(`${attribute} IN (${values.map((v) => literal(v as string | number | boolean | Date)).join(', ')})`);
+/** Equality: the one comparison left in use (lists and reports read the read model, db/, not visibility). */
+export function eq<A extends Attribute>(attribute: A, value: ValueOf<A>): Clause {
+  return clause(`${attribute} = ${literal(value as string | number | boolean | Date)}`);
 }
-
-export function or(...clauses: Clause[]): Clause {
-  return clause(`(${clauses.map((c) => c.sql).join(' OR ')})`);
-}
-
-export function and(...clauses: Clause[]): Clause {
-  return clause(`(${clauses.map((c) => c.sql).join(' AND ')})`);
-}
-
-/** The case workflows still running (closed cases run on through their spot-check window). */
-export const running = eq('ExecutionStatus', 'Running');
 
 /** Every visibility query about cases starts here, so none forgets the workflow type; falsy entries are skipped. */
 export function caseQuery(...clauses: (Clause | false | undefined | null | '')[]): string {

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const payloadCodec = new EncryptionCodec(keys);
   const db = openDb(settings.database.url, 'the worker');
   const connection = await NativeConnection.connect({ address: config.address });
-  // A plain client as well: activities query visibility, and the spot-check schedule is kept here.
+  // A plain client as well: the spot-check schedule is kept here.
   const client = await connectClient(config, payloadCodec);
   try {
     const notifier = notifierFrom(settings.notifier);
@@ -32,7 +32,6 @@ async function main(): Promise<void> {
       notifier,
       calendar,
       limits,
-      client,
       payloadCodec,
       db,
     });

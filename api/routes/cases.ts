@@ -11,12 +11,12 @@ import type { CaseService } from '../cases';
 import { ApiError } from '../errors';
 import { parseBody, parseQuery } from '../validate';
 import { caseView } from '../view';
-import type { Client } from '@temporalio/client';
+import type { Db } from '../../db/pool';
 
 const IdempotencyKeySchema = z.string().min(1).max(200);
 
-export function caseRoutes(deps: { cases: CaseService; client: Client; units: UnitDirectory }): Router {
-  const { cases, client, units } = deps;
+export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirectory }): Router {
+  const { cases, db, units } = deps;
   const router = Router();
 
   router.post('/cases', authorize('POST /cases'), async (req, res) => {
@@ -36,7 +36,7 @@ export function caseRoutes(deps: { cases: CaseService; client: Client; units: Un
   });
 
   router.get('/cases', async (req, res) => {
-    res.json(await listCases(client, actorOf(res), parseQuery(CaseListQuerySchema, req.query)));
+    res.json(await listCases(db, actorOf(res), parseQuery(CaseListQuerySchema, req.query)));
   });
 
   router.get('/cases/:id', async (req, res) => {

@@ -1,11 +1,10 @@
-import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
 import { authorize } from '../auth';
 import { parseQuery } from '../validate';
-import { parseFlags, spotCheckRoundFlag } from '../../domain/search';
-import { listAllCaseSummaries } from '../../temporal/visibility';
-import { caseQuery, eq, oneOf, running } from '../../temporal/visibility-query';
+import { parseFlags } from '../../domain/search';
+import type { Db } from '../../db/pool';
+import { sampledCases } from '../../db/spot-check-queries';
 
 const SpotCheckQuerySchema = z.object({
   round: z
@@ -15,15 +14,12 @@ const SpotCheckQuerySchema = z.object({
 });
 
 /** 定期抽查: the sampled cases, each with its round and result (pending until a supervisor records one). */
-export function spotCheckRoutes(deps: { client: Client }): Router {
+export function spotCheckRoutes(deps: { db: Db }): Router {
   const router = Router();
   router.get('/spot-checks', authorize('GET /spot-checks'), async (req, res) => {
     const { round } = parseQuery(SpotCheckQuerySchema, req.query);
     // Without a round: every sampled case still inside its spot-check window.
-    const query = round
-      ? caseQuery(eq('HuiyingFlags', spotCheckRoundFlag(round)))
-      : caseQuery(running, oneOf('HuiyingFlags', ['spot_check_pending', 'spot_check_passed', 'spot_check_failed']));
-    const cases = await listAllCaseSummaries(deps.client, query);
+    const cases = await sampledCases(deps.db, round);
     const items = cases.map((c) => {
       const flags = parseFlags(c.flags);
       return {

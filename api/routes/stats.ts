@@ -1,14 +1,12 @@
-import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { metricsCases } from '../../db/metrics-queries';
+import type { Db } from '../../db/pool';
 import { computeUnitMetrics, HOTLINE } from '../../domain/metrics';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
 import { actorOf, authorize } from '../auth';
 import { ApiError } from '../errors';
-import { parseReportFilter, periodClause, reportQuerySchema } from '../ledger-export';
-import { returnedByFlag } from '../../domain/search';
-import { listAllCaseSummaries } from '../../temporal/visibility';
-import { caseQuery, eq, or } from '../../temporal/visibility-query';
+import { parseReportFilter, periodInstants, reportQuerySchema } from '../ledger-export';
 
 /** More cases than this in one period is not a county's month or year: ask for a shorter period. */
 export const MAX_STATS_CASES = 50_000;
@@ -16,16 +14,15 @@ export const MAX_STATS_CASES = 50_000;
 /**
  * GET /stats?from=&to=&unit= — unit metrics (README "Unit metrics") over the cases registered in [from, to).
  *
- * Computed in the API from ONE paginated visibility listing of the period's cases (search attributes and
- * `HuiyingFlags` markers), never by replaying histories: visibility counts cannot GROUP BY on the dev
- * server's SQLite (one count per unit and figure would be hundreds of count queries per request), while one
- * listing of a county's month is a few thousand rows, cheap to count in memory; replaying histories would cost
- * a round trip per case.
+ * Computed in the API by `computeUnitMetrics` (domain/metrics.ts, the one statement of what counts where) from ONE
+ * narrow SELECT of the period's rows in the read model (unit, stage, overdue, reopen count, markers, satisfaction),
+ * never by replaying histories: a county's month is a few thousand small rows, cheap to count in memory, and
+ * counting in SQL would state every definition a second time.
  *
  * Who: supervisors and admins see every unit (or the one asked for). A handler sees only its own unit's line
  * (the default for it; another unit → 403). Anyone else → 403.
  */
-export function statsRoutes(deps: { client: Client; units: UnitDirectory }): Router {
+export function statsRoutes(deps: { db: Db; units: UnitDirectory }): Router {
   const router = Router();
   const schema = reportQuerySchema(deps.units).pick({ from: true, to: true, unit: true });
 
@@ -38,12 +35,11 @@ export function statsRoutes(deps: { client: Client; units: UnitDirectory }): Rou
     const unit = seesAll ? filter.unit : ownUnit(actor, filter.unit);
 
     // A unit's line needs the cases it holds and the cases it returned (now held by others, or merged).
-    const unitClause = !unit
-      ? undefined
-      : unit === HOTLINE
-        ? eq('HuiyingFlags', 'direct_answer')
-        : or(eq('HuiyingUnit', unit), eq('HuiyingFlags', returnedByFlag(unit)));
-    const cases = await listAllCaseSummaries(deps.client, caseQuery(periodClause(filter), unitClause), MAX_STATS_CASES + 1);
+    const cases = await metricsCases(
+      deps.db,
+      { ...periodInstants(filter), unit: !unit ? undefined : unit === HOTLINE ? HOTLINE : { code: unit } },
+      MAX_STATS_CASES + 1,
+    );
     if (cases.length > MAX_STATS_CASES) {
       throw new ApiError('invalid_input', `more than ${MAX_STATS_CASES} cases in the period; ask for a shorter one`, [
         { field: 'query.to', message: 'period too large' },

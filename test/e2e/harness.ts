@@ -174,8 +174,6 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
         workflowBundle,
         payloadCodec: codec,
         db,
-        // For the spot-check round's visibility query (findClosedCases); the current client, with the current codec.
-        client,
       });
       const stop = runUntilStopped(worker);
       cleanups.push(`worker ${opts.taskQueue}`, stop);

@@ -65,7 +65,7 @@ describe('GET /inbox per role', () => {
     expect(entries(items)).toEqual(expect.arrayContaining([`${c.registered}:assign`, `${c.redFlag}:assign`]));
     expect(items.every((x) => x.stage === 'registered' && x.awaiting === 'assign' && x.status === 'RUNNING')).toBe(true);
     for (const other of [c.housingAssigned, c.level1, c.replied]) expect(ids(items)).not.toContain(other);
-    // Oldest first. (A list's registeredAt is the workflow's start time: visibility has no slot for the case's own.)
+    // Oldest first, by each case's own registration time (the read model's registeredAt; a backdated case's is its past one).
     const times = items.map((x) => x.registeredAt);
     expect([...times].sort()).toEqual(times);
   });

@@ -3,7 +3,7 @@
  * figure below was counted by hand from the fixture (see the comments), not computed by the code under test.
  */
 import { csvField, csvLine, ledgerFileName } from '../../api/ledger-export';
-import type { CaseSummary } from '../../temporal/visibility';
+import type { ListedCase } from '../../domain/summary';
 import type { Satisfaction, Stage } from '../../domain/case';
 import { computeUnitMetrics, rate, resolvePeriod } from '../../domain/metrics';
 import { UnitDirectory } from '../../domain/units';
@@ -22,7 +22,7 @@ function kase(
   stage: Stage,
   flags: string[],
   more: { sat?: Satisfaction; reopen?: number; overdue?: boolean } = {},
-): CaseSummary {
+): ListedCase {
   seq++;
   return {
     id,
@@ -43,13 +43,13 @@ function kase(
     satisfaction: more.sat ?? null,
     closedAt: stage === 'closed' ? '2026-11-20T02:00:00.000Z' : null,
     title: id,
-    status: 'Running',
+    status: 'RUNNING',
   };
 }
 
 const S = 'signed';
 const C = 'completed';
-const fixture: CaseSummary[] = [
+const fixture: ListedCase[] = [
   // 县住建局: 14 cases
   kase('H1', 'housing', 'closed', [S, C, 'resolved'], { sat: 'satisfied' }),
   kase('H2', 'housing', 'closed', [S, C, 'resolved'], { sat: 'satisfied' }),

@@ -1,5 +1,5 @@
 import { classifyStuck } from '../../api/supervision';
-import type { CaseSummary } from '../../temporal/visibility';
+import type { ListedCase } from '../../domain/summary';
 import { createCalendar } from '../../domain/calendar';
 import { DEFAULT_LIMITS } from '../../domain/limits';
 
@@ -8,7 +8,7 @@ const sh = (wall: string) => new Date(`${wall.replace(' ', 'T')}:00+08:00`);
 const calendar = createCalendar();
 const now = sh('2026-11-25 10:00'); // a Wednesday
 
-function summary(patch: Partial<CaseSummary>): CaseSummary {
+function summary(patch: Partial<ListedCase>): ListedCase {
   return {
     id: 'x',
     ledgerNo: 'LZ-2026-000001',
@@ -25,6 +25,9 @@ function summary(patch: Partial<CaseSummary>): CaseSummary {
     overdue: false,
     redFlag: false,
     flags: [],
+    satisfaction: null,
+    closedAt: null,
+    title: '',
     status: 'RUNNING',
     ...patch,
   };
