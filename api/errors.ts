@@ -48,22 +48,60 @@ export function invalidInput(error: z.ZodError, where: 'body' | 'query' = 'body'
   return new ApiError('invalid_input', `invalid ${where}: ${details.map((d) => d.field).join(', ')}`, details);
 }
 
+/**
+ * Seconds a client should wait before trying again after a 503 (Temporal overloaded, unavailable or too slow) or a
+ * 429 that did not say: the `Retry-After` of those answers. Short, because these conditions pass in seconds.
+ */
+export const RETRY_AFTER_S = 2;
+
+/** gRPC status codes (@grpc/grpc-js `status`) that mean "not now", never "not this". */
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const GRPC_UNAVAILABLE = 14;
+
 /** A refusal from the workflow's validator arrives as an ApplicationFailure whose type is the error code. */
 export function fromTemporal(err: unknown): ApiError | null {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isErrorCode(err.cause.type)) {
     return new ApiError(err.cause.type, err.cause.message, err.cause.details?.[0]);
   }
   if (err instanceof WorkflowNotFoundError) return new ApiError('not_found', 'no such case');
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isUnavailable(err) || isUnavailable((err as Error)?.cause)) {
-    // Nothing was lost: an update that did arrive runs once; a retry with the same Idempotency-Key is safe.
-    return new ApiError('unavailable', 'Temporal or the worker did not answer in time; retry with the same Idempotency-Key');
-  }
-  return null;
+  return transient(err);
 }
 
-/** gRPC DEADLINE_EXCEEDED (4) or UNAVAILABLE (14). */
-function isUnavailable(err: unknown): boolean {
-  return isGrpcServiceError(err) && (err.code === 4 || err.code === 14);
+/**
+ * Temporal said "not now": 503 `unavailable` (with `Retry-After`), never 500. The SDK wraps what the server said
+ * (a ServiceError or an update error around the gRPC error), so the whole `cause` chain is looked at:
+ * - RESOURCE_EXHAUSTED (8): over a limit — the 10 concurrent in-flight updates of one workflow ("limit on number of
+ *   concurrent in-flight updates has been reached"), the namespace's requests per second, a busy workflow;
+ * - UNAVAILABLE (14), DEADLINE_EXCEEDED (4), or the SDK's WorkflowUpdateRPCTimeoutOrCancelledError: Temporal or the
+ *   worker did not answer in time (the API bounds each call, api/cases.ts).
+ * Nothing was lost either way: an update that did arrive runs once, and a retry with the same Idempotency-Key is safe.
+ */
+export function transient(err: unknown): ApiError | null {
+  let overloaded = false;
+  let timedOut = false;
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e instanceof Error && !seen.has(e) && seen.size < 8; e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) timedOut = true;
+    else if (isGrpcServiceError(e)) {
+      if (e.code === GRPC_RESOURCE_EXHAUSTED) overloaded = true;
+      else if (e.code === GRPC_DEADLINE_EXCEEDED || e.code === GRPC_UNAVAILABLE) timedOut = true;
+    }
+  }
+  if (overloaded) {
+    return new ApiError(
+      'unavailable',
+      `Temporal is over a limit right now (e.g. too many concurrent actions on this case); retry in ${RETRY_AFTER_S} s with the same Idempotency-Key`,
+    );
+  }
+  if (timedOut) {
+    return new ApiError(
+      'unavailable',
+      `Temporal or the worker did not answer in time; retry in ${RETRY_AFTER_S} s with the same Idempotency-Key`,
+    );
+  }
+  return null;
 }
 
 /**
@@ -76,6 +114,11 @@ export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): Er
   return (err, req, res, _next) => {
     const known = err instanceof ApiError ? err : (fromTemporal(err) ?? fromExpress(err));
     if (known) {
+      if (res.headersSent) return;
+      // A 503 or 429 says when to come back; the rate limiter sets its own window's figure (api/security.ts).
+      if ((known.code === 'unavailable' || known.code === 'rate_limited') && res.getHeader('retry-after') === undefined) {
+        res.setHeader('Retry-After', String(RETRY_AFTER_S));
+      }
       res
         .status(HTTP_STATUS[known.code])
         .json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });

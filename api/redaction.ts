@@ -1,4 +1,5 @@
 /** Secrets and citizens' numbers out of what the API logs. */
+import { capLogLine, LOG_LINE_MAX_BYTES } from '../config/log-line';
 import { maskNumbers } from '../domain/privacy';
 
 const JWT = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
@@ -16,12 +17,19 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return maskNumbers(out.replace(JWT, '[redacted]').replace(BEARER, '$1 [redacted]').replace(LONG_OPAQUE, '[redacted]'));
 }
 
-/** One line (plus redacted stack frames) for an unexpected error: its name and redacted message, no object dump. */
+/**
+ * One line (plus redacted stack frames) for an unexpected error: its name and redacted message, no object dump, and
+ * at most LOG_LINE_MAX_BYTES in all (config/log-line.ts) however long the message (a message can quote a payload).
+ */
 export function describeForLog(err: unknown, secrets: readonly string[] = []): string {
   if (!(err instanceof Error)) return redactSecrets(`non-error thrown: ${typeof err}`, secrets);
   const frames = (err.stack ?? '')
     .split('\n')
     .filter((l) => /^\s+at /.test(l))
     .slice(0, 12);
-  return redactSecrets([`${err.name}: ${err.message}`, ...frames].join('\n'), secrets);
+  // Redacting a megabyte is wasted work: a quarter of the cap is the most of a message that is kept anyway.
+  const message = capLogLine(String(err.message), MESSAGE_MAX_BYTES);
+  return capLogLine(redactSecrets([`${err.name}: ${message}`, ...frames].join('\n'), secrets));
 }
+
+const MESSAGE_MAX_BYTES = LOG_LINE_MAX_BYTES / 4;

@@ -1,6 +1,8 @@
 /**
  * `npm start`: the whole system on one machine — a Temporal dev server (unless TEMPORAL_ADDRESS points at
- * one), the worker and the API — stopped together with Ctrl-C.
+ * one), the worker and the API — stopped together with Ctrl-C. A worker that dies is started again with backoff
+ * while the API keeps answering (cases wait in Temporal meanwhile); the API, the dev server or the database
+ * exiting stops everything, since nothing useful is left to answer.
  */
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -24,6 +26,10 @@ import { ensureTemporalBinaries } from './temporal-binaries';
 const ROOT = path.resolve(__dirname, '..');
 const CHILD_STOP_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 90_000;
+/** A worker that exits is restarted after 1 s, 2 s, 4 s … at most 30 s; back to 1 s once one has run a minute. */
+const WORKER_RESTART_FIRST_MS = 1_000;
+const WORKER_RESTART_MAX_MS = 30_000;
+const WORKER_STABLE_MS = 60_000;
 /** temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW */
 const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
@@ -95,8 +101,8 @@ async function main(): Promise<void> {
     // The codec endpoint's CORS admits the Web UI this script runs (by default).
     HUIYING_UI_ORIGINS: config.api.uiOrigins.join(','),
   };
-  startChild('worker', config.start.workerEntry, childEnv);
-  startChild('api', config.start.apiEntry, childEnv);
+  superviseWorker(config.start.workerEntry, childEnv);
+  startChild('api', config.start.apiEntry, childEnv, (why) => void shutdown(1, `api exited unexpectedly (${why})`));
 
   if (!(await waitForPort(apiPort))) {
     if (!stopping) await shutdown(1, `the API did not listen on port ${apiPort} within ${READY_TIMEOUT_MS / 1000} s`);
@@ -110,13 +116,42 @@ async function main(): Promise<void> {
   if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
 }
 
-function startChild(name: string, entry: string, env: NodeJS.ProcessEnv): void {
+function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, onExit: (why: string) => void): Child {
   const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
   const child = spawnGuarded(process.execPath, ['--import', tsxLoader, entry], { cwd: ROOT, env });
   prefixLines(child.stdout, `[${name}] `, process.stdout);
   prefixLines(child.stderr, `[${name}] `, process.stderr);
-  child.once('exit', (code, signal) => void shutdown(1, `${name} exited unexpectedly (${code ?? signal})`));
-  children.push({ name, process: child });
+  const entryOf: Child = { name, process: child };
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    onExit(code !== null ? `exit code ${code}` : `signal ${signal}`);
+  });
+  children.push(entryOf);
+  return entryOf;
+}
+
+/**
+ * The worker is restarted whenever it exits (a crash, an out-of-memory kill, a lost connection it gave up on):
+ * after WORKER_RESTART_FIRST_MS, doubling up to WORKER_RESTART_MAX_MS while it keeps dying young, and from the first
+ * delay again once a run lasted WORKER_STABLE_MS. Meanwhile the API answers (/health says no worker polls).
+ */
+function superviseWorker(entry: string, env: NodeJS.ProcessEnv): void {
+  let delay = WORKER_RESTART_FIRST_MS;
+  let restarts = 0;
+  const run = (): void => {
+    if (stopping) return;
+    const startedAt = Date.now();
+    const current = startChild('worker', entry, env, (why) => {
+      const ranMs = Date.now() - startedAt;
+      children.splice(children.indexOf(current), 1);
+      if (ranMs >= WORKER_STABLE_MS) delay = WORKER_RESTART_FIRST_MS;
+      restarts += 1;
+      log(`worker exited (${why}) after ${(ranMs / 1000).toFixed(1)} s; restart ${restarts} in ${delay / 1000} s`);
+      setTimeout(run, delay);
+      delay = Math.min(delay * 2, WORKER_RESTART_MAX_MS);
+    });
+  };
+  run();
 }
 
 function prefixLines(input: NodeJS.ReadableStream, prefix: string, output: NodeJS.WritableStream): void {

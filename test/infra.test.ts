@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { jwtVerify } from 'jose';
+import { getFreePort } from '../scripts/ports';
+import { spawnGuarded, stopGuarded } from '../scripts/guarded-spawn';
+import { createTestDatabase } from './support/database';
 import { startTestDevServer, type TestDevServer } from './support/dev-server';
+import { waitFor } from './support/polling';
 import { createTimeSkippingEnv } from './support/time-skipping';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -154,5 +158,64 @@ describe('npm run token', () => {
     await expect(runToken(['--sub', 'x', '--name', 'x', '--role', 'handler'])).rejects.toMatchObject({
       stderr: expect.stringContaining('handler requires --unit'),
     });
+  });
+});
+
+describe('npm start supervises its children', () => {
+  /** A worker that dies at once, every time: `npm start` must keep restarting it, with backoff, and keep the API. */
+  const DYING_WORKER = `console.log('stand-in worker up'); setTimeout(() => process.exit(3), 100);`;
+  /** An API that answers 200 on PORT. */
+  const API = `import { createServer } from 'node:http';
+createServer((_req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1', () => console.log('stand-in api listening'));`;
+
+  test('a worker that exits is restarted with growing delays while the API keeps answering', async () => {
+    const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-supervisor-'));
+    const server = await startTestDevServer();
+    const database = await createTestDatabase();
+    let start: ReturnType<typeof spawnGuarded> | undefined;
+    try {
+      await fs.writeFile(path.join(tmp, 'worker.mjs'), DYING_WORKER);
+      await fs.writeFile(path.join(tmp, 'api.mjs'), API);
+      const port = await getFreePort();
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_NAMESPACE: server.namespace,
+        DATABASE_URL: database.url,
+        HUIYING_DATA_DIR: path.join(tmp, 'data'),
+        PORT: String(port),
+        HUIYING_WORKER_ENTRY: path.join(tmp, 'worker.mjs'),
+        HUIYING_API_ENTRY: path.join(tmp, 'api.mjs'),
+      };
+      delete env.AUTH_JWT_SECRET;
+      start = spawnGuarded(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], { cwd: ROOT, env });
+      let output = '';
+      start.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+      // Three deaths: restarts after 1 s, 2 s, 4 s (the third one is announced, not awaited).
+      await waitFor(
+        'three worker restarts announced',
+        async () => output,
+        (o) => (o.match(/\[start\] worker exited \(exit code 3\)/g) ?? []).length >= 3,
+        { timeoutMs: 45_000, intervalMs: 250 },
+      );
+      expect(output).toMatch(/worker exited \(exit code 3\) after [\d.]+ s; restart 1 in 1 s/);
+      expect(output).toMatch(/restart 2 in 2 s/);
+      expect(output).toMatch(/restart 3 in 4 s/);
+      expect((output.match(/\[worker\] stand-in worker up/g) ?? []).length).toBeGreaterThanOrEqual(3);
+      // The API was never stopped: it answers, and npm start is still running.
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('ok');
+      expect(output.match(/\[api\] stand-in api listening/g)).toHaveLength(1);
+      expect(output).not.toMatch(/stopping \.\.\./);
+      expect(start.exitCode).toBeNull();
+    } finally {
+      if (start) await stopGuarded(start, 15_000);
+      await database.drop();
+      await server.stop();
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { connectClient } from '../temporal/client';
 import { EncryptionCodec } from '../temporal/payload-codec';
 import { ConfigError, loadConfig } from '../config';
@@ -8,6 +8,7 @@ import { loadLimits } from '../config/limits';
 import { openDb } from '../db/pool';
 import { createWorker } from './create-worker';
 import { notifierFrom } from './notifier-from-config';
+import { runtimeLogger } from './runtime-logger';
 import { ensureSpotCheckSchedule } from './spot-check-schedule';
 
 /** Worker entry point (`npm run worker`; `npm start` runs it for you). */
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const keys = loadPayloadKeys({ dataDir: config.dataDir, production: settings.production, ...settings.payloadKeys });
   const payloadCodec = new EncryptionCodec(keys);
   const db = openDb(settings.database.url, 'the worker');
+  // Before anything starts the SDK's runtime: one line per entry, capped, no histories or payloads (runtime-logger.ts).
+  Runtime.install({ logger: runtimeLogger('INFO') });
   const connection = await NativeConnection.connect({ address: config.address });
   // A plain client as well: the spot-check schedule is kept here.
   const client = await connectClient(config, payloadCodec);

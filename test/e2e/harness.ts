@@ -105,8 +105,8 @@ export interface E2E {
   api: ApiCall;
   /** Another app on its own port, e.g. pointing at another task queue; stopped by teardown. */
   startApp(overrides?: Partial<AppDeps>): Promise<ExtraApp>;
-  /** Another worker (e.g. with a county's own limits) on its own task queue; stopped by teardown. */
-  startWorker(opts: { taskQueue: string; limits?: TimeLimits }): Promise<void>;
+  /** Another worker (e.g. with a county's own limits) on its own task queue; returns what stops it (teardown does too). */
+  startWorker(opts: { taskQueue: string; limits?: TimeLimits }): Promise<() => Promise<void>>;
   /**
    * Starts a case workflow as the API does (its ledger sequencer, its input builder, its start call), but
    * registered at `registeredAt` (in the past) with its first deadline computed from then: its timer fires
@@ -179,9 +179,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
       cleanups.push(`worker ${opts.taskQueue}`, stop);
       return stop;
     };
-    const startWorker = async (opts: { taskQueue: string; limits?: TimeLimits }): Promise<void> => {
-      await runWorker(opts);
-    };
+    const startWorker = (opts: { taskQueue: string; limits?: TimeLimits }): Promise<() => Promise<void>> => runWorker(opts);
 
     const taskQueue = `huiying-e2e-${randomUUID()}`;
     let stopMainWorker = await runWorker({ taskQueue });

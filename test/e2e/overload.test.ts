@@ -1,0 +1,85 @@
+/**
+ * Overload is an answer, not a crash (issue 9): more concurrent actions on one case than Temporal admits (10 in-flight
+ * updates per workflow) get 503 with Retry-After, never 500, and the admitted ones complete once a worker is back.
+ *
+ * Real dev server, real worker, real app. The worker of the case's task queue is stopped so that admitted updates stay
+ * in flight; the app's client retries RESOURCE_EXHAUSTED once instead of the SDK's ten times (about 35 s), so the refusal
+ * reaches the API within seconds — the refusal itself is the server's, unchanged.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { RETRY_AFTER_S } from '../../api/errors';
+import { dataConverter } from '../../temporal/data-converter';
+import { newCase } from '../support/cases';
+import { HOUSING, people } from '../support/personas';
+import { waitFor } from '../support/polling';
+import { type ApiResponse, expectStatus, useE2E } from './harness';
+
+const h = useE2E();
+
+/** Above the server's 10 in-flight updates per workflow. */
+const CONCURRENT = 14;
+
+test(`${CONCURRENT} concurrent actions on one case with its worker down: each is 200 or 503 with Retry-After, never 500`, async () => {
+  const taskQueue = `overload-${randomUUID()}`;
+  const stopWorker = await h.startWorker({ taskQueue });
+  const connection = await Connection.connect({
+    address: h.server.address,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2 }))],
+  });
+  try {
+    const client = new Client({ connection, namespace: h.namespace, dataConverter: dataConverter(h.codec) });
+    const app = await h.startApp({ client, taskQueue });
+
+    const created = expectStatus(await app.api('POST', '/cases', { token: people.operator, body: newCase() }), 201);
+    const id: string = created.id;
+    expectStatus(await app.api('POST', `/cases/${id}/assign`, { token: people.dispatcher, body: { unit: HOUSING } }), 200);
+    expectStatus(await app.api('POST', `/cases/${id}/accept`, { token: people.housingHandler, body: {} }), 200);
+
+    await stopWorker();
+    const answers: ApiResponse[] = [];
+    const all = Array.from({ length: CONCURRENT }, (_, i) =>
+      app
+        .api('POST', `/cases/${id}/progress`, {
+          token: people.housingHandler,
+          body: { note: `进展 ${i}` },
+          headers: { 'idempotency-key': `progress-${i}` },
+        })
+        .then((res) => {
+          answers.push(res);
+          return res;
+        }),
+    );
+    // The ones over the limit are refused while the others wait for a worker.
+    await waitFor(
+      'the refusals over the in-flight limit',
+      async () => answers.length,
+      (n) => n >= CONCURRENT - 10,
+      {
+        timeoutMs: 20_000,
+        intervalMs: 200,
+      },
+    );
+    await h.startWorker({ taskQueue });
+    const results = await Promise.all(all);
+
+    for (const res of results) {
+      expect([200, 503]).toContain(res.status);
+      if (res.status === 503) {
+        expect(res.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
+        expect(res.body).toMatchObject({ error: { code: 'unavailable', message: expect.stringMatching(/over a limit/) } });
+      }
+    }
+    const ok = results.filter((r) => r.status === 200).length;
+    const refused = results.filter((r) => r.status === 503).length;
+    expect(refused).toBeGreaterThanOrEqual(CONCURRENT - 10);
+    expect(ok).toBeGreaterThanOrEqual(1);
+
+    // Exactly the answered actions entered the case, each once.
+    const state = expectStatus(await app.api('GET', `/cases/${id}`, { token: people.housingHandler }), 200);
+    const progress = (state.timeline as { action: string }[]).filter((e) => e.action === 'progress');
+    expect(progress).toHaveLength(ok);
+  } finally {
+    await connection.close();
+  }
+});
