@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { ActionBody, ActionKind } from '../domain/actions';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { CaseRef, CaseState, NewCase } from '../domain/case';
@@ -9,13 +9,15 @@ import type { Actor } from '../domain/roles';
 import { refuse } from '../domain/rules';
 import { textSimilarity } from '../domain/similarity';
 import { recordSummary } from '../db/case-summaries';
+import { allocateIntake, findIntake } from '../db/ledger';
 import type { Db } from '../db/pool';
 import { summaryOf } from '../domain/summary';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../temporal/definitions';
-import { allocateLedgerNo, startCase } from '../temporal/start-case';
+import { sealForStorage } from '../temporal/start-case';
 import { openCasesOfCitizen } from '../db/case-queries';
 import { ApiError, fromTemporal } from './errors';
 import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
+import { startIntake, type IntakeDeps, type StartCase } from './intake';
 
 export interface CaseServiceOptions {
   client: Client;
@@ -28,6 +30,8 @@ export interface CaseServiceOptions {
   requestTimeoutMs?: number;
   /** Keys the phone hash that finds repeat requests (并单); never stored, never in visibility. */
   citizenKeySecret: string;
+  /** How a case workflow is started (default `startCase`): a seam for tests of an intake whose start fails. */
+  startCase?: StartCase;
 }
 
 /** Everything the API asks of Temporal about cases. Routes stay thin; rules stay in domain/. */
@@ -47,38 +51,57 @@ export class CaseService {
     return this.timed(() => this.register(actor, request, idempotencyKey));
   }
 
+  /**
+   * Registers a request: its ledger number and intake come from the database in one transaction (db/ledger.ts), the
+   * case workflow is started, and the answer is the state the case starts in — no query, no wait for a worker. A
+   * repeat of an Idempotency-Key finds its intake: a different request is refused (409), the same one gets the case
+   * (started now if its first attempt could not), read from the workflow.
+   */
   private async register(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
+    const { db, limits, calendar } = this.opts;
     const id = caseIdFor(actor.id, idempotencyKey);
     const requestHash = hashRequest(request);
-    const citizenKey = citizenKeyOf(this.opts.citizenKeySecret, request.citizen.phone);
-    const repeatOf = request.answer ? null : await this.findRepeat(citizenKey, request);
-    const ledgerNo = await allocateLedgerNo(this.client, this.opts.taskQueue, this.opts.ledgerPrefix, shanghaiYear(new Date()), id);
-    const { limits, calendar } = this.opts;
-    const input = caseInputOf({
-      id,
-      ledgerNo,
-      request,
-      registeredBy: actor,
-      registeredAt: new Date().toISOString(),
-      limits,
-      calendar,
-      requestHash,
-      citizenKey,
-      ...(repeatOf ? { mergeInto: repeatOf } : {}),
-    });
-    let state: CaseState;
-    try {
-      const { handle } = await startCase(this.client, this.opts.taskQueue, input);
-      state = await handle.query(getCaseQuery);
-    } catch (err) {
-      // The same key after the case already closed: that case is the answer.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      state = await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
+    let intake = await findIntake(db, id);
+    if (!intake) {
+      const citizenKey = citizenKeyOf(this.opts.citizenKeySecret, request.citizen.phone);
+      const repeatOf = request.answer ? null : await this.findRepeat(citizenKey, request);
+      const registeredAt = new Date();
+      const { ledgerNo: _none, ...input } = caseInputOf({
+        id,
+        ledgerNo: '',
+        request,
+        registeredBy: actor,
+        registeredAt: registeredAt.toISOString(),
+        limits,
+        calendar,
+        requestHash,
+        citizenKey,
+        ...(repeatOf ? { mergeInto: repeatOf } : {}),
+      });
+      const allocated = await allocateIntake(db, {
+        caseId: id,
+        prefix: this.opts.ledgerPrefix,
+        year: shanghaiYear(registeredAt),
+        requestHash,
+        input: await sealForStorage(this.client, input),
+      });
+      if (allocated.created) return this.registered(actor, await startIntake(this.intakeDeps, allocated.intake, input));
+      intake = allocated.intake; // a concurrent request with the same key got there first
     }
-    if (state.requestHash !== requestHash) {
-      throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: state.ledgerNo });
+    if (intake.requestHash !== requestHash) {
+      throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: intake.ledgerNo });
     }
-    // 并单 is recorded on both cases; a retry finds the first half done and the update id makes the second idempotent.
+    if (!intake.startedAt) await startIntake(this.intakeDeps, intake);
+    return this.registered(actor, await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery));
+  }
+
+  private get intakeDeps(): IntakeDeps {
+    return { client: this.client, db: this.opts.db, taskQueue: this.opts.taskQueue, startCase: this.opts.startCase };
+  }
+
+  /** The last steps of a registration, also on a repeat (each idempotent): 并单 recorded on both cases, the read model. */
+  private async registered(actor: Actor, state: CaseState): Promise<CaseState> {
+    // A retry finds the first half done and the update id makes the second idempotent.
     if (state.mergedInto)
       await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
     await this.recordSummary(state);

@@ -7,6 +7,7 @@ import { loadLimits } from '../config/limits';
 import { loadUnitDirectory } from '../config/units';
 import { openDb } from '../db/pool';
 import { createApp } from './app';
+import { startIntakeSweeper } from './intake';
 import { resolveJwtSecret } from './jwt-secret';
 import { connectClient } from '../temporal/client';
 
@@ -33,10 +34,12 @@ async function main(): Promise<void> {
     uiOrigins: config.api.uiOrigins,
     logSecrets: config.api.logSecrets,
   });
+  // Starts the case of any intake whose API call failed after its ledger number was handed out (api/intake.ts).
+  const stopSweeper = startIntakeSweeper({ client, db, taskQueue: config.temporal.taskQueue });
   const port = config.api.port;
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {
-    server.close(() => void Promise.all([client.connection.close(), db.end()]).then(() => process.exit(0)));
+    server.close(() => void stopSweeper().then(() => Promise.all([client.connection.close(), db.end()]).then(() => process.exit(0))));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGINT', stop);

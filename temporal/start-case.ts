@@ -1,9 +1,10 @@
-import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { CaseInput, CaseState } from '../domain/case';
 import { initialState } from '../domain/rules';
 import { searchValuesOf } from '../domain/search';
-import type { caseWorkflow, ledgerWorkflow } from '../workflows';
-import { allocateLedgerNoUpdate, caseWorkflowId, ledgerWorkflowId } from './definitions';
+import type { caseWorkflow } from '../workflows';
+import { caseWorkflowId } from './definitions';
 import { startSearchAttributes } from './search-attributes';
 
 export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
@@ -34,15 +35,38 @@ export async function startCase(
   return { handle, firstState };
 }
 
-/** The next ledger number of `prefix` and `year` for `caseId`, the same number however often it is asked. */
-export function allocateLedgerNo(client: Client, taskQueue: string, prefix: string, year: number, caseId: string): Promise<string> {
-  const startWorkflowOperation = new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
-    workflowId: ledgerWorkflowId(prefix, year),
-    taskQueue,
-    args: [{ prefix, year, last: 0, recent: [] }],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    // Never silently restart a year's numbering at 1 if its sequencer was terminated.
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-  });
-  return client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, { args: [caseId], startWorkflowOperation });
+/** A start input sealed for storage outside Temporal: a payload of the client's data converter, as JSON (base64). */
+export interface SealedPayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+/**
+ * `value` as the client's data converter would send it to Temporal — converted, then encoded by its payload codecs
+ * (encrypted) — so that it can wait in the database (db/ledger.ts, intakes) with no personal data in clear.
+ */
+export async function sealForStorage(client: Client, value: unknown): Promise<SealedPayload> {
+  const converter = client.options.loadedDataConverter;
+  let payloads: Payload[] = [converter.payloadConverter.toPayload(value)];
+  for (const codec of converter.payloadCodecs) payloads = await codec.encode(payloads);
+  const [p] = payloads;
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+  };
+}
+
+/** The value `sealForStorage` sealed, decoded (decrypted) with the client's codecs in reverse order. */
+export async function openFromStorage<T>(client: Client, sealed: SealedPayload): Promise<T> {
+  const converter = client.options.loadedDataConverter;
+  let payloads: Payload[] = [
+    {
+      metadata: Object.fromEntries(Object.entries(sealed.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+      data: Buffer.from(sealed.data, 'base64'),
+    },
+  ];
+  for (const codec of [...converter.payloadCodecs].reverse()) payloads = await codec.decode(payloads);
+  return converter.payloadConverter.fromPayload<T>(payloads[0]);
 }

@@ -18,8 +18,10 @@ const REMEMBER = 5000;
 const ROTATE_AFTER = 1000;
 
 /**
- * One sequencer per prefix and year. Numbers are dense and ordered because a single workflow hands them out;
- * a county's intake (thousands a month) is far below what one workflow can serve.
+ * One sequencer per prefix and year — how ledger numbers were handed out before they came from the database
+ * (db/ledger.ts): Temporal allows 10 in-flight updates per workflow, so it throttled intake to a handful of
+ * concurrent requests. Nothing starts it any more; it stays registered so that sequencers already running still
+ * replay and finish cleanly.
  */
 export async function ledgerWorkflow(input: LedgerInput): Promise<void> {
   let last = input.last;

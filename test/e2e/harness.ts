@@ -20,7 +20,6 @@ import { AuditLog } from '../../api/audit';
 import { OutboxNotifier } from '../../activities/outbox-notifier';
 import { EncryptionCodec, type PayloadKeyring } from '../../temporal/payload-codec';
 import { dataConverter } from '../../temporal/data-converter';
-import { allocateLedgerNo } from '../../temporal/start-case';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import { createApp, type AppDeps } from '../../api/app';
 import { caseIdFor, hashRequest } from '../../api/ids';
@@ -33,6 +32,7 @@ import type { Actor, ReviewLevel } from '../../domain/roles';
 import { DEFAULT_UNITS, UnitDirectory } from '../../domain/units';
 import { getFreePort } from '../../scripts/ports';
 import { createWorker } from '../../worker/create-worker';
+import { allocateIntake, markIntakeStarted } from '../../db/ledger';
 import type { Db } from '../../db/pool';
 import { createTestDatabase } from '../support/database';
 import { loadWorkflowBundle } from '../support/bundle';
@@ -108,7 +108,7 @@ export interface E2E {
   /** Another worker (e.g. with a county's own limits) on its own task queue; returns what stops it (teardown does too). */
   startWorker(opts: { taskQueue: string; limits?: TimeLimits }): Promise<() => Promise<void>>;
   /**
-   * Starts a case workflow as the API does (its ledger sequencer, its input builder, its start call), but
+   * Starts a case workflow as the API does (its ledger numbers, its input builder, its start call), but
    * registered at `registeredAt` (in the past) with its first deadline computed from then: its timer fires
    * `overdue` (and the red flag, if due) at once.
    */
@@ -224,9 +224,18 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     const startBackdatedCase = async (registeredAt: Date, overrides: Partial<NewCase> = {}) => {
       const request = newCase(overrides);
       const id = caseIdFor('e2e-backdated', randomUUID());
-      const ledgerNo = await allocateLedgerNo(client, taskQueue, LEDGER_PREFIX, shanghaiYear(registeredAt), id);
-      await startCaseWith(client, taskQueue, { id, ledgerNo, request, registeredAt, limits, calendar, requestHash: hashRequest(request) });
-      return { id, ledgerNo };
+      const requestHash = hashRequest(request);
+      // The API's ledger numbers (db/ledger.ts); no sealed input: this starts the case itself, right away.
+      const { intake } = await allocateIntake(db, {
+        caseId: id,
+        prefix: LEDGER_PREFIX,
+        year: shanghaiYear(registeredAt),
+        requestHash,
+        input: null,
+      });
+      await startCaseWith(client, taskQueue, { id, ledgerNo: intake.ledgerNo, request, registeredAt, limits, calendar, requestHash });
+      await markIntakeStarted(db, id);
+      return { id, ledgerNo: intake.ledgerNo };
     };
 
     const restartWorkerAndApi = async (payloadKeys: PayloadKeyring): Promise<void> => {

@@ -1,14 +1,26 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { ledgerWorkflow } from '../../workflows/ledger';
 import { allocateLedgerNoUpdate, ledgerWorkflowId } from '../../temporal/definitions';
-import { allocateLedgerNo } from '../../temporal/start-case';
 import { useTimeSkipping } from './helpers';
 
 const h = useTimeSkipping();
 
-/** What the API does for each new case (temporal/start-case.ts): update-with-start, so the first request of a year starts the sequencer. */
+/**
+ * What the API did for each new case before ledger numbers came from the database (db/ledger.ts): update-with-start,
+ * so the first request of a year starts the sequencer. The workflow stays registered so that existing sequencers
+ * still replay and answer; nothing starts new ones.
+ */
 function allocate(prefix: string, year: number, caseId: string): Promise<string> {
-  return allocateLedgerNo(h.client, h.taskQueue, prefix, year, caseId);
+  return h.client.workflow.executeUpdateWithStart(allocateLedgerNoUpdate, {
+    args: [caseId],
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof ledgerWorkflow>('ledgerWorkflow', {
+      workflowId: ledgerWorkflowId(prefix, year),
+      taskQueue: h.taskQueue,
+      args: [{ prefix, year, last: 0, recent: [] }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    }),
+  });
 }
 
 /**
