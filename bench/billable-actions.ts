@@ -70,7 +70,7 @@ function countActions(history: temporal.api.history.v1.IHistory, usage: Usage): 
     { category: 'workflow started', count: of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).length, note: '' },
     { category: 'activities (notify)', count: scheduled.length + retries, note: `${scheduled.length} scheduled + ${retries} retries` },
     {
-      category: 'local activities (planDeadlines)',
+      category: 'local activities (planDeadlines, recordCase)',
       count: markerTasks.size,
       note: `${markers.length} markers in ${markerTasks.size} workflow tasks`,
     },
