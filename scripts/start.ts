@@ -19,6 +19,7 @@ import { createDb } from '../db/pool';
 import { connectClient, type ClientSettings } from '../temporal/client';
 import { EncryptionCodec } from '../temporal/payload-codec';
 import { rebuildReadModel } from '../temporal/rebuild-read-model';
+import { caseQuery } from '../temporal/visibility-query';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
 import { ensureTemporalBinaries } from './temporal-binaries';
@@ -101,17 +102,30 @@ async function main(): Promise<void> {
     // The codec endpoint's CORS admits the Web UI this script runs (by default).
     HUIYING_UI_ORIGINS: config.api.uiOrigins.join(','),
   };
+  const temporal = { ...config.temporal, address };
+  const codec = new EncryptionCodec(payloadKeys);
+  const fill = await readModelToFill(databaseUrl!, temporal, codec);
   superviseWorker(config.start.workerEntry, childEnv);
+  const workerReady = waitForWorker(address, namespace, taskQueue);
+  if (fill > 0) {
+    // Before the API takes intakes: the read model must hold the existing cases, or the ledger counter would start
+    // again at 1 (it continues after the highest number in the read model) and lists would miss them.
+    log(`the read model is empty but Temporal holds ${fill} cases: filling it before the API starts ...`);
+    if (!(await workerReady)) {
+      if (!stopping) await shutdown(1, 'no worker polled in time to fill the read model from Temporal');
+      return;
+    }
+    await fillReadModel(databaseUrl!, temporal, codec);
+  }
+  if (stopping) return;
   startChild('api', config.start.apiEntry, childEnv, (why) => void shutdown(1, `api exited unexpectedly (${why})`));
 
   if (!(await waitForPort(apiPort))) {
     if (!stopping) await shutdown(1, `the API did not listen on port ${apiPort} within ${READY_TIMEOUT_MS / 1000} s`);
     return;
   }
-  if (!(await waitForWorker(address, namespace, taskQueue)) && !stopping) {
+  if (!(await workerReady) && !stopping) {
     log(`warning: no worker polls task queue '${taskQueue}' yet; cases will wait until one does`);
-  } else if (!stopping) {
-    await fillEmptyReadModel(databaseUrl!, { ...config.temporal, address }, new EncryptionCodec(payloadKeys));
   }
   if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
 }
@@ -208,22 +222,34 @@ async function waitForWorker(address: string, namespace: string, taskQueue: stri
 }
 
 /**
- * Cases registered before the read model existed (or a read model lost) are filled in from Temporal once, when the
- * read model is empty: queries need the worker, hence after it polls. `npm run read-model:rebuild` does the same any time.
+ * How many cases Temporal holds while the read model is empty (0 when it is not empty): cases registered before the
+ * read model existed, or a read model that was lost. A visibility count: no worker needed.
  */
-async function fillEmptyReadModel(url: string, temporal: ClientSettings, codec: EncryptionCodec): Promise<void> {
-  const db = createDb(url, { max: 8 });
+async function readModelToFill(url: string, temporal: ClientSettings, codec: EncryptionCodec): Promise<number> {
+  const db = createDb(url, { max: 1 });
   try {
     const { rows } = await db.query('SELECT EXISTS (SELECT 1 FROM case_summaries) AS filled');
-    if (rows[0].filled) return;
-    const client = await connectClient(temporal, codec);
-    try {
-      const report = await rebuildReadModel(client, db, { log });
-      if (report.found > 0) log(`read model filled from Temporal: ${report.written} of ${report.found} cases`);
-    } finally {
-      await client.connection.close();
-    }
+    if (rows[0].filled) return 0;
   } finally {
+    await db.end();
+  }
+  const client = await connectClient(temporal, codec);
+  try {
+    return (await client.workflow.count(caseQuery())).count;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+/** Fills the read model from Temporal (queries need the worker). `npm run read-model:rebuild` does the same any time. */
+async function fillReadModel(url: string, temporal: ClientSettings, codec: EncryptionCodec): Promise<void> {
+  const db = createDb(url, { max: 8 });
+  const client = await connectClient(temporal, codec);
+  try {
+    const report = await rebuildReadModel(client, db, { log });
+    log(`read model filled from Temporal: ${report.written} of ${report.found} cases (${report.skipped.length} skipped)`);
+  } finally {
+    await client.connection.close();
     await db.end();
   }
 }
