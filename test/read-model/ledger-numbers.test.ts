@@ -4,6 +4,7 @@
  * year that continues after the numbers the read model already holds (a county upgrading mid-year).
  */
 import { recordSummary } from '../../db/case-summaries';
+import { summaryRow } from '../support/summaries';
 import { allocateIntake, findIntake, markIntakeStarted, stalledIntakes, type NewIntake } from '../../db/ledger';
 import { createDb } from '../../db/pool';
 import type { CaseSummary } from '../../domain/summary';
@@ -72,29 +73,9 @@ test('200 concurrent intakes on a pool: numbers 1..200, no duplicates; 4 concurr
 });
 
 test('the first number of a year continues after the highest one the read model holds (an upgrade mid-year)', async () => {
-  const summary = (id: string, ledgerNo: string): CaseSummary => ({
-    id,
-    version: 1,
-    ledgerNo,
-    stage: 'registered',
-    type: 'complaint',
-    channel: 'hotline',
-    unit: null,
-    urgent: false,
-    reviewLevel: null,
-    reopenCount: 0,
-    registeredAt: '2027-03-02T01:00:00.000Z',
-    stageSince: '2027-03-02T01:00:00.000Z',
-    dueAt: null,
-    overdue: false,
-    redFlag: false,
-    flags: [],
-    satisfaction: null,
-    closedAt: null,
-    title: '升级前的案件',
-    citizenKey: null,
-    archived: false,
-  });
+  const summary = (id: string, ledgerNo: string): CaseSummary =>
+    summaryRow({ id, ledgerNo, registeredAt: '2027-03-02T01:00:00.000Z', stageSince: '2027-03-02T01:00:00.000Z', title: '升级前的案件' });
+
   // Numbered by the sequencer workflow before the upgrade; other prefixes and years do not count.
   await recordSummary(database.db, summary('up-1', 'LZ-2027-000007'));
   await recordSummary(database.db, summary('up-2', 'LZ-2027-000041'));

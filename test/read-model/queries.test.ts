@@ -4,6 +4,7 @@
  * page token's checks, the supervisors' view beyond any cap, the spot-check draw's population, the ledger's order.
  */
 import { closedCasesToSample } from '../../db/spot-check-queries';
+import { summaryRow } from '../support/summaries';
 import { ledgerCases } from '../../db/ledger-queries';
 import { recordSummary } from '../../db/case-summaries';
 import { CaseListQuerySchema, listCases } from '../../api/case-list';
@@ -27,30 +28,16 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(15, '0')}`;
 
 let ledgerSeq = 0;
-const summary = (patch: Partial<CaseSummary> & { id: string }): CaseSummary => ({
-  version: 1,
-  ledgerNo: `LZ-2026-${String(++ledgerSeq).padStart(6, '0')}`,
-  stage: 'registered',
-  type: 'complaint',
-  channel: 'hotline',
-  unit: null,
-  urgent: false,
-  reviewLevel: null,
-  reopenCount: 0,
-  registeredAt: iso(NOW.getTime() - DAY),
-  stageSince: iso(NOW.getTime() - 3_600_000),
-  // Far ahead: neither overdue nor due soon unless a test says so.
-  dueAt: iso(NOW.getTime() + 30 * DAY),
-  overdue: false,
-  redFlag: false,
-  flags: [],
-  satisfaction: null,
-  closedAt: null,
-  title: '测试',
-  citizenKey: null,
-  archived: false,
-  ...patch,
-});
+const summary = (patch: Partial<CaseSummary> & { id: string }): CaseSummary =>
+  summaryRow({
+    ledgerNo: `LZ-2026-${String(++ledgerSeq).padStart(6, '0')}`,
+    registeredAt: iso(NOW.getTime() - DAY),
+    stageSince: iso(NOW.getTime() - 3_600_000),
+    // Far ahead: neither overdue nor due soon unless a test says so.
+    dueAt: iso(NOW.getTime() + 30 * DAY),
+    title: '测试',
+    ...patch,
+  });
 
 const database = useHarness(async () => {
   const d = await createTestDatabase();

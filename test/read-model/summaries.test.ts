@@ -3,6 +3,7 @@
  * time-skipping server recording its summary after every change, up to its archive.
  */
 import { recordSummary, SUMMARY_COLUMNS, summaryFromRow } from '../../db/case-summaries';
+import { summaryRow } from '../support/summaries';
 import type { CaseSummary } from '../../domain/summary';
 import { skipTo } from '../deadlines/helpers';
 import { useHarness } from '../support/lifecycle';
@@ -11,30 +12,8 @@ import { eventually } from '../support/polling';
 import { HOUSING, people } from '../support/personas';
 import { act, driveToReplied, getCase, startCase, useTimeSkipping } from '../workflows/helpers';
 
-const summary = (patch: Partial<CaseSummary> = {}): CaseSummary => ({
-  id: 'rm00000000000001',
-  version: 1,
-  ledgerNo: 'LZ-2026-000001',
-  stage: 'registered',
-  type: 'complaint',
-  channel: 'hotline',
-  unit: null,
-  urgent: false,
-  reviewLevel: null,
-  reopenCount: 0,
-  registeredAt: '2026-03-02T01:00:00.000Z',
-  stageSince: '2026-03-02T01:00:00.000Z',
-  dueAt: '2026-03-02T05:00:00.000Z',
-  overdue: false,
-  redFlag: false,
-  flags: [],
-  satisfaction: null,
-  closedAt: null,
-  title: '小区路灯不亮',
-  citizenKey: 'k1',
-  archived: false,
-  ...patch,
-});
+const summary = (patch: Partial<CaseSummary> = {}): CaseSummary =>
+  summaryRow({ id: 'rm00000000000001', dueAt: '2026-03-02T05:00:00.000Z', citizenKey: 'k1', ...patch });
 
 describe('recordSummary', () => {
   const database = useHarness(async () => {
