@@ -7,6 +7,8 @@ import { createClosedCaseFinder } from './closed-cases';
 import { createDeadlinePlanner } from './deadlines';
 import { createReadModelRecorder } from './read-model';
 import type { Notifier } from './notifier';
+import { createPublisher } from './publish';
+import { createSampler, type SamplingDeps } from './sampling';
 import { WebhookError } from './webhook-notifier';
 
 export interface ActivityDeps {
@@ -16,13 +18,18 @@ export interface ActivityDeps {
   limits?: TimeLimits;
   /** The read model every case records its summary in, and the spot-check round draws its population from. */
   db: Db;
+  /** The client a spot-check round puts sampled cases into its sample with (it may start a closed case's next run). */
+  temporal: SamplingDeps;
 }
 
 /** Activities are plain functions closed over their adapters, so tests hand in the same real adapters. */
-export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, db }: ActivityDeps) {
+export function createActivities({ notifier, calendar = createCalendar(), limits = DEFAULT_LIMITS, db, temporal }: ActivityDeps) {
   return {
     findClosedCases: createClosedCaseFinder(db),
+    sampleCases: createSampler(temporal),
     planDeadlines: createDeadlinePlanner(calendar, limits),
+    publish: createPublisher(db, notifier),
+    // The first workflow version's (case-v1.ts): one row per change, messages by `notify`.
     recordCase: createReadModelRecorder(db),
     async notify(notification: Notification): Promise<{ delivered: boolean }> {
       try {

@@ -23,6 +23,7 @@ const COLUMNS = [
   'title',
   'citizen_key',
   'archived',
+  'spot_check_until',
 ] as const;
 
 function values(s: CaseSummary): unknown[] {
@@ -48,6 +49,7 @@ function values(s: CaseSummary): unknown[] {
     s.title,
     s.citizenKey,
     s.archived,
+    s.spotCheckUntil,
   ];
 }
 
@@ -93,6 +95,7 @@ export function summaryFromRow(row: Record<string, unknown>): CaseSummary {
     title: row.title as string,
     citizenKey: (row.citizen_key as string | null) ?? null,
     archived: row.archived as boolean,
+    spotCheckUntil: (row.spot_check_until as string | null) ?? null,
   };
 }
 

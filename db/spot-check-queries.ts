@@ -18,17 +18,19 @@ export async function sampledCases(db: Db, round?: string): Promise<ListedCase[]
 }
 
 /**
- * The population of a spot-check round: closed in [from, to), still open to a check (not archived), not merged into
- * another case, and not in a sample already (no `spot_check_round:` marker), in the order they closed.
+ * The population of a spot-check round: closed in [from, to), still open to a check at `at` (its window has not
+ * passed; rows recorded before the window was recorded: not archived), not merged into another case, and not in a
+ * sample already (no `spot_check_round:` marker), in the order they closed.
  */
-export async function closedCasesToSample(db: Db, from: string, to: string): Promise<{ id: string; ledgerNo: string }[]> {
+export async function closedCasesToSample(db: Db, from: string, to: string, at: string): Promise<{ id: string; ledgerNo: string }[]> {
   const { rows } = await db.query(
     `SELECT id, ledger_no FROM case_summaries
-     WHERE stage = 'closed' AND closed_at >= $1::timestamptz AND closed_at < $2::timestamptz AND NOT archived
+     WHERE stage = 'closed' AND closed_at >= $1::timestamptz AND closed_at < $2::timestamptz
+       AND (spot_check_until > $3::timestamptz OR (spot_check_until IS NULL AND NOT archived))
        AND NOT flags @> ARRAY['merged']
        AND NOT EXISTS (SELECT 1 FROM unnest(flags) AS f WHERE f LIKE 'spot\\_check\\_round:_%')
      ORDER BY closed_at, id`,
-    [from, to],
+    [from, to, at],
   );
   return rows.map((r) => ({ id: r.id as string, ledgerNo: r.ledger_no as string }));
 }

@@ -15,3 +15,18 @@ export function archiveAt(state: CaseState, now: number): number {
   const windowDays = (state.policy.spotCheckWindowDays as number | undefined) ?? 0;
   return (state.closedAt !== null ? Date.parse(state.closedAt) : now) + windowDays * 86_400_000;
 }
+
+/** A closed case in a spot-check sample whose check is still to come: its run waits for it, within the window. */
+export function awaitsSpotCheck(state: CaseState): boolean {
+  return state.stage === 'closed' && state.spotCheck.round !== null && state.spotCheck.result === null && state.mergedInto === null;
+}
+
+/**
+ * Until when a closed case may still be drawn into a spot-check sample (its window after closing), or null when it
+ * cannot be any more: not closed, merged, or already sampled.
+ */
+export function spotCheckUntil(state: CaseState): string | null {
+  if (state.stage !== 'closed' || state.closedAt === null || settled(state) || state.spotCheck.round !== null) return null;
+  const windowDays = (state.policy.spotCheckWindowDays as number | undefined) ?? 0;
+  return new Date(Date.parse(state.closedAt) + windowDays * 86_400_000).toISOString();
+}

@@ -206,3 +206,6 @@ export const CaseInputSchema = z.object({
   mergeInto: CaseRefSchema.optional(),
 });
 export type CaseInput = z.infer<typeof CaseInputSchema>;
+
+/** What a case run starts from: a new case, or a closed one a spot-check round puts in its sample (a new run). */
+export type CaseStart = CaseInput | { resume: CaseState; sample: string };

@@ -10,3 +10,13 @@ export function notifyFailed(state: CaseState, notification: Notification, reaso
   const note = `通知未送达（${notification.template}）：${reason}`;
   return { ...state, timeline: [...state.timeline, { at, by: SYSTEM, action: 'notify_failed', note }] };
 }
+
+/**
+ * What became of one message in a publication (activities/index.ts `publish`): delivered (or delivered before: the
+ * adapters deliver each id once), refused for good by the gateway, or failed for now (the workflow retries it).
+ */
+export interface Delivery {
+  id: string;
+  outcome: 'delivered' | 'refused' | 'failed';
+  reason: string;
+}

@@ -2,7 +2,8 @@ import type { CaseState } from './case';
 import { currentDeadline } from './deadlines';
 
 /**
- * What a case exposes to Temporal visibility, as plain values. Names are the search-attribute names.
+ * What a case of the first workflow version (`caseWorkflow`, case-v1.ts) exposes to Temporal visibility, as plain
+ * values. Names are the search-attribute names.
  * Slots on the dev server's SQLite are few (Keyword 10, Int 3, Bool 3, Datetime 3, KeywordList 3, Text 3),
  * so later features are planned in: see temporal/search-attributes.ts for the full registered set.
  * No personal data here: visibility is not encrypted.
@@ -27,6 +28,23 @@ export interface CaseSearchValues {
   HuiyingClosedAt: Date | null;
   /** Keyed hash of the phone (never the phone): finds a citizen's open cases for 并单. */
   HuiyingCitizenKey: string;
+}
+
+/**
+ * What an operator asks `temporal workflow list` about a case (caseWorkflowV2 sets and upserts only these): where it
+ * stands, with whom, its ledger number and the running deadline. Three Keyword and one Datetime slot, well within a
+ * PostgreSQL visibility store's. Everything else is asked of the read model.
+ */
+export type OperatorSearchValues = Pick<CaseSearchValues, 'HuiyingStage' | 'HuiyingUnit' | 'HuiyingLedgerNo' | 'HuiyingDueAt'>;
+
+export function operatorSearchValuesOf(state: CaseState): OperatorSearchValues {
+  const deadline = currentDeadline(state);
+  return {
+    HuiyingStage: state.stage,
+    HuiyingUnit: state.unit ?? NO_UNIT,
+    HuiyingLedgerNo: state.ledgerNo,
+    HuiyingDueAt: deadline ? new Date(deadline.dueAt) : null,
+  };
 }
 
 /** `none` stands for "no unit yet" because visibility cannot match an unset Keyword with `=`. */

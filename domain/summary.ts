@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelSchema, RequestTypeSchema, SatisfactionSchema, StageSchema, type CaseState } from './case';
+import { spotCheckUntil } from './archive';
 import { currentDeadline } from './deadlines';
 import { ReviewLevelSchema } from './roles';
 import { flagsOf } from './search';
@@ -33,8 +34,13 @@ export const CaseSummarySchema = z.object({
   closedAt: z.string().nullable(),
   title: z.string(),
   citizenKey: z.string().nullable(),
-  /** The workflow has finished (after its spot-check window): nothing more can happen to the case. */
+  /**
+   * Its workflow run has ended: on the first version after the spot-check window, on the current one when the case
+   * closed (a spot-check sample may still start a next run until `spotCheckUntil`).
+   */
   archived: z.boolean(),
+  /** Until when a closed case may still be drawn into a spot-check sample; null when it cannot (domain/archive.ts). */
+  spotCheckUntil: z.string().nullable(),
 });
 export type CaseSummary = z.infer<typeof CaseSummarySchema>;
 
@@ -62,6 +68,7 @@ export function summaryOf(state: CaseState, archived = false): CaseSummary {
     title: state.title,
     citizenKey: state.citizenKey,
     archived,
+    spotCheckUntil: spotCheckUntil(state),
   };
 }
 
@@ -70,9 +77,9 @@ export function summaryOf(state: CaseState, archived = false): CaseSummary {
  * citizen key (internal: the read model's write rule, the repeat finder), and `status` as the API has always
  * answered it (from the days lists came from Temporal visibility): 'RUNNING' until the case is archived.
  */
-export type ListedCase = Omit<CaseSummary, 'version' | 'citizenKey' | 'archived'> & { status: 'RUNNING' | 'COMPLETED' };
+export type ListedCase = Omit<CaseSummary, 'version' | 'citizenKey' | 'archived' | 'spotCheckUntil'> & { status: 'RUNNING' | 'COMPLETED' };
 
 export function listedCase(summary: CaseSummary): ListedCase {
-  const { version: _version, citizenKey: _citizenKey, archived, ...rest } = summary;
+  const { version: _version, citizenKey: _citizenKey, archived, spotCheckUntil: _until, ...rest } = summary;
   return { ...rest, status: archived ? 'COMPLETED' : 'RUNNING' };
 }

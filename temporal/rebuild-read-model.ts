@@ -28,9 +28,13 @@ export async function rebuildReadModel(
 ): Promise<RebuildReport> {
   const report: RebuildReport = { found: 0, written: 0, skipped: [] };
   const pending = new Set<Promise<void>>();
+  // A case has several runs once a spot-check sample brought it back: each id is read once, at its latest run.
+  const seen = new Set<string>();
   for await (const execution of client.workflow.list({ query: caseQuery() })) {
+    if (seen.has(execution.workflowId)) continue;
+    seen.add(execution.workflowId);
     report.found += 1;
-    const task = rebuildOne(client, db, execution.workflowId, execution.status.name)
+    const task = rebuildOne(client, db, execution.workflowId)
       .then((written) => {
         if (written) report.written += 1;
       })
@@ -46,8 +50,9 @@ export async function rebuildReadModel(
   return report;
 }
 
-async function rebuildOne(client: Client, db: Db, workflowId: string, status: string): Promise<boolean> {
+async function rebuildOne(client: Client, db: Db, workflowId: string): Promise<boolean> {
   const handle = client.workflow.getHandle(workflowId);
+  const status = (await handle.describe()).status.name;
   let state: CaseState;
   if (status === 'RUNNING') {
     state = await handle.query(getCaseQuery);

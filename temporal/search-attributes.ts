@@ -4,9 +4,13 @@ import {
   type SearchAttributePair,
   type SearchAttributeUpdatePair,
 } from '@temporalio/common';
-import type { CaseSearchValues } from '../domain/search';
+import type { CaseSearchValues, OperatorSearchValues } from '../domain/search';
 
-/** Every custom search attribute Huiying registers, with its Temporal type. Later features use the spare ones. */
+/**
+ * Every custom search attribute Huiying registers, with its Temporal type. Cases of the current workflow set only
+ * the operator's four (OPERATOR_SEARCH_ATTRIBUTES); the rest stay registered for cases started on the first version
+ * (case-v1.ts), which upsert them until they are archived. A new cluster with no such cases needs only the four.
+ */
 export const SEARCH_ATTRIBUTE_TYPES = {
   HuiyingStage: 'Keyword',
   HuiyingUnit: 'Keyword',
@@ -25,6 +29,14 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   HuiyingFlags: 'KeywordList',
   HuiyingCitizenKey: 'Keyword',
 } as const;
+
+/** What caseWorkflowV2 sets: domain/search.ts `operatorSearchValuesOf`. */
+export const OPERATOR_SEARCH_ATTRIBUTES = [
+  'HuiyingStage',
+  'HuiyingUnit',
+  'HuiyingLedgerNo',
+  'HuiyingDueAt',
+] as const satisfies readonly (keyof OperatorSearchValues)[];
 
 export const keys = {
   HuiyingStage: defineSearchAttributeKey('HuiyingStage', SearchAttributeType.KEYWORD),
@@ -46,16 +58,20 @@ export const keys = {
 } as const;
 
 /** The pairs a case starts with (set in the start request, which costs no extra action). Unset values are left out. */
-export function startSearchAttributes(values: CaseSearchValues): SearchAttributePair[] {
+export function startSearchAttributes(values: CaseSearchValues | OperatorSearchValues): SearchAttributePair[] {
   return searchAttributeChanges(values, null).filter(
     (p) => p.value !== null && !(Array.isArray(p.value) && p.value.length === 0),
   ) as SearchAttributePair[];
 }
 
 /** Typed pairs for the values that differ from `before` (all of them when `before` is null). */
-export function searchAttributeChanges(values: CaseSearchValues, before: CaseSearchValues | null): SearchAttributeUpdatePair[] {
+export function searchAttributeChanges<V extends CaseSearchValues | OperatorSearchValues>(
+  values: V,
+  before: V | null,
+): SearchAttributeUpdatePair[] {
   const pairs: SearchAttributeUpdatePair[] = [];
-  for (const name of Object.keys(keys) as (keyof CaseSearchValues)[]) {
+  // In the order of `keys`, whatever the values' own order: recorded histories have their upserts in this order.
+  for (const name of (Object.keys(keys) as (keyof CaseSearchValues)[]).filter((n) => n in values) as (keyof V & keyof CaseSearchValues)[]) {
     if (before && sameValue(before[name], values[name])) continue;
     // A null value removes the attribute (e.g. no deadline runs once a case is closed).
     pairs.push({ key: keys[name], value: values[name] } as SearchAttributeUpdatePair);

@@ -2,12 +2,15 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { CaseInput, CaseState } from '../domain/case';
 import { initialState } from '../domain/rules';
-import { searchValuesOf } from '../domain/search';
-import type { caseWorkflow } from '../workflows';
+import { operatorSearchValuesOf } from '../domain/search';
+import type { caseWorkflowV2 } from '../workflows';
 import { caseWorkflowId } from './definitions';
 import { startSearchAttributes } from './search-attributes';
 
-export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
+export type CaseHandle = WorkflowHandle<typeof caseWorkflowV2>;
+
+/** The workflow type new cases start on (temporal/visibility-query.ts `caseQuery` finds both versions). */
+export const CASE_WORKFLOW_TYPE = 'caseWorkflowV2';
 
 /**
  * The one way a case workflow is started — by the API, the tests and the benchmarks alike — so that every case
@@ -20,12 +23,12 @@ export async function startCase(
   input: CaseInput,
 ): Promise<{ handle: CaseHandle; firstState: CaseState }> {
   const firstState = initialState(input, input.registeredAt ?? new Date().toISOString());
-  const handle = await client.workflow.start<typeof caseWorkflow>('caseWorkflow', {
+  const handle = await client.workflow.start<typeof caseWorkflowV2>(CASE_WORKFLOW_TYPE, {
     workflowId: caseWorkflowId(input.id),
     taskQueue,
     args: [input],
     // Setting them at start is free; the workflow upserts only what changes later.
-    typedSearchAttributes: startSearchAttributes(searchValuesOf(firstState)),
+    typedSearchAttributes: startSearchAttributes(operatorSearchValuesOf(firstState)),
     // Concurrent retries with one Idempotency-Key meet the same running workflow instead of failing.
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -37,7 +37,11 @@ export function eq<A extends Attribute>(attribute: A, value: ValueOf<A>): Clause
   return clause(`${attribute} = ${literal(value as string | number | boolean | Date)}`);
 }
 
-/** Every visibility query about cases starts here, so none forgets the workflow type; falsy entries are skipped. */
+/** The case workflow's types: the first version (case-v1.ts) and the current one. */
+export const CASE_WORKFLOW_TYPES = ['caseWorkflow', 'caseWorkflowV2'] as const;
+
+/** Every visibility query about cases starts here, so none forgets the workflow types; falsy entries are skipped. */
 export function caseQuery(...clauses: (Clause | false | undefined | null | '')[]): string {
-  return [eq('WorkflowType', 'caseWorkflow'), ...clauses.filter((c): c is Clause => !!c)].map((c) => c.sql).join(' AND ');
+  const types = clause(`WorkflowType IN (${CASE_WORKFLOW_TYPES.map((t) => literal(t)).join(', ')})`);
+  return [types, ...clauses.filter((c): c is Clause => !!c)].map((c) => c.sql).join(' AND ');
 }

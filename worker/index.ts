@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       limits,
       payloadCodec,
       db,
+      temporal: { client, taskQueue: config.taskQueue },
     });
     await ensureSpotCheckSchedule(client, config.taskQueue, limits.spotCheck);
     const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));

@@ -1,6 +1,5 @@
 import {
   ActivityFailure,
-  patched,
   allHandlersFinished,
   condition,
   proxyActivities,
@@ -10,80 +9,116 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction } from '../domain/actions';
-import { archiveAt, settled } from '../domain/archive';
-import type { CaseInput, CaseState } from '../domain/case';
+import { awaitsSpotCheck, archiveAt } from '../domain/archive';
+import type { CaseStart, CaseState } from '../domain/case';
 import { nextMilestone, withDeadlines } from '../domain/deadlines';
-import { notifyFailed } from '../domain/delivery';
+import { notifyFailed, type Delivery } from '../domain/delivery';
 import type { Transition } from '../domain/draft';
 import { refusal } from '../domain/errors';
 import { fireMilestone } from '../domain/milestones';
 import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
 import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../domain/rules';
-import { searchValuesOf, type CaseSearchValues } from '../domain/search';
-import { summaryOf } from '../domain/summary';
+import { operatorSearchValuesOf, type OperatorSearchValues } from '../domain/search';
 import { joinSample } from '../domain/spot-check';
+import { summaryOf } from '../domain/summary';
 import { actionUpdates, getCaseQuery, sampleSignal } from '../temporal/definitions';
-import { refusalFailure } from './failures';
 import { searchAttributeChanges } from '../temporal/search-attributes';
+import { deadlineTimer } from './deadline-timer';
+import { refusalFailure } from './failures';
 import { serializer } from './serial';
 
+// Only for a message the first try in `publish` could not deliver: kept trying, backing off to every 10 minutes.
 const { notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // A notification must not be lost to a gateway outage: keep trying, backing off to every 10 minutes.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
-// Local: the calendar lookup and the read-model write are fast, and all local activities of one workflow task bill as one action.
-const { planDeadlines, recordCase } = proxyLocalActivities<Activities>({
+// Local: all local activities of one workflow task bill as one action and need no task of their own, so a change
+// costs one action for its deadlines, its read-model row and its messages together.
+const { planDeadlines, publish } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 /**
  * One citizen's request, from registration to the call-back that closes it. The rules are the domain's (rules.ts,
- * milestones.ts, spot-check.ts, archive.ts, delivery.ts); this only carries out what they decide: timers,
- * activities, search-attribute upserts.
+ * milestones.ts, spot-check.ts, archive.ts, delivery.ts); this only carries out what they decide.
+ *
+ * What each change costs (Temporal's billable actions): the update itself, one local-activity batch (deadlines,
+ * read-model row, first try of every message) and an upsert when the operator's search attributes change. One
+ * deadline timer is pending at a time and is kept while it fires no later than the next milestone. A closed case
+ * completes at once: its spot-check sample starts a new run of the same id (a closed case holds no worker memory).
+ *
+ * Cases started before this version run on `caseWorkflow` (case-v1.ts) until they are archived.
  */
-export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
-  let state = initialState(input, now());
-  // The API sets these at start (free); afterwards only what changed is upserted (each upsert is billed).
-  let published: CaseSearchValues = searchValuesOf(state);
-  const outbox: Notification[] = intakeNotifications(state);
+export async function caseWorkflowV2(start: CaseStart): Promise<CaseState> {
+  const resumed = 'resume' in start;
+  let state: CaseState = resumed ? (joinSample(start.resume, start.sample, now()) ?? start.resume) : initialState(start, now());
+  // Set at start (free); afterwards only what changed is upserted (each upsert is billed).
+  let published: OperatorSearchValues = operatorSearchValuesOf(state);
   // Every write of `state` after this line runs in here, one at a time.
   const serially = serializer();
-  // Cases started before the read model existed replay without its writes; a rebuild fills their rows.
-  const recordsSummary = patched(READ_MODEL_PATCH);
-  let recorded: Promise<void> = Promise.resolve();
-  record();
+  // Publications in order of versions: read-model rows and messages never overtake each other.
+  let publishing: Promise<void> = Promise.resolve();
+  // Messages being retried by the `notify` activity after `publish` could not deliver them.
+  let retrying = 0;
 
-  /** Records a change the domain worked out, computes the deadlines it starts, and publishes what visibility needs. */
+  /** Applies a change the domain worked out, with the deadlines it starts, and publishes it. */
   async function commit(change: Transition): Promise<CaseState> {
     state = change.state;
-    outbox.push(...change.notifications);
     if (change.deadlines.length > 0) {
       // Awaited first, then applied to the state as it is now: never a state read before the await.
       const planned = await planDeadlines(change.deadlines);
       state = withDeadlines(state, planned);
     }
-    publish();
+    bumpAndPublish(change.notifications);
     return state;
   }
 
-  function publish(): void {
+  function bumpAndPublish(notifications: Notification[], archived = false): void {
     state = { ...state, version: state.version + 1 };
-    record();
-    const values = searchValuesOf(state);
+    publishState(notifications, archived);
+  }
+
+  /** The read model's row, the operator's search attributes and the change's messages. */
+  function publishState(notifications: Notification[], archived = false): void {
+    const values = operatorSearchValuesOf(state);
     const changes = searchAttributeChanges(values, published);
     if (changes.length > 0) upsertSearchAttributes(changes);
     published = values;
+    const summary = summaryOf(state, archived);
+    publishing = publishing.then(async () => settle(notifications, await publish({ summary, notifications })));
   }
 
-  /** The case's summary into the read model, in order of versions (a local activity: one action per workflow task). */
-  function record(archived = false): void {
-    if (!recordsSummary) return;
-    const summary = summaryOf(state, archived);
-    recorded = recorded.then(() => recordCase(summary));
+  /** What `publish` could not deliver: refused for good goes on the record, a passing fault is retried. */
+  function settle(notifications: Notification[], deliveries: Delivery[]): void {
+    for (const d of deliveries) {
+      const notification = notifications.find((n) => n.id === d.id);
+      if (!notification || d.outcome === 'delivered') continue;
+      if (d.outcome === 'refused') recordFailure(notification, d.reason);
+      else void retry(notification);
+    }
+  }
+
+  async function retry(notification: Notification): Promise<void> {
+    retrying += 1;
+    try {
+      await notify(notification);
+    } catch (err) {
+      // Only a gateway's permanent refusal gets here; the ActivityFailure's cause holds the gateway's reason.
+      const reason = err instanceof ActivityFailure && err.cause ? err.cause : err;
+      recordFailure(notification, reason instanceof Error ? reason.message : String(reason));
+    } finally {
+      retrying -= 1;
+    }
+  }
+
+  function recordFailure(notification: Notification, reason: string): void {
+    const at = now();
+    void serially(async () => {
+      state = notifyFailed(state, notification, reason, at);
+    });
   }
 
   setHandler(getCaseQuery, () => state);
@@ -124,78 +159,58 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       const sampled = joinSample(state, round, at);
       if (!sampled) return;
       state = sampled;
-      publish();
+      bumpAndPublish([]);
     });
   });
 
-  if (!input.deadlines) {
+  if (resumed) {
+    bumpAndPublish([]);
+  } else {
     void serially(async () => {
-      // Asked even when there is nothing to compute (a case that starts closed): recorded histories have that call.
-      const planned = await planDeadlines(intakeDeadlines(state));
-      state = withDeadlines(state, planned);
-      publish();
+      // The API passes the first deadlines in (computed before the start); a start without them plans them here.
+      const requests = start.deadlines ? [] : intakeDeadlines(state);
+      if (requests.length > 0) state = withDeadlines({ ...state, version: state.version + 1 }, await planDeadlines(requests));
+      publishState(intakeNotifications(state));
     });
   }
 
-  void watchDeadlines();
+  let ending = false;
+  const watching = watchDeadlines();
 
-  /** One pending timer per case: for the next warning, overdue or red flag of the running deadline. */
+  /** The next warning, overdue or red flag of the running deadline, on one pending timer (deadline-timer.ts). */
   async function watchDeadlines(): Promise<void> {
-    while (state.stage !== 'closed') {
-      const next = nextMilestone(state);
-      if (!next) {
-        await condition(() => nextMilestone(state) !== null || state.stage === 'closed');
-        continue;
-      }
-      const wait = Date.parse(next.at) - Date.now();
-      if (wait > 0 && (await condition(() => nextMilestone(state)?.id !== next.id, wait))) continue;
-      await serially(async () => {
-        if (nextMilestone(state)?.id === next.id) await commit(fireMilestone(state, next, now()));
-      });
-    }
-  }
-
-  // Runs until the case has been closed for the whole spot-check window (定期抽查), then it is archived.
-  for (;;) {
-    await condition(() => outbox.length > 0 || state.stage === 'closed');
-    while (outbox.length > 0) {
-      await deliver(outbox[0]);
-      outbox.shift();
-    }
-    if (state.stage !== 'closed') continue;
-    const at = Date.now();
-    const left = archiveAt(state, at) - at;
-    if (left > 0 && (await condition(() => state.stage !== 'closed' || outbox.length > 0 || settled(state), left))) continue;
-    if (state.stage === 'closed' && outbox.length === 0) break;
-  }
-  await condition(allHandlersFinished);
-  // Archived: the read model learns that nothing more can happen to the case.
-  await serially(async () => {
-    state = { ...state, version: state.version + 1 };
-    record(true);
-  });
-  await recorded;
-  return state;
-
-  async function deliver(notification: Notification): Promise<void> {
+    const timer = deadlineTimer();
     try {
-      await notify(notification);
-    } catch (err) {
-      // Only a gateway's permanent refusal gets here (transient faults retry).
-      // The ActivityFailure only says "Activity task failed"; the gateway's reason is its cause.
-      const reason = err instanceof ActivityFailure && err.cause ? err.cause : err;
-      const message = reason instanceof Error ? reason.message : String(reason);
-      const at = now();
-      // Not awaited: the next notification goes out when it always did, whatever the serializer is busy with.
-      void serially(async () => {
-        state = notifyFailed(state, notification, message, at);
-      });
+      for (;;) {
+        await condition(() => ending || nextMilestone(state) !== null);
+        if (ending) return;
+        const next = nextMilestone(state)!;
+        if (!(await timer.waitFor(Date.parse(next.at), () => ending || nextMilestone(state)?.id !== next.id))) continue;
+        await serially(async () => {
+          if (nextMilestone(state)?.id === next.id) await commit(fireMilestone(state, next, now()));
+        });
+      }
+    } finally {
+      timer.cancel();
     }
   }
-}
 
-/** The patch id of the read-model writes (Temporal's versioning of workflow code). */
-const READ_MODEL_PATCH = 'read-model-summary';
+  // Closed: a case in a spot-check sample waits for the check until its window ends; any other case is done.
+  for (;;) {
+    await condition(() => state.stage === 'closed');
+    if (!awaitsSpotCheck(state)) break;
+    const left = archiveAt(state, Date.now()) - Date.now();
+    if (left <= 0 || !(await condition(() => state.stage !== 'closed' || !awaitsSpotCheck(state), left))) break;
+  }
+  ending = true;
+  await watching;
+  await condition(allHandlersFinished);
+  // The run ends: the read model learns that only a spot-check sample can bring the case back.
+  await serially(async () => bumpAndPublish([], true));
+  await publishing;
+  await condition(() => retrying === 0);
+  return state;
+}
 
 function now(): string {
   return new Date().toISOString();

@@ -1,3 +1,4 @@
-export { caseWorkflow } from './case';
+export { caseWorkflowV2 } from './case';
+export { caseWorkflow } from './case-v1';
 export { ledgerWorkflow } from './ledger';
 export { spotCheckRoundWorkflow } from './spot-check';

@@ -1,4 +1,4 @@
-import { getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { drawSample } from '../domain/sampling';
 import { roundPeriod, type SpotCheckPeriod } from '../domain/spot-check-period';
@@ -18,7 +18,7 @@ export interface SpotCheckRound {
   sample: { id: string; ledgerNo: string }[];
 }
 
-const { findClosedCases } = proxyActivities<Activities>({
+const { findClosedCases, sampleCases } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumInterval: '1 minute' },
 });
@@ -29,8 +29,14 @@ const { findClosedCases } = proxyActivities<Activities>({
  */
 export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promise<SpotCheckRound> {
   const { round, from, to } = roundPeriod(input.period, workflowInfo().startTime);
-  const population = await findClosedCases({ from: from.toISOString(), to: to.toISOString() });
+  const population = await findClosedCases({ from: from.toISOString(), to: to.toISOString(), at: new Date().toISOString() });
   const sample = drawSample(population, input.rate, input.min, round);
+  if (patched(SAMPLE_BY_ACTIVITY)) {
+    // A closed case of the current version has completed: the activity starts its next run (activities/sampling.ts).
+    const ids = new Set(await sampleCases({ round, ids: sample.map((c) => c.id) }));
+    const marked = sample.filter((c) => ids.has(c.id));
+    return { round, from: from.toISOString(), to: to.toISOString(), population: population.length, sample: marked };
+  }
   const marked: typeof sample = [];
   for (const c of sample) {
     try {
@@ -42,3 +48,6 @@ export async function spotCheckRoundWorkflow(input: SpotCheckRoundInput): Promis
   }
   return { round, from: from.toISOString(), to: to.toISOString(), population: population.length, sample: marked };
 }
+
+/** Rounds before closed cases completed signalled each case from here. */
+const SAMPLE_BY_ACTIVITY = 'sample-by-activity';

@@ -14,7 +14,7 @@
  */
 import type { CaseState } from '../../domain/case';
 import { act, assignAndAccept, type CaseHandle, getCase, refusalOf, startCase, useTimeSkipping } from '../workflows/helpers';
-import { DAY, deadlineInShanghai, entries, HOUR, onlyEntry, searchAttributesOf, shanghai, skipTo } from './helpers';
+import { DAY, deadlineInShanghai, entries, HOUR, onlyEntry, recorded, searchAttributesOf, shanghai, skipTo } from './helpers';
 import { outboxOf, outboxSummary } from '../support/outbox';
 import { HOUSING, people } from '../support/personas';
 import { eventually } from '../support/polling';
@@ -60,11 +60,12 @@ describe('a complaint assigned on Mon 2026-09-28 10:00 (Asia/Shanghai)', () => {
     expect(accepted.stage).toBe('rectifying');
     expect(accepted.deadlines.handling).toEqual(assigned.deadlines.handling);
     const sa = await searchAttributesOf(A.handle);
-    expect(sa).toMatchObject({
-      HuiyingStage: 'rectifying',
-      HuiyingDueAt: accepted.deadlines.handling!.dueAt,
-      HuiyingOverdue: false,
-      HuiyingRedFlag: false,
+    expect(sa).toMatchObject({ HuiyingStage: 'rectifying', HuiyingDueAt: accepted.deadlines.handling!.dueAt });
+    expect(await recorded(h, A.handle)).toMatchObject({
+      stage: 'rectifying',
+      dueAt: accepted.deadlines.handling!.dueAt,
+      overdue: false,
+      redFlag: false,
     });
     expect(shanghai(sa.HuiyingDueAt as string)).toBe('2026-10-23 10:00');
   });
@@ -92,7 +93,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
       approvedDays: 0,
     });
     expect(requested.deadlines.handling).toEqual(accepted.deadlines.handling);
-    expect((await searchAttributesOf(E.handle)).HuiyingFlags).toEqual(['extension_pending', 'signed']);
+    expect((await recorded(h, E.handle)).flags).toEqual(['extension_pending', 'signed']);
 
     expect(await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 2, reason: '再申请' }))).toMatchObject({
       type: 'conflict',
@@ -118,7 +119,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
     expect(Date.parse(approved.deadlines.handling!.dueAt) - Date.parse(before.dueAt)).toBe(6 * DAY);
     const sa = await searchAttributesOf(E.handle);
     expect(sa.HuiyingDueAt).toBe(approved.deadlines.handling!.dueAt);
-    expect(sa.HuiyingFlags ?? []).toEqual(['signed']);
+    expect((await recorded(h, E.handle)).flags).toEqual(['signed']);
   });
 
   test('7 more working days break the 10-day cap; a refused request leaves the due date alone; 6 more are approved', async () => {
@@ -230,17 +231,17 @@ describe('supervision of complaint A', () => {
   test('at the due time, Fri 2026-10-23 10:00, it is overdue: chase-up to the unit, notice to supervisors', async () => {
     await skipTo(h, '2026-10-23T01:59:00Z');
     expect((await getCase(A.handle)).deadlines.handling!.overdue).toBe(false);
-    expect((await searchAttributesOf(A.handle)).HuiyingOverdue).toBe(false);
+    expect((await recorded(h, A.handle)).overdue).toBe(false);
 
     await skipTo(h, '2026-10-23T02:01:00Z');
     const overdue = await eventually(() => getCase(A.handle), hasEntry('overdue'));
     expect(entries(overdue, 'overdue')).toEqual([['2026-10-23 10:00', 'system']]);
     expect(overdue.deadlines.handling).toMatchObject({ warned: true, overdue: true, redFlag: false });
-    const sa = await eventually(
-      () => searchAttributesOf(A.handle),
-      (v) => v.HuiyingOverdue === true,
+    const row = await eventually(
+      () => recorded(h, A.handle),
+      (v) => v.overdue,
     );
-    expect(sa).toMatchObject({ HuiyingOverdue: true, HuiyingRedFlag: false });
+    expect(row).toMatchObject({ overdue: true, redFlag: false });
 
     // chase_up then overdue, delivered one by one: the second one's arrival means both are there.
     const outbox = await eventually(
@@ -256,17 +257,17 @@ describe('supervision of complaint A', () => {
   test('5 working days later, Fri 2026-10-30 10:00, it gets the red flag', async () => {
     await skipTo(h, '2026-10-30T01:59:00Z');
     expect((await getCase(A.handle)).deadlines.handling!.redFlag).toBe(false);
-    expect((await searchAttributesOf(A.handle)).HuiyingRedFlag).toBe(false);
+    expect((await recorded(h, A.handle)).redFlag).toBe(false);
 
     await skipTo(h, '2026-10-30T02:01:00Z');
     const flagged = await eventually(() => getCase(A.handle), hasEntry('red_flag'));
     expect(entries(flagged, 'red_flag')).toEqual([['2026-10-30 10:00', 'system']]);
     expect(flagged.deadlines.handling).toMatchObject({ warned: true, overdue: true, redFlag: true });
-    const sa = await eventually(
-      () => searchAttributesOf(A.handle),
-      (v) => v.HuiyingRedFlag === true,
+    const row = await eventually(
+      () => recorded(h, A.handle),
+      (v) => v.redFlag,
     );
-    expect(sa).toMatchObject({ HuiyingOverdue: true, HuiyingRedFlag: true, HuiyingStage: 'rectifying' });
+    expect(row).toMatchObject({ overdue: true, redFlag: true, stage: 'rectifying' });
 
     // red_flag then the second chase_up, delivered one by one: wait for both.
     const outbox = await eventually(

@@ -10,6 +10,8 @@
  */
 import type { CaseState } from '../../domain/case';
 import type { Deadline } from '../../domain/deadline-schema';
+import type { CaseSummary } from '../../domain/summary';
+import { SUMMARY_COLUMNS, summaryFromRow } from '../../db/case-summaries';
 import { eventually } from '../support/polling';
 import { getCase, type CaseHandle, type Harness } from '../workflows/helpers';
 
@@ -96,4 +98,15 @@ export function onlyEntry(state: CaseState, action: string): CaseState['timeline
   if (found.length !== 1)
     throw new Error(`expected one '${action}' timeline entry, found ${found.length}: ${JSON.stringify(state.timeline)}`);
   return found[0];
+}
+
+/**
+ * The case's row in the read model (what lists, the supervisors' view and metrics read): flags, overdue and red
+ * flag live there, not in Temporal's search attributes, which carry only the operator's four.
+ */
+export async function recorded(h: Harness, handle: CaseHandle): Promise<CaseSummary> {
+  const id = handle.workflowId.replace(/^case-/, '');
+  const { rows } = await h.db.query(`SELECT ${SUMMARY_COLUMNS} FROM case_summaries WHERE id = $1`, [id]);
+  if (rows.length === 0) throw new Error(`no read-model row for ${id}`);
+  return summaryFromRow(rows[0]);
 }

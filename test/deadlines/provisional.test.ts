@@ -7,7 +7,7 @@
  * Monday–Friday fallback: Fri Jan 1 (10; in reality New Year's Day, hence provisional), Jan 4 … Fri Jan 8 (15).
  */
 import { act, startCase, useTimeSkipping } from '../workflows/helpers';
-import { deadlineInShanghai, searchAttributesOf, skipTo } from './helpers';
+import { deadlineInShanghai, recorded, skipTo } from './helpers';
 import { HOUSING, people } from '../support/personas';
 
 const h = useTimeSkipping({ startAt: '2026-12-20T01:50:00Z' });
@@ -30,11 +30,11 @@ describe('a deadline in a year without a published schedule', () => {
       redFlagAt: '2026-12-28 10:00',
       provisional: false,
     });
-    expect((await searchAttributesOf(handle)).HuiyingFlags ?? []).toEqual([]);
+    expect((await recorded(h, handle)).flags).toEqual([]);
 
     // Once handling runs, the list of provisional deadlines must find it.
     await act(handle, 'accept', people.housingHandler, {});
-    expect((await searchAttributesOf(handle)).HuiyingFlags).toEqual(['provisional_due', 'signed']);
+    expect((await recorded(h, handle)).flags).toEqual(['provisional_due', 'signed']);
   });
 
   test('a consultation assigned the same morning stays within 2026: due Tue 2026-12-22 10:00, not provisional', async () => {
@@ -47,6 +47,6 @@ describe('a deadline in a year without a published schedule', () => {
       redFlagAt: '2026-12-29 10:00', // Dec 23, 24, 25, 28, 29
       provisional: false,
     });
-    expect((await searchAttributesOf(handle)).HuiyingFlags ?? []).toEqual(['signed']);
+    expect((await recorded(h, handle)).flags).toEqual(['signed']);
   });
 });

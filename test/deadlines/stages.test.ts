@@ -12,7 +12,7 @@
  */
 import { currentDeadline } from '../../domain/deadlines';
 import { act, type CaseHandle, getCase, startCase, useTimeSkipping } from '../workflows/helpers';
-import { caseWithDeadline, deadlineInShanghai, entries, onlyEntry, searchAttributesOf, shanghai, skipTo } from './helpers';
+import { caseWithDeadline, deadlineInShanghai, entries, onlyEntry, recorded, searchAttributesOf, shanghai, skipTo } from './helpers';
 import { HOUSING, levelReviewers, people } from '../support/personas';
 import { eventually } from '../support/polling';
 
@@ -78,7 +78,11 @@ describe('the deadline of each stage', () => {
       provisional: false,
     });
     expect(submitted.deadlines.review!.from).toBe(onlyEntry(submitted, 'submit').at);
-    expect(await searchAttributesOf(S.handle)).toMatchObject({ HuiyingReviewLevel: 1, HuiyingDueAt: submitted.deadlines.review!.dueAt });
+    expect(await searchAttributesOf(S.handle)).toMatchObject({
+      HuiyingStage: 'reviewing',
+      HuiyingDueAt: submitted.deadlines.review!.dueAt,
+    });
+    expect(await recorded(h, S.handle)).toMatchObject({ reviewLevel: 1, dueAt: submitted.deadlines.review!.dueAt });
 
     // Level 1 approved Fri Oct 9 15:00 → level 2 due Sat Oct 10 15:00.
     await skipTo(h, '2026-10-09T07:00:00Z');
@@ -86,7 +90,8 @@ describe('the deadline of each stage', () => {
     expect(level2.reviewLevel).toBe(2);
     expect(shanghai(level2.deadlines.review!.from)).toBe('2026-10-09 15:00');
     expect(shanghai(level2.deadlines.review!.dueAt)).toBe('2026-10-10 15:00');
-    expect(await searchAttributesOf(S.handle)).toMatchObject({ HuiyingReviewLevel: 2, HuiyingDueAt: level2.deadlines.review!.dueAt });
+    expect(await searchAttributesOf(S.handle)).toMatchObject({ HuiyingStage: 'reviewing', HuiyingDueAt: level2.deadlines.review!.dueAt });
+    expect(await recorded(h, S.handle)).toMatchObject({ reviewLevel: 2, dueAt: level2.deadlines.review!.dueAt });
 
     // A second case registered at the same moment: assign due Sat Oct 10 03:00, which is a working day.
     S2 = await startCase(h, { type: 'consultation', title: '节后咨询：社保卡补办' });
@@ -103,7 +108,8 @@ describe('the deadline of each stage', () => {
     expect(level3.reviewLevel).toBe(3);
     expect(shanghai(level3.deadlines.review!.from)).toBe('2026-10-10 10:00');
     expect(shanghai(level3.deadlines.review!.dueAt)).toBe('2026-10-12 10:00');
-    expect(await searchAttributesOf(S.handle)).toMatchObject({ HuiyingReviewLevel: 3, HuiyingDueAt: level3.deadlines.review!.dueAt });
+    expect(await searchAttributesOf(S.handle)).toMatchObject({ HuiyingStage: 'reviewing', HuiyingDueAt: level3.deadlines.review!.dueAt });
+    expect(await recorded(h, S.handle)).toMatchObject({ reviewLevel: 3, dueAt: level3.deadlines.review!.dueAt });
     // No level missed its day, so no supervision entries.
     expect(level3.timeline.filter((e) => e.by.id === 'system')).toEqual([]);
 

@@ -174,6 +174,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
         workflowBundle,
         payloadCodec: codec,
         db,
+        temporal: { client: codecClient(codec), taskQueue: opts.taskQueue },
       });
       const stop = runUntilStopped(worker);
       cleanups.push(`worker ${opts.taskQueue}`, stop);

@@ -191,20 +191,24 @@ describe('the spot-check draw, the inbox and the ledger', () => {
   const closed = (n: number, patch: Partial<CaseSummary>) =>
     summary({ id: id('c', n), stage: 'closed', unit: HOUSING, dueAt: null, closedAt: '2026-10-15T02:00:00.000Z', ...patch });
 
-  test('closed in [from, to), not archived, not merged, not already sampled', async () => {
+  test('closed in [from, to), still in its window (or an older row not archived), not merged, not already sampled', async () => {
+    const open = '2026-12-14T02:00:00.000Z';
     await seed(
       closed(1, {}),
       closed(2, { closedAt: from }),
       closed(3, { closedAt: to }), // after the period
       closed(4, { archived: true }),
+      // The current version: the run completed when the case closed; its window is recorded.
+      closed(10, { archived: true, spotCheckUntil: open, closedAt: '2026-10-20T02:00:00.000Z' }),
+      closed(11, { archived: true, spotCheckUntil: '2026-11-10T00:00:00.000Z' }), // window over at the draw
       closed(5, { flags: ['merged'] }),
       closed(6, { flags: ['spot_check_pending', 'spot_check_round:monthly-2026-09'] }),
       closed(7, { flags: ['spot_check_passed', 'spot_check_round:monthly-2026-09'] }),
       summary({ id: id('c', 8), stage: 'rectifying', closedAt: null }),
       closed(9, { flags: ['returned_by:health', 'completed'] }),
     );
-    const population = await closedCasesToSample(database.db, from, to);
-    expect(population.map((c) => c.id)).toEqual([id('c', 2), id('c', 1), id('c', 9)]);
+    const population = await closedCasesToSample(database.db, from, to, '2026-11-20T00:00:00.000Z');
+    expect(population.map((c) => c.id)).toEqual([id('c', 2), id('c', 1), id('c', 9), id('c', 10)]);
     expect(population[0]).toEqual({ id: id('c', 2), ledgerNo: expect.stringMatching(/^LZ-2026-/) });
   });
 

@@ -23,6 +23,7 @@ export function summaryRow(patch: Partial<CaseSummary> & { id: string }): CaseSu
     title: '小区路灯不亮',
     citizenKey: null,
     archived: false,
+    spotCheckUntil: null,
     ...patch,
   };
 }

@@ -117,6 +117,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       workflowBundle: opts.workflowBundle ?? loadWorkflowBundle(),
       payloadCodec: codec,
       db,
+      temporal: { client, taskQueue },
     });
     cleanups.push('worker', runWorker(worker));
 

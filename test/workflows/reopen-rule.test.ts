@@ -106,6 +106,9 @@ describe('reopen rule (重办 up to policy.maxReopens, then a supervisor decides
     expect(closed.closedAt).toEqual(expect.any(String));
     expect(closed.timeline.at(-1)).toMatchObject({ action: 'decision', note: '办结：诉求超出政策范围，已解释' });
     // A second decision is a conflict: the case is no longer deciding.
-    expect((await refusalOf(act(handle, 'decision', people.supervisor, { action: 'reopen', note: '再议' }))).type).toBe('conflict');
+    // Closed: the run is over, so no update reaches it (the API answers 409, test/e2e).
+    await expect(act(handle, 'decision', people.supervisor, { action: 'reopen', note: '再议' })).rejects.toMatchObject({
+      name: 'WorkflowNotFoundError',
+    });
   });
 });

@@ -1,10 +1,13 @@
 /**
  * 定期抽查 on the case workflow (DOMAIN.md loop step 6): a closed case stays open to a spot-check for
- * `policy.spotCheckWindowDays` (default 60 calendar days), then completes; a sampled case can be checked, a failed
- * check reopens it to its unit, a passed one lets it complete at once. Also 直接答复 through the `answer` action.
+ * `policy.spotCheckWindowDays` (default 60 calendar days). Its run completes when it closes (no worker holds it);
+ * a round's sampler (activities/sampling.ts, the real activity) starts its next run with the sample joined; a
+ * failed check reopens it to its unit, a passed one ends the run at once, an unchecked one ends with the window.
+ * Also 直接答复 through the `answer` action.
  */
-import { keys } from '../../temporal/search-attributes';
+import { createSampler } from '../../activities/sampling';
 import { sampleSignal } from '../../temporal/definitions';
+import { recorded } from '../deadlines/helpers';
 import { act, type CaseHandle, driveToReplied, getCase, refusalOf, startCase, useTimeSkipping } from './helpers';
 import { outboxOf } from '../support/outbox';
 import { HOUSING, people } from '../support/personas';
@@ -18,56 +21,50 @@ async function closedCase(): Promise<{ handle: CaseHandle; caseId: string }> {
   await driveToReplied(started.handle);
   const closed = await act(started.handle, 'callback', people.operator, { result: 'satisfied' });
   expect(closed.stage).toBe('closed');
+  await becomes(started.handle, 'COMPLETED');
   return started;
 }
 
 const statusOf = async (handle: CaseHandle) => (await handle.describe()).status.name;
+const sample = (round: string, ...ids: string[]) => createSampler({ client: h.client, taskQueue: h.taskQueue })({ round, ids });
 
 /** Polls in real time (which does not unlock time skipping, unlike handle.result()). */
-const becomes = (handle: CaseHandle, status: string, timeoutMs = 15_000) =>
-  eventually(
+async function becomes(handle: CaseHandle, status: string, timeoutMs = 15_000): Promise<void> {
+  await eventually(
     () => statusOf(handle),
     (s) => s === status,
     timeoutMs,
   );
+}
 
 describe('spot-check window (定期抽查)', () => {
-  test('a closed case stays RUNNING through the 60-day window, then completes', async () => {
-    const started = await h.env.currentTimeMs();
+  test('a closed case completes at once; the read model keeps its 60-day window', async () => {
     const { handle } = await closedCase();
-    expect((await getCase(handle)).policy.spotCheckWindowDays).toBe(60);
-    expect(await statusOf(handle)).toBe('RUNNING');
-    await h.env.sleep(30 * DAY);
-    expect(await statusOf(handle)).toBe('RUNNING');
-    await h.env.sleep(29 * DAY);
-    // Give the worker a moment: nothing should be due yet at day 59.
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await statusOf(handle)).toBe('RUNNING');
-    await h.env.sleep(2 * DAY);
-    await becomes(handle, 'COMPLETED');
-    // Read by query, not handle.result(): result() unlocks time skipping, and the idle test server then jumps years ahead.
-    expect(await getCase(handle)).toMatchObject({ stage: 'closed', spotCheck: { round: null, result: null } });
-    const elapsed = (await h.env.currentTimeMs()) - started;
-    expect(elapsed).toBeGreaterThanOrEqual(61 * DAY);
-    expect(elapsed).toBeLessThan(62 * DAY);
+    const state = await getCase(handle);
+    expect(state.policy.spotCheckWindowDays).toBe(60);
+    const row = await recorded(h, handle);
+    expect(row).toMatchObject({ stage: 'closed', archived: true, version: state.version });
+    expect(Date.parse(row.spotCheckUntil!) - Date.parse(state.closedAt!)).toBe(60 * DAY);
   });
 
-  test('sampleSignal marks a closed case; a failed check reopens it to its unit (spot_check_failed)', async () => {
+  test('the sampler starts the next run with the sample; a failed check reopens it to its unit (spot_check_failed)', async () => {
     const { handle, caseId } = await closedCase();
-    await handle.signal(sampleSignal, 'month-2026-11');
-    const sampled = await eventually(
-      () => getCase(handle),
-      (s) => s.spotCheck.round !== null,
-    );
+    const firstRun = (await handle.describe()).runId;
+    expect(await sample('month-2026-11', caseId)).toEqual([caseId]);
+    await becomes(handle, 'RUNNING');
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    const sampled = await getCase(handle);
     expect(sampled.spotCheck).toEqual({ round: 'month-2026-11', result: null, at: null, by: null, note: null });
     expect(sampled.timeline.at(-1)).toMatchObject({ action: 'sampled', note: '列入抽查（month-2026-11）' });
-    const flags = await eventually(
-      async () => (await handle.describe()).typedSearchAttributes.get(keys.HuiyingFlags) ?? [],
-      (f) => f.includes('spot_check_pending'),
+    const row = await eventually(
+      () => recorded(h, handle),
+      (r) => r.flags.includes('spot_check_pending'),
     );
-    expect(flags).toEqual(expect.arrayContaining(['spot_check_pending', 'spot_check_round:month-2026-11']));
+    expect(row).toMatchObject({ archived: false, spotCheckUntil: null, version: sampled.version });
+    expect(row.flags).toEqual(expect.arrayContaining(['spot_check_pending', 'spot_check_round:month-2026-11']));
 
-    // A repeated signal (another round) does not move it to another round.
+    // The same round again changes nothing; another round does not move it (a signal to the running run).
+    expect(await sample('month-2026-11', caseId)).toEqual([caseId]);
     await handle.signal(sampleSignal, 'month-2026-12');
     expect((await getCase(handle)).spotCheck.round).toBe('month-2026-11');
 
@@ -97,32 +94,47 @@ describe('spot-check window (定期抽查)', () => {
     expect((await refusalOf(act(handle, 'spotCheck', people.supervisor, { passed: true, note: '再查' }))).type).toBe('conflict');
   });
 
-  test('a passed spot-check lets the workflow complete at once, without waiting out the window', async () => {
-    const { handle } = await closedCase();
-    await handle.signal(sampleSignal, 'day-2026-11-25T02:00');
-    await eventually(
-      () => getCase(handle),
-      (s) => s.spotCheck.round !== null,
-    );
+  test('a passed spot-check ends the run at once, without waiting out the window', async () => {
+    const { handle, caseId } = await closedCase();
+    await sample('day-2026-11-25T02:00', caseId);
+    await becomes(handle, 'RUNNING');
     const passed = await act(handle, 'spotCheck', people.supervisor, { passed: true, note: '群众确认已解决' });
     expect(passed).toMatchObject({ stage: 'closed', spotCheck: { round: 'day-2026-11-25T02:00', result: 'passed' } });
     // No time is skipped here: the workflow must finish by itself.
     const before = await h.env.currentTimeMs();
     await becomes(handle, 'COMPLETED');
     expect((await h.env.currentTimeMs()) - before).toBeLessThan(DAY);
+    expect(await recorded(h, handle)).toMatchObject({ archived: true, spotCheckUntil: null });
+    // A later round leaves it alone: it was sampled once.
+    expect(await sample('day-2026-11-26T02:00', caseId)).toEqual([]);
+    expect(await statusOf(handle)).toBe('COMPLETED');
   });
 
-  test('spotCheck on a case not in a sample is a conflict', async () => {
+  test('a sampled case nobody checks ends its run when the window has passed', async () => {
+    const { handle, caseId } = await closedCase();
+    const { closedAt } = await getCase(handle);
+    await sample('month-2026-10', caseId);
+    await becomes(handle, 'RUNNING');
+    await h.env.sleep(Date.parse(closedAt!) + 59 * DAY - (await h.env.currentTimeMs()));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await statusOf(handle)).toBe('RUNNING');
+    await h.env.sleep(2 * DAY);
+    await becomes(handle, 'COMPLETED');
+    expect(await getCase(handle)).toMatchObject({ stage: 'closed', spotCheck: { round: 'month-2026-10', result: null } });
+  });
+
+  test('spotCheck on a closed case not in a sample finds its run over', async () => {
     const { handle } = await closedCase();
-    const r = await refusalOf(act(handle, 'spotCheck', people.supervisor, { passed: true, note: '未抽中也想查' }));
-    expect(r.type).toBe('conflict');
-    expect(r.message).toMatch(/not in a spot-check sample/);
+    await expect(act(handle, 'spotCheck', people.supervisor, { passed: true, note: '未抽中也想查' })).rejects.toMatchObject({
+      name: 'WorkflowNotFoundError',
+    });
   });
 
   test('sampleSignal on a case that is not closed is ignored; spotCheck there is a conflict', async () => {
-    const { handle } = await startCase(h);
+    const { handle, caseId } = await startCase(h);
     await driveToReplied(handle);
     await handle.signal(sampleSignal, 'month-2026-11');
+    expect(await sample('month-2026-11', caseId)).toEqual([caseId]); // signalled: the running run decides
     const s = await getCase(handle);
     expect(s.spotCheck.round).toBeNull();
     expect(s.timeline.some((e) => e.action === 'sampled')).toBe(false);
@@ -153,8 +165,8 @@ describe('直接答复 (answer) on a registered case', () => {
     expect(sent.to).toMatchObject({ kind: 'citizen' });
     expect(sent.text).toContain(answer);
     expect(sent.text).toContain(closed.ledgerNo);
-    // Answered once: a second answer is a conflict (the case is closed).
-    expect((await refusalOf(act(handle, 'answer', people.operator, { answer: '再答' }))).type).toBe('conflict');
+    // Answered once: the case is closed and its run over (the API answers 409, test/e2e).
+    await expect(act(handle, 'answer', people.operator, { answer: '再答' })).rejects.toMatchObject({ name: 'WorkflowNotFoundError' });
   });
 
   test('a complaint cannot be answered directly', async () => {
