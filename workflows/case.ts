@@ -184,7 +184,9 @@ export async function caseWorkflowV2(start: CaseStart): Promise<CaseState> {
       for (;;) {
         await condition(() => ending || nextMilestone(state) !== null);
         if (ending) return;
-        const next = nextMilestone(state)!;
+        // Read again: the state may have moved on between the condition and here.
+        const next = nextMilestone(state);
+        if (!next) continue;
         if (!(await timer.waitFor(Date.parse(next.at), () => ending || nextMilestone(state)?.id !== next.id))) continue;
         await serially(async () => {
           if (nextMilestone(state)?.id === next.id) await commit(fireMilestone(state, next, now()));
@@ -205,8 +207,8 @@ export async function caseWorkflowV2(start: CaseStart): Promise<CaseState> {
   ending = true;
   await watching;
   await condition(allHandlersFinished);
-  // The run ends: the read model learns that only a spot-check sample can bring the case back.
-  await serially(async () => bumpAndPublish([], true));
+  // The run ends: the read model learns it (the same version, archived), and that only a sample brings the case back.
+  await serially(async () => publishState([], true));
   await publishing;
   await condition(() => retrying === 0);
   return state;

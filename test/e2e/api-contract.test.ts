@@ -230,14 +230,14 @@ describe('idempotency', () => {
     const count = (query: string) => h.client.workflow.count(query).then((x) => x.count);
     await waitFor(
       'the case to be visible',
-      () => count(`WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'`),
+      () => count(`WorkflowType = 'caseWorkflowV2' AND HuiyingLedgerNo = '${first.ledgerNo}'`),
       (n) => n >= 1,
       { label: 'visibility: new case counted' },
     );
-    expect(await count(`WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'`)).toBe(1);
+    expect(await count(`WorkflowType = 'caseWorkflowV2' AND HuiyingLedgerNo = '${first.ledgerNo}'`)).toBe(1);
     expect(await count(`WorkflowId = 'case-${first.id}'`)).toBe(1);
     const listed = [];
-    for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'caseWorkflow' AND HuiyingLedgerNo = '${first.ledgerNo}'` }))
+    for await (const wf of h.client.workflow.list({ query: `WorkflowType = 'caseWorkflowV2' AND HuiyingLedgerNo = '${first.ledgerNo}'` }))
       listed.push(wf.workflowId);
     expect(listed).toEqual([`case-${first.id}`]);
 

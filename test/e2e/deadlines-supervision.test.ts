@@ -195,13 +195,19 @@ describe("supervisors' view: GET /supervision/stuck", () => {
     const all = [...overdueIds, ...ids(fresh)];
     expect(new Set(all).size).toBe(50);
 
-    // The workflows' timers flip the search attributes: wait for visibility to show it.
-    const count = (q: string) => h.client.workflow.count(`WorkflowType = 'caseWorkflow' AND ${q}`).then((x) => x.count);
+    const count = (q: string) => h.client.workflow.count(`WorkflowType = 'caseWorkflowV2' AND ${q}`).then((x) => x.count);
+    // The workflows' timers flip the flags, and each records its change in the read model.
     await waitFor(
-      '3 cases with HuiyingOverdue = true and 1 with HuiyingRedFlag = true in visibility',
-      async () => [await count('HuiyingOverdue = true'), await count('HuiyingRedFlag = true')],
+      '3 cases overdue and 1 red-flagged in the read model',
+      async () => {
+        const { rows } = await h.db.query(
+          `SELECT count(*) FILTER (WHERE overdue)::int AS o, count(*) FILTER (WHERE red_flag)::int AS r FROM case_summaries WHERE id = ANY($1)`,
+          [all],
+        );
+        return [rows[0].o as number, rows[0].r as number];
+      },
       ([o, r]) => o === 3 && r === 1,
-      { label: 'visibility: overdue flags' },
+      { label: 'read model: overdue flags' },
     );
 
     const stuck = (query = '') =>
@@ -314,13 +320,12 @@ describe("supervisors' view: GET /supervision/stuck", () => {
       (xs) => overdueOf(xs).length === 1,
     );
     expect(overdueOf(transport)[0]).toMatchObject({ id: c, stage: 'assigned', unit: TRANSPORT, dueAt: assigned[2].dueAt });
-    // The workflow's timer fired: the flag is in the search attributes, not only computed by the API.
+    // The workflow's timer fired: the flag is recorded in the read model, not only computed by the API.
     await waitFor(
-      'HuiyingOverdue on the county cases',
-      () =>
-        h.client.workflow
-          .count(`WorkflowType = 'caseWorkflow' AND HuiyingOverdue = true AND HuiyingUnit IN ('${HOUSING}', '${TRANSPORT}')`)
-          .then((x) => x.count),
+      'overdue recorded for the county cases',
+      async () =>
+        (await h.db.query(`SELECT count(*)::int AS n FROM case_summaries WHERE overdue AND unit IN ($1, $2)`, [HOUSING, TRANSPORT])).rows[0]
+          .n as number,
       (n) => n === 3,
     );
     const everything = overdueOf(await stuck(''));

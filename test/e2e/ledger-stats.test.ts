@@ -203,7 +203,7 @@ describe('14 cases driven through the API', () => {
     // m1: the same citizen calls again about t1 while it is open → merged (并单) at intake
     await waitFor(
       't1 in visibility, for the repeat to find it',
-      () => h.client.workflow.count(`WorkflowType = 'caseWorkflow' AND WorkflowId = 'case-${t1}' AND HuiyingStage = 'assigned'`),
+      () => h.client.workflow.count(`WorkflowType = 'caseWorkflowV2' AND WorkflowId = 'case-${t1}' AND HuiyingStage = 'assigned'`),
       (x) => x.count === 1,
     );
     const m1 = await create(

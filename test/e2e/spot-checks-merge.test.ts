@@ -3,7 +3,8 @@
  * API, GET /spot-checks and POST /cases/:id/spot-check; 并单 at intake and by hand; 直接答复 at intake.
  */
 import type { Client } from '@temporalio/client';
-import { caseWorkflowId, sampleSignal } from '../../temporal/definitions';
+import { createSampler } from '../../activities/sampling';
+import { caseWorkflowId } from '../../temporal/definitions';
 import { ensureSpotCheckSchedule, SPOT_CHECK_SCHEDULE_ID } from '../../worker/spot-check-schedule';
 import type { SpotCheckRound } from '../../workflows/spot-check';
 import { DEFAULT_LIMITS } from '../../domain/limits';
@@ -54,6 +55,9 @@ const consultation = (answer: string, overrides: Json = {}) =>
     ...overrides,
   });
 
+/** What a round's activity does to put cases into its sample (the real activity: it starts each case's next run). */
+const sample = (round: string, ...ids: string[]) => createSampler({ client: h.client, taskQueue: h.taskQueue })({ round, ids });
+
 /** A full loop through the API to a satisfied call-back: closed, with a unit. */
 async function closedThroughLoop(handler = people.housingHandler): Promise<Json> {
   const c = await create();
@@ -100,11 +104,12 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     });
     expect(repeat.mergedInto).toEqual({ id: open.id, ledgerNo: open.ledgerNo });
     mergedId = repeat.id;
-    // Everything closed (and still open to a check) must be visible before the round queries visibility.
+    // A closed case's run ends when it closes (the read model keeps its spot-check window): all of them ended.
     await waitFor(
-      'all closed cases visible',
-      () => countWorkflows(h.client, `WorkflowType = 'caseWorkflow' AND ExecutionStatus = 'Running' AND HuiyingStage = 'closed'`),
-      (n) => n === closedIds.size,
+      'all closed cases to end their runs',
+      async () =>
+        Promise.all([...closedIds].map(async (id) => (await h.client.workflow.getHandle(caseWorkflowId(id)).describe()).status.name)),
+      (statuses) => statuses.every((s) => s === 'COMPLETED'),
       { timeoutMs: 30_000 },
     );
     // The merged case's workflow has nothing left to wait for: it completes at once (not Running, so never sampled).
@@ -215,7 +220,7 @@ describe('spot-check round (定期抽查) on the schedule', () => {
     // The round's sample is random; to be deterministic, mark one full-loop case in a round of its own, as the round does.
     const id = loopIds.find((x) => !round.sample.some((s) => s.id === x)) ?? loopIds[0];
     const before = await d.get(id, people.supervisor);
-    if (!before.spotCheck.round) await h.client.workflow.getHandle(caseWorkflowId(id)).signal(sampleSignal, 'day-2026-01-01T02:00');
+    if (!before.spotCheck.round) await sample('day-2026-01-01T02:00', id);
     const sampled = await waitFor(
       'the case to be sampled',
       () => d.get(id, people.supervisor),
@@ -238,7 +243,7 @@ describe('spot-check round (定期抽查) on the schedule', () => {
   // A direct answer never had a unit: a failed check sends it to the dispatchers, back in `registered`.
   test('a failed spot-check of a direct answer goes back to registered for dispatch', async () => {
     const id = [...closedIds].find((x) => !loopIds.includes(x) && !round.sample.some((s) => s.id === x))!;
-    await h.client.workflow.getHandle(caseWorkflowId(id)).signal(sampleSignal, 'day-2026-01-01T02:00');
+    await sample('day-2026-01-01T02:00', id);
     await waitFor(
       'the case to be sampled',
       () => d.get(id, people.supervisor),
