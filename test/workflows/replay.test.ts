@@ -4,7 +4,9 @@
  * change to workflows/ or domain/ alters the commands a recorded case produces, this test fails, and the change
  * needs `patched()` (or a new workflow type) instead.
  *
- * Re-record the fixture only for a deliberate, compatible change of the recorded scenario:
+ * Two fixtures: `full-case-history.json` is a case of the first workflow version (`caseWorkflow`, case-v1.ts),
+ * frozen since no new case starts on it; `case-v2-history.json` is the same scenario on `caseWorkflowV2`. Re-record
+ * the current one only for a deliberate, compatible change of the recorded scenario:
  *   RECORD_HISTORY=1 npx jest test/workflows/replay --runInBand   # then commit test/workflows/fixtures/
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +30,7 @@ import {
 import { people } from '../support/personas';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'full-case-history.json');
+const FIXTURE_V2 = path.join(__dirname, 'fixtures', 'case-v2-history.json');
 const RECORDING = process.env.RECORD_HISTORY === '1';
 
 const h = useTimeSkipping();
@@ -79,11 +82,21 @@ describe('replaying recorded histories', () => {
     await expect(replay(historyFromJson(JSON.parse(historyToJson(history))))).resolves.toBeUndefined();
     if (RECORDING) {
       fs.mkdirSync(path.dirname(FIXTURE), { recursive: true });
-      fs.writeFileSync(FIXTURE, historyToJson(history));
+      fs.writeFileSync(FIXTURE_V2, historyToJson(history));
     }
   });
 
-  test('the committed fixture replays against the current workflow code', async () => {
+  test('the committed caseWorkflowV2 fixture replays: the same scenario in one run', async () => {
+    if (!fs.existsSync(FIXTURE_V2)) throw new Error(`${FIXTURE_V2} is missing; record it with RECORD_HISTORY=1 and commit it`);
+    const history = historyFromJson(JSON.parse(fs.readFileSync(FIXTURE_V2, 'utf8')));
+    const events = history.events ?? [];
+    expect(events[0].workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('caseWorkflowV2');
+    expect(eventName(events.at(-1)!)).toBe('workflowExecutionCompletedEventAttributes');
+    expect(acceptedUpdates(history)).toHaveLength(17);
+    await expect(replay(history)).resolves.toBeUndefined();
+  });
+
+  test('the committed first-version fixture replays against the current workflow code', async () => {
     if (!fs.existsSync(FIXTURE)) {
       throw new Error(`${FIXTURE} is missing; record it with RECORD_HISTORY=1 and commit it`);
     }
@@ -118,11 +131,11 @@ describe('replaying recorded histories', () => {
     await expect(replay(history)).resolves.toBeUndefined();
   });
 
-  test('the fixture is tracked by git, so replay guards what was committed', () => {
+  test('the fixtures are tracked by git, so replay guards what was committed', () => {
     if (RECORDING) return;
     let tracked: boolean;
     try {
-      execFileSync('git', ['ls-files', '--error-unmatch', FIXTURE], { cwd: __dirname, stdio: 'ignore' });
+      for (const f of [FIXTURE, FIXTURE_V2]) execFileSync('git', ['ls-files', '--error-unmatch', f], { cwd: __dirname, stdio: 'ignore' });
       tracked = true;
     } catch (err) {
       // No git, or not a work tree (e.g. an exported tarball): nothing to check.
