@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const { dataDir } = config;
   const keys = loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
   const db = openDb(config.database.url, 'the API');
-  const client = await connectClient(config.temporal, new EncryptionCodec(keys));
+  // A person waits on every call: Temporal's "over a limit" becomes a 503 at once, not after the SDK's 35 s of retries.
+  const client = await connectClient(config.temporal, new EncryptionCodec(keys), { retries: 'interactive' });
   const app = createApp({
     client,
     db,
