@@ -160,9 +160,12 @@ function toConfig(env: Env) {
         anonymousPerWindow: env.HUIYING_RATE_ANON_PER_MIN,
         windowMs: DEFAULT_RATE_LIMITS.windowMs,
       },
-      /** Values never to be logged: every secret-looking variable's, Huiying's or not (the checks ran on strings). */
-      logSecrets: [...secretValuesIn(env), ...passwordOf(env.DATABASE_URL)],
     },
+    /**
+     * Values never to be logged, by the API's error log or the worker's SDK logger (config/redaction.ts): every
+     * secret-looking variable's, Huiying's or not (the checks ran on strings), and the database password.
+     */
+    logSecrets: [...secretValuesIn(env), ...passwordOf(env.DATABASE_URL)],
     /** HS256 secret of Huiying's own tokens; unset: the development secret file in the data dir. */
     jwtSecret: env.AUTH_JWT_SECRET,
     /** Token checks beyond the secret (api/auth.ts AuthSettings). */

@@ -41,8 +41,8 @@ describe('defaults: an empty environment', () => {
         uiOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
         trustProxy: undefined,
         rateLimits: { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 },
-        logSecrets: [],
       },
+      logSecrets: [],
       jwtSecret: undefined,
       auth: {},
       payloadKeys: { list: undefined, currentId: undefined },
@@ -139,8 +139,8 @@ describe('coercion', () => {
 
   test("the values of secret-looking variables, Huiying's or not, are kept out of logs", () => {
     const config = loadConfig({ HUIYING_PAYLOAD_KEYS: `k1:${KEY}`, SOME_API_TOKEN: 'abcdefgh12345', PATH: '/usr/local/bin:/usr/bin' });
-    expect(config.api.logSecrets).toEqual(expect.arrayContaining([`k1:${KEY}`, KEY, 'abcdefgh12345']));
-    expect(config.api.logSecrets).not.toContain('/usr/local/bin:/usr/bin');
+    expect(config.logSecrets).toEqual(expect.arrayContaining([`k1:${KEY}`, KEY, 'abcdefgh12345']));
+    expect(config.logSecrets).not.toContain('/usr/local/bin:/usr/bin');
   });
 });
 
@@ -172,7 +172,7 @@ describe('invalid values stop the start with a message naming the variable', () 
     const url = 'postgresql://huiying:county-db-pa55@db.county.example:5432/huiying';
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ url, embedded: undefined });
     // Its password never reaches a log, though the variable's name does not look secret.
-    expect(loadConfig({ DATABASE_URL: url }).api.logSecrets).toContain('county-db-pa55');
+    expect(loadConfig({ DATABASE_URL: url }).logSecrets).toContain('county-db-pa55');
     expect(loadConfig({ HUIYING_DATA_DIR: '/srv/huiying', HUIYING_DB_PORT: '6543' }).database).toEqual({
       url: undefined,
       embedded: { dir: '/srv/huiying/postgres', port: 6543 },
