@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     logSecrets: config.logSecrets,
   });
   // Starts the case of any intake whose API call failed after its ledger number was handed out (api/intake.ts).
-  const stopSweeper = startIntakeSweeper({ client, db, taskQueue: config.temporal.taskQueue });
+  const stopSweeper = startIntakeSweeper({ client, db, taskQueue: config.temporal.taskQueue }, config.api.intakeSweep);
   const port = config.api.port;
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {

@@ -41,6 +41,7 @@ describe('defaults: an empty environment', () => {
         uiOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
         trustProxy: undefined,
         rateLimits: { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 },
+        intakeSweep: { everyMs: 30_000, olderThanMs: 30_000 },
       },
       logSecrets: [],
       jwtSecret: undefined,
@@ -77,6 +78,23 @@ describe('coercion', () => {
         new RegExp(`PORT: expected a whole number from 1 to 65535 \\(a TCP port\\), got '${bad.replace('.', '\\.')}'`),
       );
     }
+  });
+
+  test('the intake sweeper: seconds between runs and the age an intake waits, checked and in milliseconds', () => {
+    expect(loadConfig({ HUIYING_INTAKE_SWEEP_EVERY_S: '5', HUIYING_INTAKE_SWEEP_MIN_AGE_S: '120' }).api.intakeSweep).toEqual({
+      everyMs: 5_000,
+      olderThanMs: 120_000,
+    });
+    expect(problemsOf({ HUIYING_INTAKE_SWEEP_EVERY_S: '0', HUIYING_INTAKE_SWEEP_MIN_AGE_S: '1.5' }).problems).toEqual([
+      {
+        variable: 'HUIYING_INTAKE_SWEEP_EVERY_S',
+        message: "expected a whole number from 1 to 3600 (seconds between two runs of the intake sweeper), got '0'",
+      },
+      {
+        variable: 'HUIYING_INTAKE_SWEEP_MIN_AGE_S',
+        message: "expected a whole number from 1 to 86400 (seconds an intake waits before the intake sweeper starts its case), got '1.5'",
+      },
+    ]);
   });
 
   test('HUIYING_TRUST_PROXY: true/false, a number of hops, or proxy addresses', () => {
