@@ -85,27 +85,35 @@ export class CaseService {
         requestHash,
         input: await sealForStorage(this.client, input),
       });
-      if (allocated.created) return this.registered(actor, await startIntake(this.intakeDeps, allocated.intake, input));
+      // startIntake records a 并单 repeat on the case it repeats too (api/intake.ts).
+      if (allocated.created) return this.recorded(await startIntake(this.intakeDeps, allocated.intake, input, actor));
       intake = allocated.intake; // a concurrent request with the same key got there first
     }
     if (intake.requestHash !== requestHash) {
       throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: intake.ledgerNo });
     }
-    if (!intake.startedAt) await startIntake(this.intakeDeps, intake);
-    return this.registered(actor, await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery));
+    if (!intake.startedAt) await startIntake(this.intakeDeps, intake, undefined, actor);
+    return this.repeated(actor, await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery));
   }
 
   private get intakeDeps(): IntakeDeps {
     return { client: this.client, db: this.opts.db, taskQueue: this.opts.taskQueue, startCase: this.opts.startCase };
   }
 
-  /** The last steps of a registration, also on a repeat (each idempotent): 并单 recorded on both cases, the read model. */
-  private async registered(actor: Actor, state: CaseState): Promise<CaseState> {
-    // A retry finds the first half done and the update id makes the second idempotent.
-    if (state.mergedInto)
-      await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
+  /** The last step of a registration: the read model told at once. */
+  private async recorded(state: CaseState): Promise<CaseState> {
     await this.recordSummary(state);
     return state;
+  }
+
+  /**
+   * A repeat of a registration: its intake is started, and with it a 并单 recorded (startIntake). An intake marked
+   * started before startIntake did the 并单 itself may lack it, so it is recorded again (the update id makes it once).
+   */
+  private async repeated(actor: Actor, state: CaseState): Promise<CaseState> {
+    if (state.mergedInto)
+      await this.update(state.mergedInto.id, 'absorb', actor, { id: state.id, ledgerNo: state.ledgerNo }, `absorb-${state.id}`);
+    return this.recorded(state);
   }
 
   /** An open case of the same citizen and type whose text reads like this one (the configurable 并单 rule). */

@@ -8,7 +8,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
-import { describeForLog } from './redaction';
+import { describeForLog } from '../config/redaction';
 
 /** The one map from error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -107,7 +107,7 @@ export function transient(err: unknown): ApiError | null {
 /**
  * The last handler: a known error becomes its status and our shape; anything else is 500 "internal error" and
  * nothing more — no message, no stack — while the log gets one redacted line (no tokens, no `secrets`) for
- * operators. The entry point's `secrets` include every secret-looking environment value (`Config.api.logSecrets`).
+ * operators. The entry point's `secrets` include every secret-looking environment value (`Config.logSecrets`).
  */
 export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): ErrorRequestHandler {
   const secrets = opts.secrets ?? [];

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const { dataDir } = config;
   const keys = loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
   const db = openDb(config.database.url, 'the API');
-  const client = await connectClient(config.temporal, new EncryptionCodec(keys));
+  // A person waits on every call: Temporal's "over a limit" becomes a 503 at once, not after the SDK's 35 s of retries.
+  const client = await connectClient(config.temporal, new EncryptionCodec(keys), { retries: 'interactive' });
   const app = createApp({
     client,
     db,
@@ -32,10 +33,10 @@ async function main(): Promise<void> {
     rateLimits: config.api.rateLimits,
     trustProxy: config.api.trustProxy,
     uiOrigins: config.api.uiOrigins,
-    logSecrets: config.api.logSecrets,
+    logSecrets: config.logSecrets,
   });
   // Starts the case of any intake whose API call failed after its ledger number was handed out (api/intake.ts).
-  const stopSweeper = startIntakeSweeper({ client, db, taskQueue: config.temporal.taskQueue });
+  const stopSweeper = startIntakeSweeper({ client, db, taskQueue: config.temporal.taskQueue }, config.api.intakeSweep);
   const port = config.api.port;
   const server: Server = app.listen(port, '0.0.0.0', () => console.log(`API listening on http://localhost:${port}`));
   const stop = () => {

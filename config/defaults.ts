@@ -19,5 +19,21 @@ export interface RateLimits {
   windowMs: number;
 }
 
+/** The API's intake sweeper (api/intake.ts `startIntakeSweeper`). */
+export interface IntakeSweep {
+  /** How often it looks for intakes whose case has not started (HUIYING_INTAKE_SWEEP_EVERY_S). */
+  everyMs: number;
+  /** How long an intake waits before the sweeper takes it over (HUIYING_INTAKE_SWEEP_MIN_AGE_S). */
+  olderThanMs: number;
+}
+
+/**
+ * Every 30 s, intakes older than 30 s: by then the API call that allocated one has answered (the API bounds each call
+ * at 30 s), so the sweeper does not start cases that are being started.
+ */
+export const DEFAULT_INTAKE_SWEEP: IntakeSweep = { everyMs: 30_000, olderThanMs: 30_000 };
+export const MAX_INTAKE_SWEEP_EVERY_S = 3600;
+export const MAX_INTAKE_SWEEP_MIN_AGE_S = 86_400;
+
 /** Configured by HUIYING_RATE_INTAKE_PER_MIN and HUIYING_RATE_ANON_PER_MIN (config/schema.ts `Config.api.rateLimits`). */
 export const DEFAULT_RATE_LIMITS: RateLimits = { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 };

@@ -1,6 +1,6 @@
 /**
  * The one cap on what Huiying logs: no entry longer than LOG_LINE_MAX_BYTES (UTF-8), whoever writes it — the API's
- * error log (api/redaction.ts) and the worker's Temporal SDK logger (worker/runtime-logger.ts). A log line that could
+ * error log (api/errors.ts, config/redaction.ts) and the worker's Temporal SDK logger (worker/runtime-logger.ts). A log line that could
  * hold a history, a payload or a task token would be a leak and a flood; those are abbreviated before this cap, and
  * the cap catches whatever is left.
  */

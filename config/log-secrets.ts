@@ -3,7 +3,7 @@ const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|KEY/i;
 
 /**
  * The values of secret-looking environment variables, and their comma-, colon- or space-separated parts (a key
- * list's single keys), for the API's log redaction. Short values (< 8 characters) would redact ordinary words.
+ * list's single keys), for log redaction (config/redaction.ts). Short values (< 8 characters) would redact ordinary words.
  */
 export function secretValuesIn(env: Readonly<Record<string, unknown>>): string[] {
   const out = new Set<string>();

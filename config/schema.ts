@@ -5,7 +5,15 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_RATE_LIMITS, MAX_CLOCK_SKEW_S, MIN_JWT_SECRET_LENGTH } from './defaults';
+import {
+  DEFAULT_CLOCK_SKEW_S,
+  DEFAULT_INTAKE_SWEEP,
+  DEFAULT_RATE_LIMITS,
+  MAX_CLOCK_SKEW_S,
+  MAX_INTAKE_SWEEP_EVERY_S,
+  MAX_INTAKE_SWEEP_MIN_AGE_S,
+  MIN_JWT_SECRET_LENGTH,
+} from './defaults';
 import { oneOf, origins, pathList, port, postgresUrl, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
 import { parsePayloadKeys } from './keys';
 import { secretValuesIn } from './log-secrets';
@@ -37,6 +45,16 @@ export const EnvSchema = z.looseObject({
   HUIYING_TRUST_PROXY: trustProxy(),
   HUIYING_RATE_INTAKE_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.intakePerWindow, perMinute('registrations per caller')),
   HUIYING_RATE_ANON_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.anonymousPerWindow, perMinute('requests without a valid token per address')),
+  HUIYING_INTAKE_SWEEP_EVERY_S: wholeNumber(DEFAULT_INTAKE_SWEEP.everyMs / 1000, {
+    min: 1,
+    max: MAX_INTAKE_SWEEP_EVERY_S,
+    meaning: 'seconds between two runs of the intake sweeper',
+  }),
+  HUIYING_INTAKE_SWEEP_MIN_AGE_S: wholeNumber(DEFAULT_INTAKE_SWEEP.olderThanMs / 1000, {
+    min: 1,
+    max: MAX_INTAKE_SWEEP_MIN_AGE_S,
+    meaning: 'seconds an intake waits before the intake sweeper starts its case',
+  }),
   // Authentication
   AUTH_JWT_SECRET: secret({ minLength: MIN_JWT_SECRET_LENGTH }),
   AUTH_CLOCK_SKEW_S: wholeNumber(undefined, {
@@ -160,9 +178,17 @@ function toConfig(env: Env) {
         anonymousPerWindow: env.HUIYING_RATE_ANON_PER_MIN,
         windowMs: DEFAULT_RATE_LIMITS.windowMs,
       },
-      /** Values never to be logged: every secret-looking variable's, Huiying's or not (the checks ran on strings). */
-      logSecrets: [...secretValuesIn(env), ...passwordOf(env.DATABASE_URL)],
+      /** The sweeper that starts the case of an intake whose API call failed (api/intake.ts). */
+      intakeSweep: {
+        everyMs: env.HUIYING_INTAKE_SWEEP_EVERY_S * 1000,
+        olderThanMs: env.HUIYING_INTAKE_SWEEP_MIN_AGE_S * 1000,
+      },
     },
+    /**
+     * Values never to be logged, by the API's error log or the worker's SDK logger (config/redaction.ts): every
+     * secret-looking variable's, Huiying's or not (the checks ran on strings), and the database password.
+     */
+    logSecrets: [...secretValuesIn(env), ...passwordOf(env.DATABASE_URL)],
     /** HS256 secret of Huiying's own tokens; unset: the development secret file in the data dir. */
     jwtSecret: env.AUTH_JWT_SECRET,
     /** Token checks beyond the secret (api/auth.ts AuthSettings). */

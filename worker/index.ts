@@ -5,22 +5,28 @@ import { ConfigError, loadConfig } from '../config';
 import { loadCalendar } from '../config/calendar';
 import { loadPayloadKeys } from '../config/keys';
 import { loadLimits } from '../config/limits';
+import { describeForLog } from '../config/redaction';
 import { openDb } from '../db/pool';
 import { createWorker } from './create-worker';
 import { notifierFrom } from './notifier-from-config';
 import { runtimeLogger } from './runtime-logger';
 import { ensureSpotCheckSchedule } from './spot-check-schedule';
 
+/** Values the crash line below must not print: the configuration's, once it is read. */
+let logSecrets: readonly string[] = [];
+
 /** Worker entry point (`npm run worker`; `npm start` runs it for you). */
 async function main(): Promise<void> {
   const settings = loadConfig();
+  logSecrets = settings.logSecrets;
   const config = { ...settings.temporal, dataDir: settings.dataDir };
   // Before connecting: without keys (production) the worker must not start at all.
   const keys = loadPayloadKeys({ dataDir: config.dataDir, production: settings.production, ...settings.payloadKeys });
   const payloadCodec = new EncryptionCodec(keys);
   const db = openDb(settings.database.url, 'the worker');
-  // Before anything starts the SDK's runtime: one line per entry, capped, no histories or payloads (runtime-logger.ts).
-  Runtime.install({ logger: runtimeLogger('INFO') });
+  // Before anything starts the SDK's runtime: one line per entry, capped, redacted, no histories or payloads
+  // (runtime-logger.ts).
+  Runtime.install({ logger: runtimeLogger('INFO', undefined, settings.logSecrets) });
   const connection = await NativeConnection.connect({ address: config.address });
   // A plain client as well: the spot-check schedule is kept here.
   const client = await connectClient(config, payloadCodec);
@@ -58,6 +64,7 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   // A configuration problem is the operator's to fix: its message says what, a stack trace would only bury it.
-  console.error(err instanceof ConfigError ? err.message : err);
+  // Anything else is one redacted line and a few frames, as every other worker log line (no object dump).
+  console.error(err instanceof ConfigError ? err.message : `worker stopped: ${describeForLog(err, logSecrets)}`);
   process.exit(1);
 });

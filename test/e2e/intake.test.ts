@@ -5,7 +5,8 @@
  * the intake sweeper (api/intake.ts), starts it from the intake's sealed input.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { CaseService } from '../../api/cases';
 import { deriveSecret } from '../../api/ids';
 import { sweepIntakes, type StartCase } from '../../api/intake';
@@ -13,7 +14,7 @@ import { findIntake } from '../../db/ledger';
 import type { CaseInput } from '../../domain/case';
 import { DEFAULT_RATE_LIMITS } from '../../config/defaults';
 import { DEFAULT_LIMITS } from '../../domain/limits';
-import { caseWorkflowId, getCaseQuery } from '../../temporal/definitions';
+import { actionUpdates, caseWorkflowId, getCaseQuery } from '../../temporal/definitions';
 import { startCase } from '../../temporal/start-case';
 import { distinctPhone, newCase } from '../support/cases';
 import { people } from '../support/personas';
@@ -42,10 +43,35 @@ function failingStart(times: number): StartCase & { calls: number } {
   return fn;
 }
 
+/**
+ * The harness's client, except that its 并单 updates (`absorb`) fail with `failure()` while `failing.times` is above 0
+ * (each failure counts down): a Temporal that cannot be reached, or a case that refuses. Everything else is real.
+ */
+function clientFailingAbsorb(failure: () => Error): Client & { failing: { times: number } } {
+  const failing = { times: 0 };
+  const workflow = Object.create(h.client.workflow, {
+    getHandle: {
+      value: (...args: Parameters<Client['workflow']['getHandle']>) => {
+        const handle = h.client.workflow.getHandle(...args);
+        return Object.assign(Object.create(handle), {
+          executeUpdate: (def: { name: string }, opts: unknown) => {
+            if (def.name === actionUpdates.absorb.name && failing.times > 0) {
+              failing.times -= 1;
+              return Promise.reject(failure());
+            }
+            return (handle.executeUpdate as (d: unknown, o: unknown) => Promise<unknown>)(def, opts);
+          },
+        });
+      },
+    },
+  });
+  return Object.assign(Object.create(h.client, { workflow: { value: workflow } }), { failing });
+}
+
 /** The API's CaseService on the harness's Temporal and database, starting cases with `start`. */
-function service(start: StartCase, limits = h.limits): CaseService {
+function service(start: StartCase, limits = h.limits, client: Client = h.client): CaseService {
   return new CaseService({
-    client: h.client,
+    client,
     db: h.db,
     taskQueue: h.taskQueue,
     ledgerPrefix: 'LZ',
@@ -151,4 +177,74 @@ test('并单 survives a failed start: the sweeper records the repeat on the case
   expect(repeat.mergedInto).toEqual({ id: first.id, ledgerNo: first.ledgerNo });
   const target = await h.client.workflow.getHandle(caseWorkflowId(first.id)).query(getCaseQuery);
   expect(target.timeline.map((e) => e.action)).toContain('absorb');
+});
+
+describe('并单 that fails is retried: the intake stays pending until its repeat is recorded', () => {
+  /** A first case of a citizen, and the request that repeats it (the configurable 并单 rule: same citizen, type, text). */
+  async function firstCaseAndRepeat(title: string) {
+    const phone = distinctPhone();
+    const first = await service(startCase, DEFAULT_LIMITS).create(people.operator, newCase({ title, citizen: { name: '孙再试', phone } }));
+    return { first, repeat: newCase({ title, citizen: { name: '孙再试', phone } }) };
+  }
+  const absorbedOn = async (id: string) =>
+    (await h.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery)).timeline.filter((e) => e.action === 'absorb').length;
+  const intakeRow = async (ledgerNo: string) =>
+    (await h.db.query('SELECT case_id, started_at, attempts, last_error FROM intakes WHERE ledger_no = $1', [ledgerNo])).rows[0];
+
+  test('Temporal unreachable for the 并单: the API answers the error, the sweeper tries again until it is recorded', async () => {
+    const { first, repeat } = await firstCaseAndRepeat('路灯不亮：小区东门');
+    const client = clientFailingAbsorb(() => new Error('14 UNAVAILABLE: connect ECONNREFUSED (injected)'));
+    client.failing.times = 2;
+
+    // The case starts, its 并单 does not: the caller gets the error, the intake stays pending with the failure counted.
+    await expect(service(startCase, DEFAULT_LIMITS, client).create(people.operator, repeat)).rejects.toThrow(/UNAVAILABLE/);
+    const pending = (await h.db.query('SELECT * FROM intakes ORDER BY created_at DESC LIMIT 1')).rows[0];
+    expect(pending).toMatchObject({ started_at: null, attempts: 1, last_error: expect.stringMatching(/UNAVAILABLE/) });
+    expect(pending.input).not.toBeNull(); // still there to start from
+    const repeatCase = await h.client.workflow.getHandle(caseWorkflowId(pending.case_id)).query(getCaseQuery);
+    expect(repeatCase.mergedInto).toEqual({ id: first.id, ledgerNo: first.ledgerNo });
+    expect(await absorbedOn(first.id)).toBe(0);
+
+    // A sweep while it still fails: reported, still pending.
+    const deps = { client, db: h.db, taskQueue: h.taskQueue };
+    const failed = await sweepIntakes(deps, 0);
+    expect(failed.started).not.toContain(pending.case_id);
+    expect(failed.failed).toContainEqual({
+      caseId: pending.case_id,
+      ledgerNo: pending.ledger_no,
+      error: expect.stringMatching(/UNAVAILABLE/),
+    });
+    expect(await intakeRow(pending.ledger_no)).toMatchObject({ started_at: null, attempts: 2 });
+
+    // The next sweep gets through: recorded once on the first case, the intake started and its input dropped.
+    const done = await sweepIntakes(deps, 0);
+    expect(done.started).toContain(pending.case_id);
+    expect(await absorbedOn(first.id)).toBe(1);
+    expect(await findIntake(h.db, pending.case_id)).toMatchObject({ startedAt: expect.any(String), input: null });
+    expect(await intakeRow(pending.ledger_no)).toMatchObject({ last_error: null });
+    // Nothing left: another sweep neither starts it nor records the 并单 again.
+    expect((await sweepIntakes(deps, 0)).started).not.toContain(pending.case_id);
+    expect(await absorbedOn(first.id)).toBe(1);
+  });
+
+  test('a 并单 refused for good (the first case closed meanwhile): logged, the intake started, not retried for ever', async () => {
+    const { repeat } = await firstCaseAndRepeat('井盖缺失：人民路口');
+    const client = clientFailingAbsorb(
+      () =>
+        new WorkflowUpdateFailedError(
+          'Workflow Update failed',
+          ApplicationFailure.create({ type: 'conflict', message: 'the case is closed' }),
+        ),
+    );
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      client.failing.times = 1;
+      const state = await service(startCase, DEFAULT_LIMITS, client).create(people.operator, repeat);
+      expect(state.mergedInto).toBeDefined();
+      expect(await findIntake(h.db, state.id)).toMatchObject({ startedAt: expect.any(String), input: null });
+      expect(logged.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/refused to record it \(conflict\)/));
+    } finally {
+      logged.mockRestore();
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { Client } from '@temporalio/client';
-import { redactSecrets } from '../../api/redaction';
+import { redactSecrets } from '../../config/redaction';
 import { JWT_ISSUER } from '../../api/tokens';
 import { loadConfig } from '../../config';
 import type { Actor } from '../../domain/roles';

@@ -41,8 +41,9 @@ describe('defaults: an empty environment', () => {
         uiOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
         trustProxy: undefined,
         rateLimits: { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 },
-        logSecrets: [],
+        intakeSweep: { everyMs: 30_000, olderThanMs: 30_000 },
       },
+      logSecrets: [],
       jwtSecret: undefined,
       auth: {},
       payloadKeys: { list: undefined, currentId: undefined },
@@ -77,6 +78,23 @@ describe('coercion', () => {
         new RegExp(`PORT: expected a whole number from 1 to 65535 \\(a TCP port\\), got '${bad.replace('.', '\\.')}'`),
       );
     }
+  });
+
+  test('the intake sweeper: seconds between runs and the age an intake waits, checked and in milliseconds', () => {
+    expect(loadConfig({ HUIYING_INTAKE_SWEEP_EVERY_S: '5', HUIYING_INTAKE_SWEEP_MIN_AGE_S: '120' }).api.intakeSweep).toEqual({
+      everyMs: 5_000,
+      olderThanMs: 120_000,
+    });
+    expect(problemsOf({ HUIYING_INTAKE_SWEEP_EVERY_S: '0', HUIYING_INTAKE_SWEEP_MIN_AGE_S: '1.5' }).problems).toEqual([
+      {
+        variable: 'HUIYING_INTAKE_SWEEP_EVERY_S',
+        message: "expected a whole number from 1 to 3600 (seconds between two runs of the intake sweeper), got '0'",
+      },
+      {
+        variable: 'HUIYING_INTAKE_SWEEP_MIN_AGE_S',
+        message: "expected a whole number from 1 to 86400 (seconds an intake waits before the intake sweeper starts its case), got '1.5'",
+      },
+    ]);
   });
 
   test('HUIYING_TRUST_PROXY: true/false, a number of hops, or proxy addresses', () => {
@@ -139,8 +157,8 @@ describe('coercion', () => {
 
   test("the values of secret-looking variables, Huiying's or not, are kept out of logs", () => {
     const config = loadConfig({ HUIYING_PAYLOAD_KEYS: `k1:${KEY}`, SOME_API_TOKEN: 'abcdefgh12345', PATH: '/usr/local/bin:/usr/bin' });
-    expect(config.api.logSecrets).toEqual(expect.arrayContaining([`k1:${KEY}`, KEY, 'abcdefgh12345']));
-    expect(config.api.logSecrets).not.toContain('/usr/local/bin:/usr/bin');
+    expect(config.logSecrets).toEqual(expect.arrayContaining([`k1:${KEY}`, KEY, 'abcdefgh12345']));
+    expect(config.logSecrets).not.toContain('/usr/local/bin:/usr/bin');
   });
 });
 
@@ -172,7 +190,7 @@ describe('invalid values stop the start with a message naming the variable', () 
     const url = 'postgresql://huiying:county-db-pa55@db.county.example:5432/huiying';
     expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ url, embedded: undefined });
     // Its password never reaches a log, though the variable's name does not look secret.
-    expect(loadConfig({ DATABASE_URL: url }).api.logSecrets).toContain('county-db-pa55');
+    expect(loadConfig({ DATABASE_URL: url }).logSecrets).toContain('county-db-pa55');
     expect(loadConfig({ HUIYING_DATA_DIR: '/srv/huiying', HUIYING_DB_PORT: '6543' }).database).toEqual({
       url: undefined,
       embedded: { dir: '/srv/huiying/postgres', port: 6543 },

@@ -1,6 +1,6 @@
 /** No log line over LOG_LINE_MAX_BYTES, never a history, payload or task token: config/log-line.ts and its two users. */
 import { capLogLine, LOG_LINE_MAX_BYTES } from '../../config/log-line';
-import { describeForLog } from '../../api/redaction';
+import { describeForLog } from '../../config/redaction';
 import { formatLogEntry, runtimeLogger } from '../../worker/runtime-logger';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
