@@ -75,6 +75,8 @@ export async function seedTarget(env: NodeJS.ProcessEnv = process.env, opts: { a
   const address = config.start.devServer ? `127.0.0.1:${config.start.devServer.port}` : config.temporal.address;
   const client = await connectClient({ address, namespace: config.temporal.namespace }, new EncryptionCodec(keys));
   const db = createDb(url, { max: 20 });
+  // An idle connection the server drops (the database stopping first) must not end the process.
+  db.on('error', (err) => console.error(`[seed] database: ${err.message}`));
   return {
     db,
     client,
