@@ -531,7 +531,9 @@ export function syntheticSummary(
     flags: [...new Set(flags)],
     title: `[合成] ${title}`,
     citizenKey: createHash('sha256').update(`synthetic-citizen-${runId}-${index}`).digest('hex').slice(0, 32),
-    archived: s.closedAt !== null && now.getTime() - new Date(s.closedAt).getTime() > 60 * DAY_MS,
+    // As caseWorkflowV2 records them: a closed case's run has ended, and a sample may draw it for 60 days.
+    archived: s.closedAt !== null,
+    spotCheckUntil: s.closedAt === null ? null : new Date(new Date(s.closedAt).getTime() + 60 * DAY_MS).toISOString(),
     ...s,
   };
 }
