@@ -37,3 +37,10 @@ export const MAX_INTAKE_SWEEP_MIN_AGE_S = 86_400;
 
 /** Configured by HUIYING_RATE_INTAKE_PER_MIN and HUIYING_RATE_ANON_PER_MIN (config/schema.ts `Config.api.rateLimits`). */
 export const DEFAULT_RATE_LIMITS: RateLimits = { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 };
+
+/**
+ * Case workflows a worker keeps in memory (Temporal's sticky cache). Each costs about 1.5 MB of worker memory; one
+ * that is not cached is replayed from its history when it next moves. 300 keeps a worker under 1 GB however many
+ * cases are open (bench/scale.ts measures it).
+ */
+export const DEFAULT_WORKER_CACHED_CASES = 300;

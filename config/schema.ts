@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   DEFAULT_CLOCK_SKEW_S,
   DEFAULT_INTAKE_SWEEP,
+  DEFAULT_WORKER_CACHED_CASES,
   DEFAULT_RATE_LIMITS,
   MAX_CLOCK_SKEW_S,
   MAX_INTAKE_SWEEP_EVERY_S,
@@ -29,6 +30,11 @@ export const EnvSchema = z.looseObject({
   TEMPORAL_ADDRESS: text(),
   TEMPORAL_NAMESPACE: textOr('default'),
   HUIYING_TASK_QUEUE: textOr('huiying'),
+  HUIYING_WORKER_CACHED_CASES: wholeNumber(DEFAULT_WORKER_CACHED_CASES, {
+    min: 2,
+    max: 100_000,
+    meaning: 'case workflows a worker keeps in memory',
+  }),
   // The Temporal dev server `npm start` runs when TEMPORAL_ADDRESS is unset, and the two processes it starts
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
@@ -152,6 +158,8 @@ function toConfig(env: Env) {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.HUIYING_TASK_QUEUE,
     },
+    /** The worker's sticky cache of workflows (worker/create-worker.ts): its memory grows with it. */
+    worker: { cachedCases: env.HUIYING_WORKER_CACHED_CASES },
     /** The read model (db/). Unset url: `npm start` runs the embedded PostgreSQL and hands its URL to the children. */
     database: {
       url: env.DATABASE_URL,

@@ -14,6 +14,8 @@ export interface HuiyingWorkerOptions extends ActivityDeps {
    * API's client must use the same keys. `npm start` and the tests always pass one.
    */
   payloadCodec?: PayloadCodec;
+  /** Workflows kept in memory (HUIYING_WORKER_CACHED_CASES); the SDK's default grows with the heap, ~2,300 at 4 GiB. */
+  cachedCases?: number;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -25,6 +27,7 @@ export function createWorker(opts: HuiyingWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts),
+    ...(opts.cachedCases !== undefined ? { maxCachedWorkflows: opts.cachedCases } : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...(opts.payloadCodec ? { dataConverter: dataConverter(opts.payloadCodec) } : {}),
   };

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       payloadCodec,
       db,
       temporal: { client, taskQueue: config.taskQueue },
+      cachedCases: settings.worker.cachedCases,
     });
     await ensureSpotCheckSchedule(client, config.taskQueue, limits.spotCheck);
     const uncovered = [0, 1].map((ahead) => new Date().getUTCFullYear() + ahead).filter((y) => !calendar.isCovered(y));

@@ -29,6 +29,7 @@ describe('defaults: an empty environment', () => {
       production: false,
       dataDir: data,
       temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'huiying' },
+      worker: { cachedCases: 300 },
       database: { url: undefined, embedded: { dir: path.join(data, 'postgres'), port: 5433 } },
       start: {
         devServer: { port: 7233, uiPort: 8233, codecEndpoint: 'http://localhost:3000/codec' },
