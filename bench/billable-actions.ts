@@ -1,157 +1,178 @@
 /**
- * How many billable actions (Temporal Cloud's unit of price) one case costs. Runs cases on a time-skipping test
- * server with a real worker, fetches each history and counts, by category:
+ * How many billable actions (Temporal Cloud's unit of price) one case costs, counted from the real histories of cases
+ * driven through the API. Every run of the case's workflow id is counted, by category (bench/support/history.ts):
  *
- *   workflow started          1 per run
- *   activities                each activity task scheduled, plus its retries (the started event's attempt − 1)
- *   local activities          markers grouped by workflow task: all recorded in one task bill as one action
- *   timers                    each timer started (a `condition` with a timeout is one)
- *   search-attribute upserts  each UpsertWorkflowSearchAttributes event
- *   updates                   each update accepted (a refused one is billed too, but never reaches history;
- *                             this script sends none that are refused, and prints what it sent as a check)
- *   queries                   counted here, as the script makes them
+ *   workflow started                each run
+ *   activities                      each activity task scheduled, plus its retries (the started event's attempt − 1)
+ *   local-activity workflow tasks   markers grouped by workflow task: all recorded in one task bill as one action
+ *   timers started                  each timer started (a `condition` with a timeout is one)
+ *   search-attribute upserts        each UpsertWorkflowSearchAttributes event, except those that set only
+ *                                   TemporalChangeVersion (from `patched()`; Temporal Cloud does not bill them)
+ *   updates accepted                each update accepted in history (the bench sends none that are refused, and prints
+ *                                   how many it sent as a check)
+ *   signals                         each signal
+ *   queries                         each GET /cases/:id the bench makes (the API answers it with a query)
+ *   (workflow tasks completed)      shown, not billed
  *
- * Case 1 is the happy path (register → assign → accept → submit → 3 approvals → satisfied). Case 2 is assigned,
- * accepted and left alone until overdue and red-flagged. Prints figures, asserts nothing.
+ * Profiles:
+ *   clean, as deployed    dev server, worker and API as separate processes (bench/support/system.ts); the clean path
+ *                         back to back; counted once the case is closed and idle (its spot-check window still runs)
+ *   clean, to archive     the same steps through the in-process API on a time-skipping server (bench/support/
+ *                         skipping-system.ts), then time runs on until the workflow completes
+ *   clean, spaced         the same, with hours and days between the steps: once within the default limits, once
+ *                         slower than some of them (timers then fire instead of being cancelled)
+ *   overdue               registered, assigned, accepted, then left alone past its handling deadline's red flag
+ * Prints a table per profile and a summary line; asserts nothing.
  *
- *   npx tsx bench/billable-actions.ts      (or npm run bench:actions)
+ *   npm run bench:actions
  */
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { CaseState } from '../domain/case';
-import { searchAttributesOf, skipTo } from '../test/deadlines/helpers';
-import { HOUSING, levelReviewers, people } from '../test/support/personas';
-import { act, getCase, startCase, startHarness, type CaseHandle, type Harness } from '../test/workflows/helpers';
+import { caseWorkflowId } from '../temporal/definitions';
+import { DATABASE_ENV, startTestPostgres } from '../test/support/database';
+import { people } from '../test/support/personas';
+import { countActions, describeRaw, historiesOf, isRunning, printCount, settled, type Count, type Usage } from './support/history';
+import { CLEAN_PATH, runStep, type ApiCall, type Json } from './support/http';
+import { startSkippingSystem, type SkippingSystem } from './support/skipping-system';
+import { startSystem } from './support/system';
 
-const EventType = temporal.api.enums.v1.EventType;
-/** The marker the SDK core records for each local activity result. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-/** A Monday morning in Shanghai with no holiday near, so the figures do not depend on the day the script runs. */
-const START_AT = '2026-11-09T01:55:00Z';
-const FIRST_CASE_AT = '2026-11-09T02:00:00Z';
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/**
+ * Time before each step of the spaced profiles (register, assign, accept, submit, review 1–3, callback): within the
+ * default limits (assign ½ working day, sign-for 1, handling 15, each review 1, call-back 1), and slower than some of
+ * them, so that deadline timers fire rather than being cancelled.
+ */
+const SPACINGS = {
+  'within the limits': [0, 2 * HOUR, 4 * HOUR, 3 * DAY, 4 * HOUR, 4 * HOUR, 4 * HOUR, 4 * HOUR],
+  slow: [0, 2 * HOUR, 20 * HOUR, 3 * DAY, DAY, 4 * HOUR, DAY, 2 * DAY],
+};
+type Spacing = keyof typeof SPACINGS;
+/** How far time may run on for a closed case to complete (its spot-check window), in steps of a week. */
+const ARCHIVE_WAIT = 400 * DAY;
 
-interface Usage {
-  updatesSent: number;
-  queries: number;
-}
+let seq = 0;
 
-interface Row {
-  category: string;
-  count: number;
-  note: string;
-}
-
-function num(value: unknown): number {
-  return value === null || value === undefined ? 0 : Number(String(value));
-}
-
-/** Billable actions in one history, by category. */
-function countActions(history: temporal.api.history.v1.IHistory, usage: Usage): { rows: Row[]; events: number } {
-  const events = history.events ?? [];
-  const of = (type: number) => events.filter((e) => e.eventType === type);
-
-  const lastAttempt = new Map<number, number>();
-  for (const e of of(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)) {
-    const a = e.activityTaskStartedEventAttributes!;
-    lastAttempt.set(num(a.scheduledEventId), Math.max(1, num(a.attempt)));
-  }
-  const scheduled = of(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
-  const retries = scheduled.reduce((sum, e) => sum + (lastAttempt.get(num(e.eventId)) ?? 1) - 1, 0);
-
-  const markers = of(EventType.EVENT_TYPE_MARKER_RECORDED).filter(
-    (e) => e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER,
-  );
-  const markerTasks = new Set(markers.map((e) => num(e.markerRecordedEventAttributes!.workflowTaskCompletedEventId)));
-
-  const accepted = of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).length;
-  const rows: Row[] = [
-    { category: 'workflow started', count: of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED).length, note: '' },
-    { category: 'activities (notify)', count: scheduled.length + retries, note: `${scheduled.length} scheduled + ${retries} retries` },
-    {
-      category: 'local activities (planDeadlines, recordCase)',
-      count: markerTasks.size,
-      note: `${markers.length} markers in ${markerTasks.size} workflow tasks`,
-    },
-    {
-      category: 'timers',
-      count: of(EventType.EVENT_TYPE_TIMER_STARTED).length,
-      note: `${of(EventType.EVENT_TYPE_TIMER_FIRED).length} fired, ${of(EventType.EVENT_TYPE_TIMER_CANCELED).length} cancelled`,
-    },
-    { category: 'search-attribute upserts', count: of(EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES).length, note: '' },
-    { category: 'updates', count: accepted, note: `${accepted} accepted in history; ${usage.updatesSent} sent by the script` },
-    { category: 'signals', count: of(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length, note: '' },
-    { category: 'queries (by the script)', count: usage.queries, note: '' },
-  ];
-  return { rows, events: events.length };
-}
-
-function printTable(title: string, rows: Row[], events: number): number {
-  const total = rows.reduce((sum, r) => sum + r.count, 0);
-  const width = Math.max(...rows.map((r) => r.category.length), 'total'.length);
-  console.log(`\n${title}`);
-  console.log(`  ${'category'.padEnd(width)}  actions  detail`);
-  console.log(`  ${'-'.repeat(width)}  -------  ------`);
-  for (const r of rows) console.log(`  ${r.category.padEnd(width)}  ${String(r.count).padStart(7)}  ${r.note}`);
-  console.log(`  ${'-'.repeat(width)}  -------`);
-  console.log(`  ${'total'.padEnd(width)}  ${String(total).padStart(7)}  (history: ${events} events)`);
-  return total;
-}
-
-/** Waits (describe, which is not billed) until the run is in the given state with no activity in flight. */
-async function settled(handle: WorkflowHandle, done: (sa: Record<string, unknown>, status: string) => boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const d = await handle.describe();
-    const sa = await searchAttributesOf(handle as CaseHandle);
-    if (done(sa, d.status.name) && (d.raw.pendingActivities ?? []).length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${handle.workflowId} did not settle: ${d.status.name} ${JSON.stringify(sa)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function happyPath(h: Harness): Promise<number> {
-  const usage: Usage = { updatesSent: 0, queries: 0 };
-  const step = async <T>(p: Promise<T>): Promise<T> => {
-    usage.updatesSent += 1;
-    return p;
-  };
-  const { handle } = await startCase(h, { type: 'complaint', title: '计费基准：楼道灯不亮' });
-  await step(act(handle, 'assign', people.dispatcher, { unit: HOUSING }));
-  await step(act(handle, 'accept', people.housingHandler, {}));
-  await step(act(handle, 'submit', people.housingHandler, { result: '已更换楼道灯' }));
-  for (const level of [1, 2, 3] as const) await step(act(handle, 'review', levelReviewers[level], { level, decision: 'approve' }));
-  await step(act(handle, 'callback', people.operator, { result: 'satisfied' }));
-  // Not handle.result(): in this environment it unlocks time skipping. A closed case stays open to a
-  // spot-check for 60 days (one more timer), then is archived.
-  await settled(handle, (sa) => sa.HuiyingStage === 'closed');
-  const { closedAt } = await getCase(handle);
-  await skipTo(h, new Date(Date.parse(closedAt!) + 61 * 86_400_000).toISOString());
-  await settled(handle, (_sa, status) => status === 'COMPLETED');
-  usage.queries += 1;
-  const final: CaseState = await getCase(handle);
-  const { rows, events } = countActions(await handle.fetchHistory(), usage);
-  return printTable(`Case 1: happy path, ${final.stage} (register → assign → accept → submit → 3 approvals → satisfied)`, rows, events);
-}
-
-async function leftUntilRedFlag(h: Harness): Promise<number> {
-  const usage: Usage = { updatesSent: 0, queries: 0 };
-  const { handle } = await startCase(h, { type: 'complaint', title: '计费基准：无人办理' });
-  await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
-  const accepted = await act(handle, 'accept', people.housingHandler, {});
-  usage.updatesSent += 2;
-  const { redFlagAt } = accepted.deadlines.handling!;
-  await skipTo(h, new Date(Date.parse(redFlagAt) + 60_000).toISOString());
-  await settled(handle, (sa) => sa.HuiyingRedFlag === true);
-  usage.queries += 1;
-  const state = await getCase(handle);
-  const milestones = state.timeline
-    .filter((e) => e.by.id === 'system')
+/** The timeline entries the case made by itself (warnings, overdue, red flags, archive...), in order. */
+function systemEntries(state: Json): string {
+  return ((state?.timeline ?? []) as Json[])
+    .filter((e) => e.by?.id === 'system')
     .map((e) => e.action)
     .join(', ');
-  const { rows, events } = countActions(await handle.fetchHistory(), usage);
-  return printTable(`Case 2: assigned, accepted, then left alone (still running; ${milestones})`, rows, events);
+}
+
+/** Drives the clean path through the API; `before(i)` runs before step i (spacing). Returns the case id. */
+async function cleanCase(api: ApiCall, usage: Usage, before?: (i: number) => Promise<void>): Promise<string> {
+  let id = '';
+  seq += 1;
+  for (const [i, step] of CLEAN_PATH.entries()) {
+    await before?.(i);
+    ({ id } = await runStep(api, step, id, seq));
+    if (i > 0) usage.updatesSent += 1;
+  }
+  return id;
+}
+
+/** Lets time run on, a week at a time, until the case's workflow has completed (or ARCHIVE_WAIT has passed). */
+async function untilCompleted(s: SkippingSystem, workflowId: string): Promise<string> {
+  for (let waited = 0; waited <= ARCHIVE_WAIT; waited += 7 * DAY) {
+    await settled(s.h.client, workflowId);
+    const d = await describeRaw(s.h.client, workflowId);
+    if (!isRunning(d)) {
+      const status = temporal.api.enums.v1.WorkflowExecutionStatus[d.workflowExecutionInfo!.status!].replace(
+        'WORKFLOW_EXECUTION_STATUS_',
+        '',
+      );
+      return `${status.toLowerCase()} after ${Math.round(waited / DAY)} more days`;
+    }
+    await s.skip(7 * DAY);
+  }
+  return `still running after ${ARCHIVE_WAIT / DAY} days`;
+}
+
+async function onSkipping(bundle: { code: string }, run: (s: SkippingSystem) => Promise<Count>): Promise<Count> {
+  const s = await startSkippingSystem(bundle);
+  try {
+    return await run(s);
+  } finally {
+    await s.stop();
+  }
+}
+
+async function cleanDeployed(): Promise<Count> {
+  const system = await startSystem();
+  try {
+    const usage: Usage = { updatesSent: 0, queries: 0 };
+    const id = await cleanCase(system.api, usage);
+    const workflowId = caseWorkflowId(id);
+    await settled(system.client, workflowId);
+    const count = countActions(await historiesOf(system.client, workflowId), usage);
+    printCount('Clean case, as deployed (dev server; worker and API as processes), counted when closed and idle', count);
+    return count;
+  } finally {
+    await system.stop();
+  }
+}
+
+async function cleanToArchive(bundle: { code: string }, spaced?: Spacing): Promise<Count> {
+  return onSkipping(bundle, async (s) => {
+    const usage: Usage = { updatesSent: 0, queries: 0 };
+    const id = await cleanCase(
+      s.api,
+      usage,
+      spaced
+        ? async (i) => {
+            const ms = SPACINGS[spaced][i];
+            if (ms > 0) await s.skip(ms);
+          }
+        : undefined,
+    );
+    const workflowId = caseWorkflowId(id);
+    const end = await untilCompleted(s, workflowId);
+    const count = countActions(await historiesOf(s.h.client, workflowId), usage);
+    // Read after counting, to say which timers fired: this query is not in the figures.
+    const { body } = await s.api('GET', `/cases/${id}`, { token: people.supervisor });
+    const system = systemEntries(body);
+    const title = spaced
+      ? `Clean case, spaced ${spaced} (time-skipping; before each step: ${SPACINGS[spaced].map((ms) => (ms % DAY === 0 ? `${ms / DAY} d` : `${ms / HOUR} h`)).join(', ')}), ${end}`
+      : `Clean case, back to back (time-skipping), ${end}`;
+    printCount(`${title}; system entries: ${system || 'none'}`, count);
+    return count;
+  });
+}
+
+async function overdue(bundle: { code: string }): Promise<Count> {
+  return onSkipping(bundle, async (s) => {
+    const usage: Usage = { updatesSent: 0, queries: 0 };
+    let id = '';
+    let body: Json;
+    seq += 1;
+    for (const [i, step] of CLEAN_PATH.slice(0, 3).entries()) {
+      ({ id, body } = await runStep(s.api, step, id, seq));
+      if (i > 0) usage.updatesSent += 1;
+    }
+    // The handling deadline's red flag if the answer says when; its due time otherwise.
+    const handling = body.deadlines?.handling;
+    const until = handling?.redFlagAt ?? handling?.dueAt ?? body.dueAt;
+    if (!until) throw new Error(`the accept answer names no deadline: ${JSON.stringify(body).slice(0, 300)}`);
+    const workflowId = caseWorkflowId(id);
+    await settled(s.h.client, workflowId);
+    const target = Date.parse(until) + 60_000;
+    const now = await s.now();
+    if (target > now) await s.skip(target - now);
+    await settled(s.h.client, workflowId);
+    const res = await s.api('GET', `/cases/${id}`, { token: people.supervisor });
+    usage.queries += 1;
+    const state: Json = res.body ?? {};
+    const milestones = systemEntries(state);
+    const count = countActions(await historiesOf(s.h.client, workflowId), usage);
+    printCount(
+      `Overdue case: assigned, accepted, left alone until ${handling?.redFlagAt ? 'its red flag' : 'overdue'} + 1 min (${state.stage ?? '?'}, overdue ${state.overdue}, red flag ${state.redFlag}; system entries: ${milestones || 'none'})`,
+      count,
+    );
+    return count;
+  });
 }
 
 async function main(): Promise<void> {
@@ -160,15 +181,24 @@ async function main(): Promise<void> {
     workflowsPath: path.resolve(__dirname, '..', 'workflows', 'index.ts'),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => process.stderr.write(`${m}\n`), log() {} },
   });
-  const h = await startHarness({ startAt: START_AT, workflowBundle: { code } });
+  const bundle = { code };
+  // One PostgreSQL for the time-skipping profiles, stopped here: test/support/database.ts would otherwise start one
+  // for this process that only stops once the event loop is empty, which its own child process prevents.
+  const postgres = await startTestPostgres();
+  process.env[DATABASE_ENV] = postgres.url;
   try {
-    await skipTo(h, FIRST_CASE_AT);
-    console.log(`Billable actions per case (time-skipping server, clock from ${START_AT}, default limits)`);
-    const first = await happyPath(h);
-    const second = await leftUntilRedFlag(h);
-    console.log(`\nSummary: happy path ${first} actions; overdue + red flag case ${second} actions so far.`);
+    console.log('Billable actions per case, from the histories of cases driven through the API (default limits)');
+    const deployed = await cleanDeployed();
+    const archived = await cleanToArchive(bundle);
+    const spaced = await cleanToArchive(bundle, 'within the limits');
+    const slow = await cleanToArchive(bundle, 'slow');
+    const late = await overdue(bundle);
+    console.log(
+      `\nSummary: clean case ${deployed.total} actions as deployed when closed, ${archived.total} to archive, ` +
+        `${spaced.total} spaced within the limits, ${slow.total} spaced slower than some (target ≤ 18); overdue case ${late.total} by its red flag.`,
+    );
   } finally {
-    await h.teardown();
+    await postgres.stop();
   }
 }
 
