@@ -7,7 +7,7 @@ import { CaseListQuerySchema } from './case-list';
 import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
 import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
-import { StuckQuerySchema } from './supervision';
+import { StuckPageSchema, StuckQuerySchema } from './supervision';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
 
@@ -93,6 +93,7 @@ export function openApiDocument(): Record<string, unknown> {
           'output',
         ),
         Unit: schema(UnitSchema, 'output'),
+        StuckPage: schema(StuckPageSchema, 'output'),
         ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`${k}Body`, schema(routeBody(k))])),
       },
     },
@@ -124,9 +125,16 @@ export function openApiDocument(): Record<string, unknown> {
       ...actionPaths,
       '/supervision/stuck': {
         get: {
-          summary: 'overdue, due-soon and stalled cases (roles: supervisor, admin)',
+          summary:
+            'overdue, due-soon and stalled cases, most severe first, paged by an opaque pageToken, with exact totals (roles: supervisor, admin)',
           parameters: queryParams(StuckQuerySchema),
-          responses: { '200': { description: '{items}: each case with reasons, late, redFlag' }, ...errors(400, 401, 403) },
+          responses: {
+            '200': {
+              description: '{items, nextPageToken, total, byReason, asOf}: each case with reasons, late, redFlag; totals over every page',
+              ...json('StuckPage'),
+            },
+            ...errors(400, 401, 403),
+          },
         },
       },
       '/stats': {

@@ -3,8 +3,9 @@
  * its own dev server, embedded PostgreSQL, worker and API, on free ports, with a data dir under .test-data/), seeds it
  * with `npm run seed`'s functions — `--real` real cases (registered over the last 90 days, a share driven through
  * the API), then synthetic read-model rows up to each N —, and measures with a supervisor token, each over
- * `--iterations` requests (after 2 warm-ups): GET /supervision/stuck (and whether it is complete: the domain's
- * classification of EVERY open row gives the same count), GET /stats and the ledger export for the last full
+ * `--iterations` requests (after 2 warm-ups): GET /supervision/stuck's first page, and a walk through all its pages
+ * (limit 1000; whether it is complete: each case once, and the domain's classification of EVERY open row finds no
+ * case the walk missed), GET /stats and the ledger export for the last full
  * month, GET /cases' first page; and the worker's RSS (/proc/<pid>/status) with the real cases open, after each was
  * read once (a query: the workflow is in the worker's cache). Prints tables; asserts nothing. Everything it started
  * is stopped at the end, also after a failure.
@@ -68,6 +69,48 @@ async function timeRequests(url: string, token: string, iterations: number): Pro
   return { p50: at(0.5), p95: at(0.95), max: ms[ms.length - 1], bytes, body };
 }
 
+/**
+ * A walk through every page of GET /supervision/stuck (`limit` per page), as one timed unit: `iterations` walks after
+ * 2 warm-ups. Returns the last walk's ids (each must appear once) and the totals its pages gave.
+ */
+async function timeStuckWalk(
+  base: string,
+  token: string,
+  limit: number,
+  iterations: number,
+): Promise<Timing & { ids: string[]; pages: number; totals: Set<string> }> {
+  let last = { ids: [] as string[], pages: 0, bytes: 0, totals: new Set<string>() };
+  const walk = async () => {
+    const t0 = performance.now();
+    const ids: string[] = [];
+    const totals = new Set<string>();
+    let bytes = 0;
+    let pages = 0;
+    let next: string | null = null;
+    do {
+      const url = `${base}/supervision/stuck?limit=${limit}${next ? `&pageToken=${next}` : ''}`;
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 300)}`);
+      const page = JSON.parse(text) as { items: { id: string }[]; nextPageToken: string | null; total: number; byReason: unknown };
+      bytes += Buffer.byteLength(text);
+      pages++;
+      ids.push(...page.items.map((i) => i.id));
+      totals.add(JSON.stringify([page.total, page.byReason]));
+      next = page.nextPageToken;
+    } while (next);
+    last = { ids, pages, bytes, totals };
+    return performance.now() - t0;
+  };
+  await walk();
+  await walk();
+  const ms: number[] = [];
+  for (let i = 0; i < iterations; i++) ms.push(await walk());
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)];
+  return { p50: at(0.5), p95: at(0.95), max: ms[ms.length - 1], ...last };
+}
+
 /** The node process running `entry` among the descendants of `pid` (not its `sh` guard). */
 async function descendantRunning(pid: number, entry: string): Promise<number | undefined> {
   const parents = new Map<number, number>();
@@ -129,7 +172,7 @@ async function explainAll(t: SeedTarget, month: { from: string; to: string }): P
     ) as Record<Exclude<Stage, 'closed'>, Date>,
   });
   const period = { from: shanghaiMidnight(month.from), to: shanghaiMidnight(month.to) };
-  await metricsCases(db, period, 50_001);
+  await metricsCases(db, period);
   for await (const _ of ledgerCases(db, period)) break;
   await listCasePage(db, {}, 20);
   return plans;
@@ -243,8 +286,18 @@ async function main(): Promise<void> {
       const base = target.apiBase;
       const rows: [string, Timing, string][] = [];
       const stuck = await timeRequests(`${base}/supervision/stuck`, sup, iterations);
-      const apiStuck = (JSON.parse(stuck.body) as { items: unknown[] }).items.length;
-      // Completeness: the domain's rule applied to EVERY open row (no SQL preselection) finds the same cases.
+      const first = JSON.parse(stuck.body) as { items: unknown[]; total: number; byReason: Record<string, number> };
+      rows.push([
+        'GET /supervision/stuck (page 1)',
+        stuck,
+        `${first.items.length} of ${first.total} (${Object.entries(first.byReason)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+      ]);
+      const walkIterations = Math.max(3, Math.round(iterations / 4));
+      const walk = await timeStuckWalk(base, sup, 1000, walkIterations);
+      // Completeness: the domain's rule applied to EVERY open row (no SQL preselection) finds the same cases, and the
+      // walk through the pages lists each of them once.
       const { rows: open } = await target.db.query(
         `SELECT ${SUMMARY_COLUMNS} FROM case_summaries WHERE stage <> 'closed' AND NOT archived`,
       );
@@ -253,8 +306,19 @@ async function main(): Promise<void> {
         target.calendar,
         target.limits,
         new Date(),
-      ).length;
-      rows.push(['GET /supervision/stuck', stuck, `${apiStuck} items; classifying all ${open.length} open rows: ${everyOpen}`]);
+      );
+      const walked = new Set(walk.ids);
+      const complete =
+        walked.size === walk.ids.length &&
+        walked.size === first.total &&
+        everyOpen.every((c) => walked.has(c.id)) &&
+        walk.totals.size === 1;
+      rows.push([
+        'GET /supervision/stuck (all pages)',
+        walk,
+        `${walk.pages} pages of ≤1000, ${walk.ids.length} items (${walked.size} distinct), ${walkIterations} walks; ` +
+          `classifying all ${open.length} open rows: ${everyOpen.length}; ${complete ? 'complete' : 'INCOMPLETE'}`,
+      ]);
       const q = `from=${month.from}&to=${month.to}`;
       const stats = await timeRequests(`${base}/stats?${q}`, sup, iterations);
       rows.push([`GET /stats (${month.from} month)`, stats, `registered ${(JSON.parse(stats.body) as { registered: number }).registered}`]);
@@ -281,10 +345,10 @@ async function main(): Promise<void> {
     );
     for (const r of results) {
       console.log(`\nN = ${r.n} rows (${r.n - r0.all} synthetic), ${r.open} open, ${r.monthRows} registered in ${month.from}…${month.to}:`);
-      console.log('  request                          p50 ms   p95 ms   max ms   bytes       notes');
+      console.log('  request                            p50 ms   p95 ms   max ms   bytes       notes');
       for (const [label, t, note] of r.rows) {
         console.log(
-          `  ${label.padEnd(32)} ${t.p50.toFixed(0).padStart(6)}   ${t.p95.toFixed(0).padStart(6)}   ${t.max.toFixed(0).padStart(6)}   ${String(t.bytes).padEnd(10)}  ${note}`,
+          `  ${label.padEnd(34)} ${t.p50.toFixed(0).padStart(6)}   ${t.p95.toFixed(0).padStart(6)}   ${t.max.toFixed(0).padStart(6)}   ${String(t.bytes).padEnd(10)}  ${note}`,
         );
       }
     }

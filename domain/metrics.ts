@@ -23,6 +23,12 @@ export interface MetricsCase {
   reopenCount: number;
   flags: readonly string[];
   satisfaction?: Satisfaction | null;
+  /**
+   * How many cases this stands for, all alike in every field above (default 1): the read model hands over its rows
+   * grouped by these fields (db/metrics-queries.ts), and every figure below is a sum over cases, so counting a group
+   * once with its weight is counting each of its cases.
+   */
+  count?: number;
 }
 
 /** A rate with what it is made of; `rate` is null (not 0) when nothing was counted, rounded to 4 places. */
@@ -150,6 +156,7 @@ const emptyTally = (): Tally => ({
  * - each `returned_by:<u>` flag counts one return for u, whoever holds the case now and even if it was merged
  *   later: the return happened. A case u returned and later got back counts in u's returns and its received.
  * Lines: every unit of the directory (in its order), then `hotline`, then any other unit code met in the cases.
+ * A case with `count` stands for that many alike (see `MetricsCase`).
  */
 export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<UnitDirectory, 'units' | 'name'>): MetricsReport {
   const tallies = new Map<string, Tally>();
@@ -161,50 +168,53 @@ export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<Un
   for (const u of units.units) tally(u.code);
   tally(HOTLINE);
 
+  let registered = 0;
   let merged = 0;
   let unassigned = 0;
   for (const c of cases) {
-    for (const unit of parseFlags(c.flags).returnedBy) tally(unit).returned++;
+    const n = c.count ?? 1;
+    registered += n;
+    for (const unit of parseFlags(c.flags).returnedBy) tally(unit).returned += n;
     if (has(c, 'merged')) {
-      merged++;
+      merged += n;
       continue;
     }
     const owner = ownerOf(c);
     if (!owner) {
-      unassigned++;
+      unassigned += n;
       continue;
     }
     const t = tally(owner);
-    t.received++;
+    t.received += n;
     const signed = signedOnTime(c);
     if (signed !== null) {
-      t.signDen++;
-      if (signed) t.signNum++;
+      t.signDen += n;
+      if (signed) t.signNum += n;
     }
     const done = completedOnTime(c);
     if (done !== null) {
-      t.doneDen++;
-      if (done) t.doneNum++;
+      t.doneDen += n;
+      if (done) t.doneNum += n;
     }
     if (has(c, 'completed')) {
-      t.completed++;
-      if (c.reopenCount > 0) t.reopened++;
+      t.completed += n;
+      if (c.reopenCount > 0) t.reopened += n;
     }
-    if (c.satisfaction === 'satisfied') t.satisfied++;
-    else if (c.satisfaction === 'basically_satisfied') t.basicallySatisfied++;
-    else if (c.satisfaction === 'dissatisfied') t.dissatisfied++;
-    else if (c.satisfaction === 'unreachable') t.unreachable++;
-    if (has(c, 'resolved')) t.resolved++;
-    if (has(c, 'unresolved')) t.unresolved++;
-    if (has(c, 'overdue_ever')) t.overdue++;
-    if (has(c, 'red_flag_ever')) t.redFlags++;
+    if (c.satisfaction === 'satisfied') t.satisfied += n;
+    else if (c.satisfaction === 'basically_satisfied') t.basicallySatisfied += n;
+    else if (c.satisfaction === 'dissatisfied') t.dissatisfied += n;
+    else if (c.satisfaction === 'unreachable') t.unreachable += n;
+    if (has(c, 'resolved')) t.resolved += n;
+    if (has(c, 'unresolved')) t.unresolved += n;
+    if (has(c, 'overdue_ever')) t.overdue += n;
+    if (has(c, 'red_flag_ever')) t.redFlags += n;
   }
 
   const directory = new Set(units.units.map((u) => u.code));
   const others = [...tallies.keys()].filter((code) => code !== HOTLINE && !directory.has(code)).sort();
   const order = [...units.units.map((u) => u.code), HOTLINE, ...others];
   return {
-    registered: cases.length,
+    registered,
     merged,
     unassigned,
     units: order.map((code) => line(code, code === HOTLINE ? HOTLINE_NAME : units.name(code), tallies.get(code)!)),

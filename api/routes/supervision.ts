@@ -10,8 +10,8 @@ import { parseQuery } from '../validate';
 export function supervisionRoutes(deps: { db: Db; calendar: WorkingCalendar; limits: TimeLimits }): Router {
   const router = Router();
   router.get('/supervision/stuck', authorize('GET /supervision/stuck'), async (req, res) => {
-    const filter = parseQuery(StuckQuerySchema, req.query);
-    res.json({ items: await findStuckCases(deps.db, deps.calendar, deps.limits, filter) });
+    const query = parseQuery(StuckQuerySchema, req.query);
+    res.json(await findStuckCases(deps.db, deps.calendar, deps.limits, query));
   });
   router.get('/inbox', async (_req, res) => {
     res.json({ items: await inboxFor(deps.db, actorOf(res)) });

@@ -140,3 +140,8 @@ export function cpuSnapshot(processes: Measured[]): CpuSnapshot {
 }
 
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** Resident set now (VmRSS) of the largest process in the tree, bytes (the node process under its tsx wrapper). */
+export function treeRss(root: number): number {
+  return Math.max(0, ...processTree(root).map((s) => statusField(s.pid, 'VmRSS') ?? 0));
+}

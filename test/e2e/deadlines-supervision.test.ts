@@ -344,5 +344,39 @@ describe("supervisors' view: GET /supervision/stuck", () => {
       'invalid_input',
     );
     expect(bad.details.map((x: Json) => x.field).sort()).toEqual(['query.stage', 'query.unit']);
+    // A page token the API did not give out, and a limit out of range: 400 at once, naming each.
+    const token = expectApiError(
+      await h.api('GET', '/supervision/stuck?pageToken=bm90LWEtdG9rZW4&limit=1001', { token: people.supervisor }),
+      400,
+      'invalid_input',
+    );
+    expect(token.details.map((x: Json) => x.field).sort()).toEqual(['query.limit', 'query.pageToken']);
+  });
+
+  test('pages: limit and nextPageToken walk every stuck case once; total and byReason are the same on every page', async () => {
+    const first = expectStatus(await h.api('GET', '/supervision/stuck?limit=1000', { token: people.supervisor }), 200);
+    expect(first.total).toBe(first.items.length);
+    expect(first.nextPageToken).toBeNull();
+    expect(first.total).toBeGreaterThanOrEqual(2);
+    expect(Date.parse(first.asOf)).not.toBeNaN();
+    const count = (reason: string) => first.items.filter((x: Json) => x.reasons.includes(reason)).length;
+    expect(first.byReason).toEqual({ overdue: count('overdue'), due_soon: count('due_soon'), stalled: count('stalled') });
+
+    const walked: Json[] = [];
+    let next: string | null = null;
+    do {
+      const page: Json = expectStatus(
+        await h.api('GET', `/supervision/stuck?limit=1${next ? `&pageToken=${next}` : ''}`, { token: people.supervisor }),
+        200,
+      );
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      expect({ total: page.total, byReason: page.byReason, asOf: page.asOf }).toMatchObject({
+        total: first.total,
+        byReason: first.byReason,
+      });
+      walked.push(...page.items);
+      next = page.nextPageToken;
+    } while (next);
+    expect(ids(walked)).toEqual(ids(first.items));
   });
 });

@@ -237,6 +237,13 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       for (const r of [l.onTimeSignFor, l.onTimeCompletion, l.satisfaction, l.resolution, l.returns, l.reopens]) expect(r.rate).toBeNull();
   });
 
+  test('a case with `count` n counts as n cases alike (the read model hands over its rows grouped)', () => {
+    const tripled = fixture.flatMap((c) => [c, { ...c, id: `${c.id}b` }, { ...c, id: `${c.id}c` }]);
+    const weighted = fixture.map((c, i) => ({ ...c, count: i % 2 === 0 ? 3 : 1 })).flatMap((c) => (c.count === 1 ? [c, c, c] : [c]));
+    expect(computeUnitMetrics(weighted, units)).toEqual(computeUnitMetrics(tripled, units));
+    expect(computeUnitMetrics(weighted, units).registered).toBe(120);
+  });
+
   test('rate: null for 0/0, rounded to 4 places otherwise', () => {
     expect(rate(0, 0)).toEqual({ numerator: 0, denominator: 0, rate: null });
     expect(rate(0, 3)).toEqual({ numerator: 0, denominator: 3, rate: 0 });
