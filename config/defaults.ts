@@ -39,8 +39,15 @@ export const MAX_INTAKE_SWEEP_MIN_AGE_S = 86_400;
 export const DEFAULT_RATE_LIMITS: RateLimits = { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 };
 
 /**
- * Case workflows a worker keeps in memory (Temporal's sticky cache). Each costs about 1.5 MB of worker memory; one
- * that is not cached is replayed from its history when it next moves. 300 keeps a worker under 1 GB however many
- * cases are open (bench/scale.ts measures it).
+ * Case workflows a worker keeps in memory (Temporal's sticky cache). Each costs about 1.3 MB of the workflow thread's
+ * heap (the SDK evaluates the workflow's modules, zod schemas included, once per workflow); one that is not cached is
+ * replayed from its (short) history when it next moves. bench/worker-memory.ts measures the trade.
  */
-export const DEFAULT_WORKER_CACHED_CASES = 300;
+export const DEFAULT_WORKER_CACHED_CASES = 100;
+
+/**
+ * The V8 heap limit (MB) of the worker process `npm start` runs, which each of its threads gets as well. Without it
+ * V8 sizes the heap from the machine's memory and collects lazily: the worker grew to 2 GB RSS with 2 500 open cases
+ * although about 200 MB of it was live. 640 holds the cache above with room for a burst of activations.
+ */
+export const DEFAULT_WORKER_HEAP_MB = 640;

@@ -9,6 +9,7 @@ import {
   DEFAULT_CLOCK_SKEW_S,
   DEFAULT_INTAKE_SWEEP,
   DEFAULT_WORKER_CACHED_CASES,
+  DEFAULT_WORKER_HEAP_MB,
   DEFAULT_RATE_LIMITS,
   MAX_CLOCK_SKEW_S,
   MAX_INTAKE_SWEEP_EVERY_S,
@@ -34,6 +35,11 @@ export const EnvSchema = z.looseObject({
     min: 2,
     max: 100_000,
     meaning: 'case workflows a worker keeps in memory',
+  }),
+  HUIYING_WORKER_HEAP_MB: wholeNumber(DEFAULT_WORKER_HEAP_MB, {
+    min: 128,
+    max: 65_536,
+    meaning: "the V8 heap limit in MB of the worker process npm start runs",
   }),
   // The Temporal dev server `npm start` runs when TEMPORAL_ADDRESS is unset, and the two processes it starts
   TEMPORAL_PORT: port(7233),
@@ -158,8 +164,11 @@ function toConfig(env: Env) {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.HUIYING_TASK_QUEUE,
     },
-    /** The worker's sticky cache of workflows (worker/create-worker.ts): its memory grows with it. */
-    worker: { cachedCases: env.HUIYING_WORKER_CACHED_CASES },
+    /**
+     * The worker's sticky cache of workflows (worker/create-worker.ts), whose memory grows with it, and the heap limit
+     * `npm start` gives the worker's process (`--max-old-space-size`, which its workflow thread inherits).
+     */
+    worker: { cachedCases: env.HUIYING_WORKER_CACHED_CASES, heapMb: env.HUIYING_WORKER_HEAP_MB },
     /** The read model (db/). Unset url: `npm start` runs the embedded PostgreSQL and hands its URL to the children. */
     database: {
       url: env.DATABASE_URL,

@@ -22,6 +22,7 @@ import { rebuildReadModel } from '../temporal/rebuild-read-model';
 import { caseQuery } from '../temporal/visibility-query';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
+import { workerNodeArgs } from '../worker/node-args';
 import { ensureTemporalBinaries } from './temporal-binaries';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   const temporal = { ...config.temporal, address };
   const codec = new EncryptionCodec(payloadKeys);
   const fill = await readModelToFill(databaseUrl!, temporal, codec);
-  superviseWorker(config.start.workerEntry, childEnv);
+  superviseWorker(config.start.workerEntry, childEnv, workerNodeArgs(config.worker.heapMb));
   const workerReady = waitForWorker(address, namespace, taskQueue);
   if (fill > 0) {
     // Before the API takes intakes: the read model must hold the existing cases, or the ledger counter would start
@@ -130,9 +131,15 @@ async function main(): Promise<void> {
   if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
 }
 
-function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, onExit: (why: string) => void): Child {
+function startChild(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  onExit: (why: string) => void,
+  nodeArgs: string[] = [],
+): Child {
   const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
-  const child = spawnGuarded(process.execPath, ['--import', tsxLoader, entry], { cwd: ROOT, env });
+  const child = spawnGuarded(process.execPath, [...nodeArgs, '--import', tsxLoader, entry], { cwd: ROOT, env });
   prefixLines(child.stdout, `[${name}] `, process.stdout);
   prefixLines(child.stderr, `[${name}] `, process.stderr);
   const entryOf: Child = { name, process: child };
@@ -149,7 +156,7 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, onExit:
  * after WORKER_RESTART_FIRST_MS, doubling up to WORKER_RESTART_MAX_MS while it keeps dying young, and from the first
  * delay again once a run lasted WORKER_STABLE_MS. Meanwhile the API answers (/health says no worker polls).
  */
-function superviseWorker(entry: string, env: NodeJS.ProcessEnv): void {
+function superviseWorker(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[]): void {
   let delay = WORKER_RESTART_FIRST_MS;
   let restarts = 0;
   const run = (): void => {
@@ -163,7 +170,7 @@ function superviseWorker(entry: string, env: NodeJS.ProcessEnv): void {
       log(`worker exited (${why}) after ${(ranMs / 1000).toFixed(1)} s; restart ${restarts} in ${delay / 1000} s`);
       setTimeout(run, delay);
       delay = Math.min(delay * 2, WORKER_RESTART_MAX_MS);
-    });
+    }, nodeArgs);
   };
   run();
 }

@@ -12,12 +12,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import { loadConfig } from '../../config';
 import { generatePayloadKey } from '../../config/keys';
 import { getFreePort } from '../../scripts/ports';
 import { spawnGuarded, stopGuarded, type GuardedChild } from '../../scripts/guarded-spawn';
 import { startTestPostgres } from '../../test/support/database';
 import { startTestDevServer } from '../../test/support/dev-server';
 import { Cleanups } from '../../test/support/runtime';
+import { workerNodeArgs } from '../../worker/node-args';
 import { apiClient, type ApiCall } from './http';
 import { findProcess, type Measured } from './procfs';
 
@@ -37,6 +39,9 @@ export interface System {
   stop(): Promise<void>;
 }
 
+const WORKER_KNOBS = ['HUIYING_WORKER_CACHED_CASES', 'HUIYING_WORKER_HEAP_MB'];
+const pick = (env: NodeJS.ProcessEnv, names: string[]) =>
+  Object.fromEntries(names.filter((n) => env[n] !== undefined).map((n) => [n, env[n]]));
 /** Variables of ours the children must not inherit from the bench's shell: they get exactly what is set below. */
 const OURS = /^(HUIYING_|AUTH_|TEMPORAL_|DATABASE_URL$|PORT$|NODE_ENV$)/;
 
@@ -97,12 +102,14 @@ export async function startSystem(log: (line: string) => void = (l) => process.s
       // The intake limit (60 a minute per caller) would measure itself; the bench measures the engine.
       HUIYING_RATE_INTAKE_PER_MIN: '0',
       HUIYING_RATE_ANON_PER_MIN: '0',
+      // The worker's memory knobs are the bench's to vary (bench/worker-memory.ts); the rest of ours are not inherited.
+      ...pick(process.env, WORKER_KNOBS),
     };
 
     const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
     const children: { name: string; child: GuardedChild }[] = [];
-    const startChild = async (name: string, entry: string): Promise<GuardedChild> => {
-      const child = spawnGuarded(process.execPath, ['--import', tsxLoader, entry], { cwd: ROOT, env });
+    const startChild = async (name: string, entry: string, nodeArgs: string[] = []): Promise<GuardedChild> => {
+      const child = spawnGuarded(process.execPath, [...nodeArgs, '--import', tsxLoader, entry], { cwd: ROOT, env });
       const out = createWriteStream(path.join(logDir, `${name}.log`));
       child.stdout.pipe(out);
       child.stderr.pipe(out);
@@ -111,7 +118,8 @@ export async function startSystem(log: (line: string) => void = (l) => process.s
       return child;
     };
     log('starting the worker and the API ...');
-    const worker = await startChild('worker', 'worker/index.ts');
+    // As `npm start` runs it: HUIYING_WORKER_HEAP_MB and HUIYING_WORKER_CACHED_CASES apply.
+    const worker = await startChild('worker', 'worker/index.ts', workerNodeArgs(loadConfig(env).worker.heapMb));
     const apiProcess = await startChild('api', 'api/server.ts');
 
     const baseUrl = `http://127.0.0.1:${port}`;

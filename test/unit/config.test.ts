@@ -29,7 +29,7 @@ describe('defaults: an empty environment', () => {
       production: false,
       dataDir: data,
       temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'huiying' },
-      worker: { cachedCases: 300 },
+      worker: { cachedCases: 100, heapMb: 640 },
       database: { url: undefined, embedded: { dir: path.join(data, 'postgres'), port: 5433 } },
       start: {
         devServer: { port: 7233, uiPort: 8233, codecEndpoint: 'http://localhost:3000/codec' },
@@ -81,6 +81,15 @@ describe('coercion', () => {
     }
   });
 
+
+  test("the worker's memory: its cache of cases and its heap limit, each within its range", () => {
+    expect(loadConfig({ HUIYING_WORKER_CACHED_CASES: '500', HUIYING_WORKER_HEAP_MB: '1024' }).worker).toEqual({
+      cachedCases: 500,
+      heapMb: 1024,
+    });
+    expect(() => loadConfig({ HUIYING_WORKER_HEAP_MB: '64' })).toThrow(/HUIYING_WORKER_HEAP_MB: expected a whole number from 128/);
+    expect(() => loadConfig({ HUIYING_WORKER_CACHED_CASES: '1' })).toThrow(/HUIYING_WORKER_CACHED_CASES: expected a whole number from 2/);
+  });
   test('the intake sweeper: seconds between runs and the age an intake waits, checked and in milliseconds', () => {
     expect(loadConfig({ HUIYING_INTAKE_SWEEP_EVERY_S: '5', HUIYING_INTAKE_SWEEP_MIN_AGE_S: '120' }).api.intakeSweep).toEqual({
       everyMs: 5_000,
