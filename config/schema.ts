@@ -39,7 +39,7 @@ export const EnvSchema = z.looseObject({
   HUIYING_WORKER_HEAP_MB: wholeNumber(DEFAULT_WORKER_HEAP_MB, {
     min: 128,
     max: 65_536,
-    meaning: "the V8 heap limit in MB of the worker process npm start runs",
+    meaning: 'the V8 heap limit in MB of the worker process npm start runs',
   }),
   // The Temporal dev server `npm start` runs when TEMPORAL_ADDRESS is unset, and the two processes it starts
   TEMPORAL_PORT: port(7233),

@@ -131,13 +131,7 @@ async function main(): Promise<void> {
   if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
 }
 
-function startChild(
-  name: string,
-  entry: string,
-  env: NodeJS.ProcessEnv,
-  onExit: (why: string) => void,
-  nodeArgs: string[] = [],
-): Child {
+function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, onExit: (why: string) => void, nodeArgs: string[] = []): Child {
   const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
   const child = spawnGuarded(process.execPath, [...nodeArgs, '--import', tsxLoader, entry], { cwd: ROOT, env });
   prefixLines(child.stdout, `[${name}] `, process.stdout);
@@ -162,15 +156,21 @@ function superviseWorker(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string
   const run = (): void => {
     if (stopping) return;
     const startedAt = Date.now();
-    const current = startChild('worker', entry, env, (why) => {
-      const ranMs = Date.now() - startedAt;
-      children.splice(children.indexOf(current), 1);
-      if (ranMs >= WORKER_STABLE_MS) delay = WORKER_RESTART_FIRST_MS;
-      restarts += 1;
-      log(`worker exited (${why}) after ${(ranMs / 1000).toFixed(1)} s; restart ${restarts} in ${delay / 1000} s`);
-      setTimeout(run, delay);
-      delay = Math.min(delay * 2, WORKER_RESTART_MAX_MS);
-    }, nodeArgs);
+    const current = startChild(
+      'worker',
+      entry,
+      env,
+      (why) => {
+        const ranMs = Date.now() - startedAt;
+        children.splice(children.indexOf(current), 1);
+        if (ranMs >= WORKER_STABLE_MS) delay = WORKER_RESTART_FIRST_MS;
+        restarts += 1;
+        log(`worker exited (${why}) after ${(ranMs / 1000).toFixed(1)} s; restart ${restarts} in ${delay / 1000} s`);
+        setTimeout(run, delay);
+        delay = Math.min(delay * 2, WORKER_RESTART_MAX_MS);
+      },
+      nodeArgs,
+    );
   };
   run();
 }

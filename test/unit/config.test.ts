@@ -81,7 +81,6 @@ describe('coercion', () => {
     }
   });
 
-
   test("the worker's memory: its cache of cases and its heap limit, each within its range", () => {
     expect(loadConfig({ HUIYING_WORKER_CACHED_CASES: '500', HUIYING_WORKER_HEAP_MB: '1024' }).worker).toEqual({
       cachedCases: 500,
