@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { caseInputOf } from '../domain/intake';
 import { startCase } from '../temporal/start-case';
@@ -17,6 +18,7 @@ import { newCase } from '../test/support/cases';
 import { people } from '../test/support/personas';
 import { BUNDLE_ENV } from '../test/support/bundle';
 import { startE2E, type E2E } from '../test/e2e/harness';
+import { stopOwnTestPostgres } from '../test/support/database';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
@@ -52,11 +54,18 @@ async function runConcurrently(count: number, concurrency: number, one: (i: numb
   return { concurrency, count, seconds, statuses, p50: at(0.5), p99: at(0.99) };
 }
 
+/** The first answer seen of each status other than 201, to say what a refusal was (printed at the end). */
+const refusals = new Map<number, string>();
+function noteRefusal(status: number, body: unknown): number {
+  if (status !== 201 && !refusals.has(status)) refusals.set(status, JSON.stringify(body).slice(0, 300));
+  return status;
+}
+
 async function viaApi(h: { api: E2E['api'] }, count: number, concurrency: number): Promise<Omit<Run, 'label'>> {
   return runConcurrently(count, concurrency, async (i) => {
     const body = newCase({ title: `压测 ${i}`, citizen: { name: '压测', phone: `139${String(i).padStart(8, '0')}` } });
     const res = await h.api('POST', '/cases', { token: people.operator, body, headers: { 'idempotency-key': randomUUID() } });
-    return res.status;
+    return noteRefusal(res.status, res.body);
   });
 }
 
@@ -75,6 +84,28 @@ async function bare(h: E2E, count: number, concurrency: number): Promise<Omit<Ru
     await startCase(h.client, h.taskQueue, input);
     return 201;
   });
+}
+
+/**
+ * Waits until the worker has caught up: the bare starts and the API's answers do not wait for a case's first
+ * workflow task, so a phase leaves a backlog that would otherwise slow the next one (and hold its queries).
+ */
+async function drained(h: E2E): Promise<void> {
+  const started = Date.now();
+  const deadline = started + 180_000;
+  let quietPolls = 0;
+  while (quietPolls < 2 && Date.now() < deadline) {
+    const { stats } = await h.client.workflowService.describeTaskQueue({
+      namespace: h.namespace,
+      taskQueue: { name: h.taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      reportStats: true,
+    });
+    quietPolls = Number(stats?.approximateBacklogCount ?? 0) === 0 ? quietPolls + 1 : 0;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const waited = (Date.now() - started) / 1000;
+  if (waited > 2) process.stderr.write(`  (waited ${waited.toFixed(0)} s for the worker to catch up)\n`);
 }
 
 const fmt = (statuses: Map<number, number>) =>
@@ -100,7 +131,9 @@ async function main(): Promise<void> {
     console.log('  c    API cases/s  p50    p99    answers            bare cases/s  ratio');
     for (const c of [1, 4, 16, 64]) {
       const n = Math.max(8, Math.round(c * 6 * SCALE));
+      await drained(h);
       const api = await viaApi(app, n, c);
+      await drained(h);
       const plain = await bare(h, n, c);
       const apiRate = n / api.seconds;
       const bareRate = n / plain.seconds;
@@ -108,7 +141,9 @@ async function main(): Promise<void> {
         `  ${String(c).padEnd(4)} ${apiRate.toFixed(1).padStart(11)}  ${api.p50.toFixed(0).padStart(5)}  ${api.p99.toFixed(0).padStart(5)}  ${fmt(api.statuses).padEnd(18)} ${bareRate.toFixed(1).padStart(12)}  ${(apiRate / bareRate).toFixed(2)}×`,
       );
     }
+    await drained(h);
     const distinct = await viaApi(app, 40, 40);
+    await drained(h);
     console.log(`40 concurrent distinct intakes: ${fmt(distinct.statuses)}`);
     const key = randomUUID();
     const body = newCase({ title: '同一幂等键' });
@@ -116,11 +151,13 @@ async function main(): Promise<void> {
     const same = await runConcurrently(100, 100, async () => {
       const res = await app.api('POST', '/cases', { token: people.operator, body, headers: { 'idempotency-key': key } });
       if (res.status === 201) ids.add(res.body.id);
-      return res.status;
+      return noteRefusal(res.status, res.body);
     });
     console.log(`100 concurrent intakes with one Idempotency-Key: ${fmt(same.statuses)}; distinct cases: ${ids.size}`);
+    for (const [status, body] of refusals) console.log(`first ${status} answer: ${body}`);
   } finally {
     await h.teardown();
+    await stopOwnTestPostgres();
     await fs.rm(path.dirname(bundleFile), { recursive: true, force: true });
   }
 }

@@ -105,6 +105,7 @@ export const READ_ELSEWHERE: Readonly<Record<string, string>> = {
   HUIYING_TEST_EXPECT_TZ: 'tests: test/deadlines/tz-rerun.check.ts',
   HUIYING_TEST_EXPECT_OFFSET: 'tests: test/deadlines/tz-rerun.check.ts',
   HUIYING_E2E_TIMINGS: 'tests: print the e2e harness timings',
+  HUIYING_TEARDOWN_TRACE: 'tests and benches: name each teardown step as it starts',
   HUIYING_TEST_DATABASE_URL: "tests: the test run's PostgreSQL (test/support/database.ts)",
   RECORD_HISTORY: 'tests: 1 records the replay fixture anew (test/workflows/replay.test.ts)',
 };

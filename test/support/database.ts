@@ -2,7 +2,7 @@
  * The read model's database in tests: one real PostgreSQL (the embedded binaries `npm start` uses) per jest run,
  * started by globalSetup, with the migrated schema in a template database; each harness gets a database of its
  * own, copied from the template in milliseconds, and drops it at teardown. Outside jest (the benchmarks) the first
- * harness starts a server for its process.
+ * harness starts a server for its process, which `stopOwnTestPostgres` stops.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -49,12 +49,18 @@ let ownServer: Promise<TestPostgres> | undefined;
 async function serverUrl(): Promise<string> {
   const fromJest = process.env[DATABASE_ENV];
   if (fromJest) return fromJest;
-  if (!ownServer) {
-    ownServer = startTestPostgres();
-    const server = await ownServer;
-    process.once('beforeExit', () => void server.stop());
-  }
+  ownServer ??= startTestPostgres();
   return (await ownServer).url;
+}
+
+/**
+ * Stops the server `serverUrl` started for this process, if it did. Whoever ran a harness outside jest calls it at the
+ * end: the server's child process keeps the event loop alive, so the process would never exit by itself.
+ */
+export async function stopOwnTestPostgres(): Promise<void> {
+  const server = ownServer;
+  ownServer = undefined;
+  if (server) await (await server).stop();
 }
 
 export interface TestDatabase {

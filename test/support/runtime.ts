@@ -38,8 +38,11 @@ export class Cleanups {
 
   async run(): Promise<void> {
     const errors: Error[] = [];
+    // HUIYING_TEARDOWN_TRACE=1 names each step as it starts: a teardown that hangs says where.
+    const trace = process.env.HUIYING_TEARDOWN_TRACE === '1';
     for (const step of this.steps.splice(0).reverse()) {
       try {
+        if (trace) process.stderr.write(`teardown: ${step.name}\n`);
         await step.run();
       } catch (err) {
         errors.push(new Error(`teardown step '${step.name}' failed: ${String(err)}`, { cause: err }));

@@ -4,13 +4,13 @@
  */
 import { Metadata, status, type StatusObject } from '@grpc/grpc-js';
 import { defaultGrpcRetryOptions, type GrpcRetryOptions } from '@temporalio/client';
-import { INTERACTIVE_RETRY, interactiveRetryOptions } from '../../temporal/client';
+import { INTERACTIVE_RETRY, interactiveRetryOptions, isQueryBufferFull } from '../../temporal/client';
 
-const statusOf = (code: status): StatusObject => ({ code, details: 'x', metadata: new Metadata() });
+const statusOf = (code: status, details = 'x'): StatusObject => ({ code, details, metadata: new Metadata() });
 
 /** Attempts made in all (the first included) and the longest total of the delays between them (jitter at its top). */
-function plan(options: GrpcRetryOptions, code: status): { attempts: number; maxWaitMs: number } {
-  const s = statusOf(code);
+function plan(options: GrpcRetryOptions, code: status, details?: string): { attempts: number; maxWaitMs: number } {
+  const s = statusOf(code, details);
   const random = jest.spyOn(Math, 'random').mockReturnValue(1);
   try {
     let attempts = 1;
@@ -31,6 +31,16 @@ test('RESOURCE_EXHAUSTED: one retry, answered within a second (the SDK default: 
   expect(mine.attempts).toBe(2);
   expect(mine.maxWaitMs).toBeLessThan(1_000);
   expect(plan(defaultGrpcRetryOptions(), status.RESOURCE_EXHAUSTED).maxWaitMs).toBeGreaterThan(30_000);
+});
+
+test('a full query buffer (a task of the workflow in flight) is waited out for seconds, not answered 503 at once', () => {
+  const details = 'consistent query buffer is full, cannot accept new consistent queries';
+  expect(isQueryBufferFull(statusOf(status.RESOURCE_EXHAUSTED, details))).toBe(true);
+  expect(isQueryBufferFull(statusOf(status.RESOURCE_EXHAUSTED, 'namespace rate limit exceeded'))).toBe(false);
+  const mine = plan(interactiveRetryOptions(), status.RESOURCE_EXHAUSTED, details);
+  expect(mine.attempts).toBe(INTERACTIVE_RETRY.queryBuffer.maxAttempts);
+  expect(mine.maxWaitMs).toBeGreaterThan(3_000);
+  expect(mine.maxWaitMs).toBeLessThan(6_000);
 });
 
 test('UNAVAILABLE: a short retry, a few attempts within about two seconds', () => {
