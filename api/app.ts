@@ -25,6 +25,8 @@ import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/defaults';
+import { consoleRoutes } from './console';
+import { sessionRoutes } from './routes/session';
 import { anonymousRateLimit, intakeRateLimit, securityHeaders } from './security';
 
 export interface AppDeps {
@@ -60,6 +62,10 @@ export interface AppDeps {
   trustProxy?: boolean | number | string;
   /** Browser origins of the Web UI for the codec routes (HUIYING_UI_ORIGINS); default localhost:8233. */
   uiOrigins?: string[];
+  /** The console's one-click login as a demo person (HUIYING_DEV_LOGIN); default off. */
+  devLogin?: boolean;
+  /** Where the built console is (default console/dist); its page answers 503 until it is built. */
+  consoleDir?: string;
   /** Values the error log must never show besides the JWT secret (every secret-looking environment value). */
   logSecrets?: readonly string[];
 }
@@ -79,6 +85,8 @@ export function createApp(appDeps: AppDeps): Express {
   app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.db, deps.client);
 
   app.use(securityHeaders());
+  // The console's page and hashed assets: static, public, and outside the anonymous rate limit (a page load is a dozen requests).
+  app.use(consoleRoutes(deps.consoleDir));
   app.use(codecRoutes({ ...deps, onCodecDecode: deps.onCodecDecode ?? auditCodecDecode(audit) })); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
   app.use(express.json({ limit: '100kb' }));
   // Who is calling (if anyone): the token is checked here, refused below for all but the public endpoints.
@@ -94,6 +102,7 @@ export function createApp(appDeps: AppDeps): Express {
     const health = await checkHealth(deps.client, deps.taskQueue);
     res.status(health.ok ? 200 : 503).json(health);
   });
+  app.use(sessionRoutes(deps));
 
   app.use(requireAuthenticated);
   app.get('/units', authorize('GET /units'), (_req, res) => {
@@ -106,7 +115,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.post('/cases', intakeRateLimit(rateLimits));
   // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
   const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
-  app.use(caseRoutes({ cases, db: deps.db, units: deps.units }));
+  app.use(caseRoutes({ cases, db: deps.db, units: deps.units, calendar: deps.calendar }));
   app.use(supervisionRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(spotCheckRoutes(deps));

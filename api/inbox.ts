@@ -1,14 +1,13 @@
 import { hasRole, type Actor } from '../domain/roles';
 import { parseFlags } from '../domain/search';
 import type { ListedCase } from '../domain/summary';
+import type { Awaiting, InboxItem } from '../domain/inbox';
+import type { WorkingCalendar } from '../domain/calendar';
+import { workingDaysLeft } from '../domain/view';
 import { inboxCases, type InboxSelection } from '../db/inbox-queries';
 import type { Db } from '../db/pool';
 
-export type Awaiting = 'assign' | 'sign_for' | 'rectify' | 'review' | 'callback' | 'extension_decision' | 'red_flag';
-
-export interface InboxItem extends ListedCase {
-  awaiting: Awaiting;
-}
+export type { Awaiting, InboxItem };
 
 /** What each role is waiting to do, as a selection of the read model, and what to call the wait. */
 function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] {
@@ -34,10 +33,14 @@ function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: Li
 }
 
 /** The caller's inbox: one query of the read model per role it holds, oldest case first. */
-export async function inboxFor(db: Db, actor: Actor): Promise<InboxItem[]> {
+export async function inboxFor(db: Db, actor: Actor, calendar: WorkingCalendar, now = new Date()): Promise<InboxItem[]> {
   const lists = await Promise.all(
     queriesFor(actor).map(async ({ selection, awaiting }) =>
-      (await inboxCases(db, selection)).map((c) => ({ ...c, awaiting: awaiting(c) })),
+      (await inboxCases(db, selection)).map((c) => ({
+        ...c,
+        awaiting: awaiting(c),
+        workingDaysLeft: workingDaysLeft(calendar, c.dueAt, now),
+      })),
     ),
   );
   const seen = new Set<string>();

@@ -7,6 +7,7 @@ import { CaseListQuerySchema } from './case-list';
 import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
 import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
+import { sessionOpenApiPaths } from './routes/session';
 import { StuckPageSchema, StuckQuerySchema } from './supervision';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
@@ -184,6 +185,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...codecOpenApiPaths,
       ...auditOpenApiPaths,
+      ...sessionOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
     },
   };

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     rateLimits: config.api.rateLimits,
     trustProxy: config.api.trustProxy,
     uiOrigins: config.api.uiOrigins,
+    devLogin: config.api.devLogin,
     logSecrets: config.logSecrets,
   });
   // Starts the case of any intake whose API call failed after its ledger number was handed out (api/intake.ts).

@@ -17,7 +17,8 @@ export interface TokenClaims {
   levels?: number[];
 }
 
-export async function signToken(claims: TokenClaims, secret: string, expiresIn = '8h'): Promise<string> {
+/** `expiresIn`: a span ('8h') or the expiry in epoch seconds. */
+export async function signToken(claims: TokenClaims, secret: string, expiresIn: string | number = '8h'): Promise<string> {
   const payload: Record<string, unknown> = { name: claims.name, roles: claims.roles };
   if (claims.unit !== undefined) payload.unit = claims.unit;
   if (claims.levels !== undefined) payload.levels = claims.levels;

@@ -3,17 +3,10 @@ import { currentDeadline } from '../domain/deadlines';
 import { citizenAs, citizenVisibility, redactCase, type CitizenVisibility } from '../domain/privacy';
 import type { Actor } from '../domain/roles';
 import type { UnitDirectory } from '../domain/units';
+import { workingDaysLeft, type CaseView } from '../domain/view';
+import type { WorkingCalendar } from '../domain/calendar';
 
-export type CaseView = Omit<CaseState, 'requestHash'> & {
-  unitName: string | null;
-  /** The running deadline of the current stage, lifted out of `deadlines` for convenience. */
-  dueAt: string | null;
-  dueAtProvisional: boolean;
-  overdue: boolean;
-  redFlag: boolean;
-  /** How much of the citizen this caller sees (domain/privacy.ts): `full`, `masked` or `hidden`. */
-  citizenVisibility: CitizenVisibility;
-};
+export type { CaseView };
 
 /** What the audit needs to know about a view on its way out (see api/audit.ts), kept beside it, not in it. */
 export interface ViewFacts {
@@ -32,7 +25,7 @@ export function viewFacts(body: unknown): ViewFacts | undefined {
  * The case as this caller may see it. How much of the citizen is decided by `citizenVisibility` alone: in full
  * for those who must call them, masked for the others, hidden from the units a protected case concerns.
  */
-export function caseView(state: CaseState, actor: Actor, units: UnitDirectory): CaseView {
+export function caseView(state: CaseState, actor: Actor, units: UnitDirectory, calendar: WorkingCalendar, now = new Date()): CaseView {
   const { requestHash: _hidden, ...rest } = state;
   const deadline = currentDeadline(state);
   const visibility = citizenVisibility(state, actor);
@@ -44,6 +37,7 @@ export function caseView(state: CaseState, actor: Actor, units: UnitDirectory): 
     dueAtProvisional: deadline?.provisional ?? false,
     overdue: deadline?.overdue ?? false,
     redFlag: deadline?.redFlag ?? false,
+    workingDaysLeft: workingDaysLeft(calendar, deadline?.dueAt ?? null, now),
     citizenVisibility: visibility,
   };
   facts.set(view, { caseId: state.id, ledgerNo: state.ledgerNo, visibility });

@@ -77,6 +77,7 @@ export const EnvSchema = z.looseObject({
   AUTH_JWKS_URL: url(),
   AUTH_ISSUER: text(),
   AUTH_AUDIENCE: text(),
+  HUIYING_DEV_LOGIN: oneOf(['auto', 'on', 'off'], 'auto'),
   // Encryption of payloads
   HUIYING_PAYLOAD_KEYS: text(),
   HUIYING_PAYLOAD_KEY_ID: text(),
@@ -105,6 +106,7 @@ export const READ_ELSEWHERE: Readonly<Record<string, string>> = {
   HUIYING_TEST_EXPECT_TZ: 'tests: test/deadlines/tz-rerun.check.ts',
   HUIYING_TEST_EXPECT_OFFSET: 'tests: test/deadlines/tz-rerun.check.ts',
   HUIYING_E2E_TIMINGS: 'tests: print the e2e harness timings',
+  HUIYING_CHROMIUM: "tests: the Chromium the console's browser tests drive (test/support/browser.ts)",
   HUIYING_TEARDOWN_TRACE: 'tests and benches: name each teardown step as it starts',
   HUIYING_TEST_DATABASE_URL: "tests: the test run's PostgreSQL (test/support/database.ts)",
   RECORD_HISTORY: 'tests: 1 records the replay fixture anew (test/workflows/replay.test.ts)',
@@ -191,6 +193,8 @@ function toConfig(env: Env) {
       /** Browser origins of the Web UI, admitted by the codec routes' CORS: by default the UI `npm start` runs. */
       uiOrigins: env.HUIYING_UI_ORIGINS ?? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
       trustProxy: env.HUIYING_TRUST_PROXY,
+      /** The console's one-click login as a demo person: `auto` offers it unless in production or with single sign-on. */
+      devLogin: env.HUIYING_DEV_LOGIN === 'auto' ? env.NODE_ENV !== 'production' && jwksUrl === undefined : env.HUIYING_DEV_LOGIN === 'on',
       rateLimits: {
         intakePerWindow: env.HUIYING_RATE_INTAKE_PER_MIN,
         anonymousPerWindow: env.HUIYING_RATE_ANON_PER_MIN,

@@ -71,6 +71,13 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   'GET /ledger.csv': everyoneHandlersOwnUnit,
   'GET /health': PUBLIC,
   'GET /openapi.json': PUBLIC,
+  // The console (api/console.ts): its page and assets are public; everything it shows comes through the rows above.
+  'GET /': PUBLIC,
+  'GET /assets/*path': PUBLIC,
+  // The console's sign-in (api/routes/session.ts): the development login only when HUIYING_DEV_LOGIN is on.
+  'GET /auth/dev/people': PUBLIC,
+  'POST /auth/dev/login': PUBLIC,
+  'GET /me': everyone,
   // The codec endpoint for the Temporal Web UI (api/routes/codec.ts; it checks CODEC_ROLES itself, with a bearer token or its session cookie).
   'POST /codec/decode': only(CODEC_ROLES),
   'POST /codec/encode': only(CODEC_ROLES),

@@ -7,13 +7,15 @@ import type { CaseState, Citizen } from './case';
 import { maskPhone } from './masking';
 import { UNMASKED_PHONE_ROLES } from './permissions';
 import type { Actor } from './roles';
+import type { z } from 'zod';
+import type { CitizenVisibilitySchema } from './view';
 
 /**
  * - `full`: name and phone as recorded (those who must call the citizen: UNMASKED_PHONE_ROLES).
  * - `masked`: the name, the phone masked (138****5678); phone and ID numbers in free text masked too.
  * - `hidden`: neither name nor phone, not even masked; the name and phone are also cut out of free text.
  */
-export type CitizenVisibility = 'full' | 'masked' | 'hidden';
+export type CitizenVisibility = z.infer<typeof CitizenVisibilitySchema>;
 
 /** What of a case decides its citizen's visibility; a whole `CaseState` will do. */
 export type PrivacyFacts = Pick<CaseState, 'confidential' | 'type' | 'about' | 'unit'>;

@@ -77,7 +77,10 @@ export function summaryOf(state: CaseState, archived = false): CaseSummary {
  * citizen key (internal: the read model's write rule, the repeat finder), and `status` as the API has always
  * answered it (from the days lists came from Temporal visibility): 'RUNNING' until the case is archived.
  */
-export type ListedCase = Omit<CaseSummary, 'version' | 'citizenKey' | 'archived' | 'spotCheckUntil'> & { status: 'RUNNING' | 'COMPLETED' };
+export const ListedCaseSchema = CaseSummarySchema.omit({ version: true, citizenKey: true, archived: true, spotCheckUntil: true }).extend({
+  status: z.enum(['RUNNING', 'COMPLETED']),
+});
+export type ListedCase = z.infer<typeof ListedCaseSchema>;
 
 export function listedCase(summary: CaseSummary): ListedCase {
   const { version: _version, citizenKey: _citizenKey, archived, spotCheckUntil: _until, ...rest } = summary;

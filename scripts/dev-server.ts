@@ -101,7 +101,8 @@ async function startOnce(opts: DevServerOptions): Promise<DevServer> {
 function buildArgs(o: DevServerOptions & { namespace: string; port: number; uiPort: number | null }): string[] {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace];
   args.push('--db-filename', path.resolve(o.dbFile), '--log-level', 'warn');
-  args.push(...(o.uiPort === null ? ['--headless'] : ['--ui-port', String(o.uiPort)]));
+  // The Web UI is a developers' tool that can cancel or terminate any case past the API's rules: this machine only.
+  args.push(...(o.uiPort === null ? ['--headless'] : ['--ui-ip', '127.0.0.1', '--ui-port', String(o.uiPort)]));
   if (o.codecEndpoint) args.push('--ui-codec-endpoint', o.codecEndpoint);
   // Only honoured when the db file (namespace) is new; waitUntilReady adds what a restart skipped.
   for (const [name, type] of Object.entries(o.searchAttributes)) args.push('--search-attribute', `${name}=${type}`);

@@ -5,6 +5,7 @@ import { actionEndpoint } from '../../domain/authorization';
 import { NewCaseSchema } from '../../domain/case';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
+import type { WorkingCalendar } from '../../domain/calendar';
 import { actorOf, authorize } from '../auth';
 import { CaseListQuerySchema, listCases } from '../case-list';
 import type { CaseService } from '../cases';
@@ -15,8 +16,8 @@ import type { Db } from '../../db/pool';
 
 const IdempotencyKeySchema = z.string().min(1).max(200);
 
-export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirectory }): Router {
-  const { cases, db, units } = deps;
+export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirectory; calendar: WorkingCalendar }): Router {
+  const { cases, db, units, calendar } = deps;
   const router = Router();
 
   router.post('/cases', authorize('POST /cases'), async (req, res) => {
@@ -32,7 +33,7 @@ export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirect
       ]);
     }
     const state = await cases.create(actorOf(res), body, idempotencyKey(req.get('idempotency-key')));
-    res.status(201).json(caseView(state, actorOf(res), units));
+    res.status(201).json(caseView(state, actorOf(res), units, calendar));
   });
 
   router.get('/cases', async (req, res) => {
@@ -43,13 +44,13 @@ export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirect
     const actor = actorOf(res);
     const state = await cases.get(caseId(String(req.params.id)));
     if (onlyHandler(actor) && state.unit !== actor.unit) throw new ApiError('forbidden', 'this case is not assigned to your unit');
-    res.json(caseView(state, actor, units));
+    res.json(caseView(state, actor, units, calendar));
   });
 
   router.post(`/cases/:id/${ACTIONS.merge.path}`, authorize(actionEndpoint('merge')), async (req, res) => {
     const { into } = parseBody(ACTIONS.merge.routeBody, req.body);
     const state = await cases.merge(actorOf(res), caseId(String(req.params.id)), into);
-    res.json(caseView(state, actorOf(res), units));
+    res.json(caseView(state, actorOf(res), units, calendar));
   });
 
   // Merge, above, takes a route body of its own; every other action's route sends its body as it is.
@@ -59,7 +60,7 @@ export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirect
       const body = parseBody(ACTIONS[kind].body, req.body);
       checkBeforeSending(actor, { kind, ...body } as CaseAction, units);
       const state = await cases.act(caseId(String(req.params.id)), kind, actor, body as never, idempotencyKey(req.get('idempotency-key')));
-      res.json(caseView(state, actor, units));
+      res.json(caseView(state, actor, units, calendar));
     });
   }
   return router;

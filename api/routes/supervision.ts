@@ -14,7 +14,7 @@ export function supervisionRoutes(deps: { db: Db; calendar: WorkingCalendar; lim
     res.json(await findStuckCases(deps.db, deps.calendar, deps.limits, query));
   });
   router.get('/inbox', async (_req, res) => {
-    res.json({ items: await inboxFor(deps.db, actorOf(res)) });
+    res.json({ items: await inboxFor(deps.db, actorOf(res), deps.calendar) });
   });
   return router;
 }

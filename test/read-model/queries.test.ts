@@ -395,14 +395,16 @@ describe('the spot-check draw, the inbox and the ledger', () => {
       }),
       summary({ id: id('i', 4), stage: 'reviewing', unit: TRANSPORT, reviewLevel: 2, archived: true }),
     );
-    expect((await inboxFor(database.db, people.reviewer2)).map((c) => [c.id, c.awaiting])).toEqual([[id('i', 1), 'review']]);
-    const supervisor = await inboxFor(database.db, people.supervisor);
+    expect((await inboxFor(database.db, people.reviewer2, calendar)).map((c) => [c.id, c.awaiting])).toEqual([[id('i', 1), 'review']]);
+    const supervisor = await inboxFor(database.db, people.supervisor, calendar);
     expect(supervisor.find((c) => c.id === id('i', 3))?.awaiting).toBe('extension_decision');
     expect(supervisor.every((c) => c.redFlag || c.flags.includes('extension_pending'))).toBe(true);
-    const handler = await inboxFor(database.db, people.transportHandler);
+    const handler = await inboxFor(database.db, people.transportHandler, calendar);
     expect(handler.map((c) => c.id)).toContain(id('i', 3));
     expect(handler.every((c) => c.unit === TRANSPORT && ['assigned', 'rectifying'].includes(c.stage))).toBe(true);
     expect(handler.map((c) => c.registeredAt)).toEqual([...handler.map((c) => c.registeredAt)].sort());
+    // Working days to the deadline on the county's calendar, as the console shows them (negative: late).
+    for (const c of handler) expect(c.workingDaysLeft).toBe(c.dueAt ? calendar.workingDaysBetween(new Date(), new Date(c.dueAt)) : null);
   });
 
   test('the ledger streams in registration order, then ledger number, in batches, none lost at the seams', async () => {

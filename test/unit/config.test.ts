@@ -41,6 +41,7 @@ describe('defaults: an empty environment', () => {
         ledgerPrefix: 'LZ',
         uiOrigins: ['http://localhost:8233', 'http://127.0.0.1:8233'],
         trustProxy: undefined,
+        devLogin: true,
         rateLimits: { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 },
         intakeSweep: { everyMs: 30_000, olderThanMs: 30_000 },
       },
@@ -292,4 +293,14 @@ test('README "Configuration" lists every variable', () => {
   const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
   const missing = [...Object.keys(EnvSchema.shape), ...Object.keys(READ_ELSEWHERE)].filter((name) => !section.includes(`\`${name}\``));
   expect(missing).toEqual([]);
+});
+
+test("HUIYING_DEV_LOGIN: auto offers the console's demo login only in development without single sign-on", () => {
+  const sso = { AUTH_JWKS_URL: 'https://sso.example.gov.cn/jwks', AUTH_ISSUER: 'https://sso.example.gov.cn' };
+  expect(loadConfig({}).api.devLogin).toBe(true);
+  expect(loadConfig({ NODE_ENV: 'production' }).api.devLogin).toBe(false);
+  expect(loadConfig(sso).api.devLogin).toBe(false);
+  expect(loadConfig({ ...sso, HUIYING_DEV_LOGIN: 'on' }).api.devLogin).toBe(true);
+  expect(loadConfig({ HUIYING_DEV_LOGIN: 'off' }).api.devLogin).toBe(false);
+  expect(() => loadConfig({ HUIYING_DEV_LOGIN: 'yes' })).toThrow(/HUIYING_DEV_LOGIN/);
 });
