@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', '.temporal-venv/', '.test-data/', 'coverage/', 'dist/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', 'data/', '.temporal-venv/', '.test-data/', 'coverage/', 'dist/', 'test-results/', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -20,6 +20,7 @@ import { connectClient, type ClientSettings } from '../temporal/client';
 import { EncryptionCodec } from '../temporal/payload-codec';
 import { rebuildReadModel } from '../temporal/rebuild-read-model';
 import { caseQuery } from '../temporal/visibility-query';
+import { ensureConsoleBuilt } from './console-build';
 import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
 import { workerNodeArgs } from '../worker/node-args';
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
     }
     await fillReadModel(databaseUrl!, temporal, codec);
   }
+  if (stopping) return;
+  await ensureConsoleBuilt(log);
   if (stopping) return;
   startChild('api', config.start.apiEntry, childEnv, (why) => void shutdown(1, `api exited unexpectedly (${why})`));
 
@@ -265,10 +268,11 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
   const lines = [
     '',
     'Huiying is running.',
+    `  Console:      http://localhost:${o.apiPort}/  (工作台: operators, units, reviewers, supervisors)`,
     `  API:          http://localhost:${o.apiPort}`,
     // localhost, as the codec endpoint: the UI's codec session cookie (SameSite=Lax) travels only within one site.
     devServer?.uiUrl
-      ? `  Temporal UI:  ${devServer.uiUrl.replace('//127.0.0.1:', '//localhost:')}/namespaces/${o.namespace}/workflows`
+      ? `  Temporal UI:  ${devServer.uiUrl.replace('//127.0.0.1:', '//localhost:')}/namespaces/${o.namespace}/workflows (developers only; this machine only)`
       : '  Temporal UI:  (not started by npm start)',
     `  Temporal:     ${o.address}, namespace ${o.namespace}`,
     `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,

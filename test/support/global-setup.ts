@@ -1,10 +1,12 @@
 /**
  * jest globalSetup: what every test file would otherwise repeat — installing the Temporal binaries (minutes
- * on a fresh clone), bundling the workflows (seconds) and starting the read model's PostgreSQL — done once per run.
+ * on a fresh clone), building the console when stale, bundling the workflows (seconds) and starting the read model's
+ * PostgreSQL — done once per run.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureConsoleBuilt } from '../../scripts/console-build';
 import { ensureTemporalBinaries } from '../../scripts/temporal-binaries';
 import { BUNDLE_ENV, newBundlePath } from './bundle';
 import { DATABASE_ENV, startTestPostgres } from './database';
@@ -13,6 +15,8 @@ const WORKFLOWS_ENTRY = path.resolve(__dirname, '..', '..', 'workflows', 'index.
 
 export default async function globalSetup(): Promise<void> {
   await ensureTemporalBinaries();
+  // The console's tests load the built console from the API, as people do.
+  await ensureConsoleBuilt();
   const postgres = await startTestPostgres();
   // Read back by globalTeardown, which runs in this same process.
   (globalThis as { huiyingTestPostgres?: unknown }).huiyingTestPostgres = postgres;

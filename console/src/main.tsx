@@ -1,0 +1,41 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { HashRouter } from 'react-router';
+import { App } from './App';
+
+// The nonce the API put in the page (api/console.ts): the only inline styles the page's CSP accepts.
+const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
+if (nonce) {
+  // Ant Design takes the nonce (ConfigProvider below), but some of its helpers (scrollbar measurement, scroll lock)
+  // create <style> elements of their own: every <style> this code creates carries the nonce. Markup injected
+  // by anyone else (innerHTML) does not pass here, so the policy still refuses it.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the wrapper keeps every overload, deprecated tag names included
+  const create = document.createElement.bind(document);
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above
+  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
+    const element = create(tagName, options);
+    if (tagName.toLowerCase() === 'style') element.setAttribute('nonce', nonce);
+    return element;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above
+  }) as typeof document.createElement;
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    {/* No space inserted between a two-character button name (登 记): the name people and screen readers hear is 登记. */}
+    <ConfigProvider
+      locale={zhCN}
+      csp={nonce ? { nonce } : undefined}
+      button={{ autoInsertSpace: false }}
+      theme={{ token: { colorPrimary: '#b71c1c' } }}
+    >
+      <AntApp>
+        <HashRouter>
+          <App />
+        </HashRouter>
+      </AntApp>
+    </ConfigProvider>
+  </StrictMode>,
+);

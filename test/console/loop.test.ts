@@ -1,0 +1,219 @@
+/**
+ * The console in a real browser (Debian's Chromium): the whole loop by the people who do it, each in a browser of
+ * their own, against the real API, worker and Temporal dev server; a rejection and a second round; a handler who
+ * never sees the citizen's phone; a refusal said in Chinese. Screenshots go to test-results/console/.
+ */
+import type { Browser } from 'playwright-core';
+import { launchChromium, signIn, type PersonPage } from '../support/browser';
+import { useE2E, type ExtraApp } from '../e2e/harness';
+import { people } from '../support/personas';
+
+const h = useE2E();
+let app: ExtraApp;
+let browser: Browser;
+const opened: PersonPage[] = [];
+
+beforeAll(async () => {
+  app = await h.startApp({ devLogin: true });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  for (const p of opened.splice(0)) {
+    expect(p.problems).toEqual([]);
+    await p.context.close();
+  }
+});
+
+async function as(name: RegExp): Promise<PersonPage> {
+  const person = await signIn(browser, app.baseUrl, name);
+  opened.push(person);
+  return person;
+}
+
+const PHONE = '13812345678';
+
+/** The operator registers a request through the form and reads the ledger number off the receipt. */
+async function register(operator: PersonPage, title: string): Promise<{ id: string; ledgerNo: string }> {
+  const { page } = operator;
+  await page.getByRole('menuitem', { name: '登记诉求' }).click();
+  await page.getByLabel('诉求人姓名').fill('张三');
+  await page.getByLabel('联系电话').fill(PHONE);
+  await page.getByLabel('标题').fill(title);
+  await page.getByLabel('诉求内容').fill('小区路灯坏了两周，晚上出行不安全。');
+  await page.getByRole('button', { name: '登记', exact: true }).click();
+  const receipt = page.getByText(/登记成功，台账编号 /);
+  await receipt.waitFor();
+  const ledgerNo = /台账编号 (\S+)/.exec((await receipt.textContent()) ?? '')![1];
+  await page.getByRole('link', { name: '查看工单' }).click();
+  await page.waitForURL(/#\/cases\//);
+  const id = /#\/cases\/([0-9a-z]+)/.exec(page.url())![1];
+  return { id, ledgerNo };
+}
+
+/** Opens the case from this person's inbox (it must be there: the inbox refreshes by itself). */
+async function openFromInbox(person: PersonPage, ledgerNo: string): Promise<void> {
+  const { page } = person;
+  await page.getByRole('menuitem', { name: '我的待办' }).click();
+  await page.getByRole('link', { name: ledgerNo }).click({ timeout: 30_000 });
+  await page.getByRole('heading', { name: new RegExp(ledgerNo) }).waitFor();
+}
+
+/** Presses an action's button, fills its dialog, confirms, and waits for the stage it leads to. */
+async function act(person: PersonPage, button: string, fill: Record<string, string> = {}, then?: string): Promise<void> {
+  const { page } = person;
+  await page.getByRole('button', { name: button, exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  // Every action but 签收 asks for something in a dialog first.
+  if (button !== '签收') {
+    for (const [label, value] of Object.entries(fill)) await dialog.getByLabel(label).fill(value);
+    await dialog.getByRole('button', { name: `确认${button}` }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+  if (then) await page.getByText(then, { exact: true }).first().waitFor();
+}
+
+async function assign(dispatcher: PersonPage, ledgerNo: string, unit: string): Promise<void> {
+  await openFromInbox(dispatcher, ledgerNo);
+  const { page } = dispatcher;
+  await page.getByRole('button', { name: '交办', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  // Keyboard first: type part of the Chinese name, Enter takes the first unit it finds.
+  await dialog.getByLabel('承办单位').fill(unit.slice(1, 3));
+  await dialog.getByLabel('承办单位').press('Enter');
+  await dialog.getByTitle(unit, { exact: true }).waitFor();
+  await dialog.getByRole('button', { name: '确认交办' }).click();
+  await page.getByText('已交办', { exact: true }).first().waitFor();
+}
+
+test('the whole loop by its people, each in a browser of their own: 登记 → 交办 → 签收 → 提交 → 初审/审核/审发 → 回访', async () => {
+  const operator = await as(/李话务/);
+  const { ledgerNo } = await register(operator, '小区路灯不亮（整轮）');
+  await operator.shot('01-operator-registered');
+
+  const dispatcher = await as(/赵派单/);
+  await assign(dispatcher, ledgerNo, '县住建局');
+  await dispatcher.shot('02-dispatcher-assigned');
+
+  const handler = await as(/县住建局承办人/);
+  await openFromInbox(handler, ledgerNo);
+  await act(handler, '签收', {}, '整改中');
+  await act(handler, '提交', { 办理结果: '已更换路灯灯泡并检修线路。' }, '审核中');
+  await handler.shot('03-handler-submitted');
+
+  for (const [who, level] of [
+    [/孙初审/, 1],
+    [/周审核/, 2],
+    [/吴审发/, 3],
+  ] as const) {
+    const reviewer = await as(who);
+    await openFromInbox(reviewer, ledgerNo);
+    await act(reviewer, '通过', { 审核意见: `第${level}级同意` });
+    await reviewer.shot(`04-reviewer-${level}-approved`);
+  }
+
+  await openFromInbox(operator, ledgerNo);
+  await operator.page.getByText('已回复', { exact: true }).first().waitFor();
+  await operator.page.getByRole('button', { name: '回访', exact: true }).click();
+  const dialog = operator.page.getByRole('dialog');
+  await dialog.getByRole('radio', { name: '满意', exact: true }).check();
+  await dialog.getByRole('button', { name: '确认回访' }).click();
+  await operator.page.getByText('已办结', { exact: true }).first().waitFor();
+  // The timeline in Chinese, each step named, with the unit's name, never its code.
+  const timeline = operator.page.getByLabel('办理过程', { exact: true });
+  for (const step of ['登记受理', '交办', '签收', '提交办理结果', '审核', '回访'])
+    await timeline.getByText(step, { exact: true }).first().waitFor();
+  expect(await operator.page.textContent('body')).not.toContain('housing-construction');
+  await operator.shot('05-operator-closed');
+});
+
+test('a rejection at 审核 sends the case back to the unit with the comment, and a second round goes through', async () => {
+  const operator = await as(/李话务/);
+  const { ledgerNo } = await register(operator, '小区路灯不亮（退回）');
+  const dispatcher = await as(/赵派单/);
+  await assign(dispatcher, ledgerNo, '县交通运输局');
+  const handler = await as(/县交通运输局承办人/);
+  await openFromInbox(handler, ledgerNo);
+  await act(handler, '签收', {}, '整改中');
+  await act(handler, '提交', { 办理结果: '已报修。' }, '审核中');
+
+  const first = await as(/孙初审/);
+  await openFromInbox(first, ledgerNo);
+  await act(first, '通过');
+  const second = await as(/周审核/);
+  await openFromInbox(second, ledgerNo);
+  // A rejection needs a comment: the dialog says so in Chinese next to the field, and nothing is sent.
+  await second.page.getByRole('button', { name: '退回', exact: true }).click();
+  await second.page.getByRole('dialog').getByRole('button', { name: '确认退回' }).click();
+  await second.page.getByText('退回必须填写意见').waitFor();
+  await second.page.getByRole('dialog').getByLabel('退回意见').fill('只报修未修复，请落实整改。');
+  await second.page.getByRole('dialog').getByRole('button', { name: '确认退回' }).click();
+  await second.page.getByText('整改中', { exact: true }).first().waitFor();
+
+  await handler.page.reload();
+  await handler.page.getByText('只报修未修复，请落实整改。').first().waitFor();
+  await act(handler, '提交', { 办理结果: '已修复并回访确认。' }, '审核中');
+  for (const who of [/孙初审/, /周审核/, /吴审发/]) {
+    const reviewer = await as(who);
+    await openFromInbox(reviewer, ledgerNo);
+    await act(reviewer, '通过');
+  }
+  await operator.page.reload();
+  await operator.page.getByText('已回复', { exact: true }).first().waitFor();
+  await operator.page.getByText(/第 2 轮审核/).waitFor();
+  await operator.shot('06-second-round-replied');
+});
+
+test("a handler never sees the citizen's phone, anywhere on the page; a confidential case hides the citizen entirely", async () => {
+  const operator = await as(/李话务/);
+  const { ledgerNo } = await register(operator, '小区路灯不亮（遮蔽）');
+  const dispatcher = await as(/赵派单/);
+  await assign(dispatcher, ledgerNo, '县卫健局');
+  const handler = await as(/县卫健局承办人/);
+  await openFromInbox(handler, ledgerNo);
+  await handler.page.getByText('138****5678').waitFor();
+  expect(await handler.page.content()).not.toContain(PHONE);
+
+  // Confidential, registered through the API: the unit's handler sees neither name nor phone.
+  const res = await h.api('POST', '/cases', {
+    token: people.operator,
+    body: {
+      channel: 'hotline',
+      type: 'complaint',
+      confidential: true,
+      citizen: { name: '王保密', phone: '13900001111' },
+      title: '保密投诉',
+      content: '反映卫健局窗口态度问题。',
+      about: 'health',
+    },
+  });
+  expect(res.status).toBe(201);
+  const id = (res.body as { id: string }).id;
+  await h.api('POST', `/cases/${id}/assign`, { token: people.dispatcher, body: { unit: 'health' } });
+  await handler.page.goto(`${app.baseUrl}/#/cases/${id}`);
+  await handler.page.getByRole('heading', { name: /保密投诉/ }).waitFor();
+  const html = await handler.page.content();
+  expect(html).not.toContain('13900001111');
+  expect(html).not.toContain('王保密');
+  await handler.page.getByText('（保密，不予显示）').first().waitFor();
+  await handler.shot('07-handler-confidential');
+});
+
+test('a refusal is said in Chinese next to the action: assigning a case someone else assigned meanwhile', async () => {
+  const operator = await as(/李话务/);
+  const { id, ledgerNo } = await register(operator, '小区路灯不亮（冲突）');
+  const dispatcher = await as(/赵派单/);
+  await openFromInbox(dispatcher, ledgerNo);
+  // Another dispatcher assigns it first, through the API.
+  const other = await h.api('POST', `/cases/${id}/assign`, { token: people.dispatcher, body: { unit: 'transport' } });
+  expect(other.status).toBe(200);
+  await dispatcher.page.getByRole('button', { name: '交办', exact: true }).click();
+  const dialog = dispatcher.page.getByRole('dialog');
+  await dialog.getByLabel('承办单位').fill('住建');
+  await dialog.getByLabel('承办单位').press('Enter');
+  await dialog.getByRole('button', { name: '确认交办' }).click();
+  await dialog.getByRole('alert').getByText('该工单当前为「已交办」，不能进行此操作').waitFor();
+  await dispatcher.shot('08-refusal-in-chinese');
+});
