@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { StageSchema, STAGES, type Stage } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
-import { CaseSummarySchema, type ListedCase } from '../domain/summary';
+import type { ListedCase } from '../domain/summary';
+import { STUCK_REASONS, StuckPageSchema, type StuckCase, type StuckPage, type StuckReason } from '../domain/stuck';
 import { UnitSchema } from '../domain/units';
 import type { Db } from '../db/pool';
 import { stuckCandidates, stuckCasesByIds, type StuckCandidate } from '../db/supervision-queries';
@@ -78,37 +79,7 @@ export interface StuckFilter {
   pageToken?: StuckCursor;
 }
 
-export type StuckReason = 'overdue' | 'due_soon' | 'stalled';
-const STUCK_REASONS = ['overdue', 'due_soon', 'stalled'] as const satisfies readonly StuckReason[];
-
-export interface StuckCase extends ListedCase {
-  reasons: StuckReason[];
-  /** How late the running deadline is, when it is: whole working days and hours past `dueAt`. */
-  late: { workingDays: number; hours: number } | null;
-  /** Working days spent in the current stage so far. */
-  inStageWorkingDays: number | null;
-}
-
-/** The answer of GET /supervision/stuck, for the OpenAPI document (the routes answer exactly this). */
-export const StuckPageSchema = z.object({
-  items: z.array(
-    CaseSummarySchema.omit({ version: true, citizenKey: true, archived: true, spotCheckUntil: true }).extend({
-      status: z.enum(['RUNNING', 'COMPLETED']),
-      reasons: z.array(z.enum(STUCK_REASONS)),
-      late: z.object({ workingDays: z.number().int(), hours: z.number().int() }).nullable(),
-      inStageWorkingDays: z.number().int().nullable(),
-    }),
-  ),
-  /** The next page's `pageToken`; null on the last page. */
-  nextPageToken: z.string().nullable(),
-  /** Stuck cases in the whole view (every page), as of `asOf`. */
-  total: z.number().int(),
-  /** Of those, how many have each reason (a case may have two: overdue and stalled). */
-  byReason: z.object({ overdue: z.number().int(), due_soon: z.number().int(), stalled: z.number().int() }),
-  /** The instant the view was classified at: the first page's, carried by the page token to the next ones. */
-  asOf: z.string(),
-});
-export type StuckPage = z.infer<typeof StuckPageSchema>;
+export { STUCK_REASONS, StuckPageSchema, type StuckCase, type StuckPage, type StuckReason };
 
 /**
  * The supervisors' rule, with its cut-offs computed once for `now`: why a case is stuck (if it is), its severity key,

@@ -217,3 +217,17 @@ test('a refusal is said in Chinese next to the action: assigning a case someone 
   await dialog.getByRole('alert').getByText('该工单当前为「已交办」，不能进行此操作').waitFor();
   await dispatcher.shot('08-refusal-in-chinese');
 });
+
+test('the supervisor dashboard finds an overdue case and opens it; the metrics of the month are there', async () => {
+  const { ledgerNo } = await h.startBackdatedCase(new Date(Date.now() - 6 * 86_400_000), { title: '久拖未交办的诉求' });
+  const supervisor = await as(/钱督办/);
+  await supervisor.page.getByRole('menuitem', { name: '督办工作台' }).click();
+  const stuck = supervisor.page.getByRole('table', { name: '超期、临期与滞留工单' });
+  const row = stuck.getByRole('row').filter({ hasText: ledgerNo });
+  await row.getByText('超期', { exact: true }).waitFor({ timeout: 30_000 });
+  await supervisor.page.getByRole('table', { name: '单位考核' }).waitFor();
+  await supervisor.shot('09-supervisor-dashboard');
+  await row.getByRole('link', { name: ledgerNo }).click();
+  await supervisor.page.getByRole('heading', { name: new RegExp(ledgerNo) }).waitFor();
+  await supervisor.page.getByText(/已超期 \d+ 个工作日/).waitFor();
+});
