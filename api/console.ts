@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { PROJECT_ROOT } from '../config/paths';
 import { authorize } from './auth';
 import { ApiError } from './errors';
@@ -30,6 +30,38 @@ export function pageCsp(nonce: string): string {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** Content-Encoding → the suffix of the copy scripts/console-build.ts made, best first. */
+const ENCODINGS = [
+  ['br', '.br'],
+  ['gzip', '.gz'],
+] as const;
+
+/**
+ * A script or style as its build-time Brotli or gzip copy when the browser accepts one; anything else falls through
+ * to the plain file.
+ */
+function precompressed(dist: string): RequestHandler {
+  return (req, res, next) => {
+    const ext = path.extname(req.path);
+    if (ext !== '.js' && ext !== '.css') return next();
+    const file = path.join(dist, path.normalize(req.path));
+    if (!file.startsWith(path.join(dist, 'assets') + path.sep)) return next();
+    // Ours first (Brotli is smaller), among what the browser accepts at all.
+    const chosen = ENCODINGS.find(([e, suffix]) => req.acceptsEncodings(e) === e && fs.existsSync(file + suffix));
+    if (!chosen) return next();
+    res.setHeader('Content-Encoding', chosen[0]);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.type(ext);
+    res.sendFile(
+      file + chosen[1],
+      { immutable: true, maxAge: '365d', headers: { 'Content-Type': res.getHeader('Content-Type') } },
+      (err) => {
+        if (err) next(err);
+      },
+    );
+  };
 }
 
 /**
@@ -61,7 +93,27 @@ export function consoleRoutes(dist = CONSOLE_DIST): Router {
   router.get(
     '/assets/*path',
     authorize('GET /assets/*path'),
+    precompressed(dist),
     express.static(dist, { index: false, immutable: true, maxAge: '365d', fallthrough: true }),
+    // An asset that is not there is not found, whoever asks: it never falls through to the API's token check.
+    (_req, _res, next) => next(new ApiError('not_found', 'no such asset')),
   );
   return router;
 }
+
+/** Documentation of the console's routes, merged into the OpenAPI document. */
+export const consoleOpenApiPaths: Record<string, unknown> = {
+  '/': {
+    get: {
+      summary: "the web console's page (HTML; scripts and styles under /assets/), with its content security policy",
+      responses: { '200': { description: 'text/html' }, '503': { description: 'the console is not built yet (npm run build)' } },
+    },
+  },
+  '/assets/{path}': {
+    get: {
+      summary: "one of the console's content-hashed scripts or styles (Brotli or gzip when accepted; cached for good)",
+      parameters: [{ name: 'path', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { '200': { description: 'the file' }, '404': { description: 'not_found' } },
+    },
+  },
+};

@@ -8,6 +8,7 @@ import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
 import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
 import { sessionOpenApiPaths } from './routes/session';
+import { consoleOpenApiPaths } from './console';
 import { StuckPageSchema, StuckQuerySchema } from './supervision';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
@@ -186,6 +187,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...codecOpenApiPaths,
       ...auditOpenApiPaths,
       ...sessionOpenApiPaths,
+      ...consoleOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
     },
   };

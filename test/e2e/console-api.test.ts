@@ -27,11 +27,20 @@ test('GET / serves the console with scripts from this origin only and a new styl
   // No inline script at all: every script is a file of this origin.
   expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
-  const js = await fetch(`${h.baseUrl}${asset}`);
+  const js = await fetch(`${h.baseUrl}${asset}`, { headers: { 'accept-encoding': 'gzip, deflate, br' } });
   expect(js.status).toBe(200);
   expect(js.headers.get('content-type')).toMatch(/javascript/);
   expect(js.headers.get('cache-control')).toContain('immutable');
-  expect((await fetch(`${h.baseUrl}/assets/nothing-here.js`)).status).toBe(401);
+  // Compressed once at build time: Brotli where accepted, else gzip (fetch decodes either).
+  expect(js.headers.get('content-encoding')).toBe('br');
+  const gz = await fetch(`${h.baseUrl}${asset}`, { headers: { 'accept-encoding': 'gzip' } });
+  expect(gz.headers.get('content-encoding')).toBe('gzip');
+  expect(await gz.text()).toBe(await js.clone().text());
+  expect(await js.text()).toMatch(/^(import|const|var|function|\(|"use strict"|!)/);
+  const plain = await fetch(`${h.baseUrl}${asset}`, { headers: { 'accept-encoding': 'identity' } });
+  expect(plain.headers.get('content-encoding')).toBeNull();
+  expect(Number(plain.headers.get('content-length'))).toBeGreaterThan(Number(js.headers.get('content-length')));
+  expect((await fetch(`${h.baseUrl}/assets/nothing-here.js`)).status).toBe(404);
 });
 
 test('the development login lists the demo people and signs one in; off, it is not there', async () => {
