@@ -1,51 +1,28 @@
 import { z } from 'zod';
+import * as labels from './labels';
 import { DeadlineKeySchema, DeadlineSchema } from './deadline-schema';
 import { ActorRefSchema, ReviewLevelSchema } from './roles';
 
 export const CHANNELS = ['hotline', 'mailbox', 'online', 'window'] as const;
 export const ChannelSchema = z.enum(CHANNELS);
 export type Channel = z.infer<typeof ChannelSchema>;
-export const CHANNEL_LABELS: Record<Channel, string> = {
-  hotline: '12345热线',
-  mailbox: '领导信箱',
-  online: '网络问政',
-  window: '窗口',
-};
+export const CHANNEL_LABELS: Record<Channel, string> = labels.CHANNEL_LABELS;
 
 export const REQUEST_TYPES = ['consultation', 'help', 'suggestion', 'complaint', 'report'] as const;
 export const RequestTypeSchema = z.enum(REQUEST_TYPES);
 export type RequestType = z.infer<typeof RequestTypeSchema>;
-export const REQUEST_TYPE_LABELS: Record<RequestType, string> = {
-  consultation: '咨询',
-  help: '求助',
-  suggestion: '建议',
-  complaint: '投诉',
-  report: '举报',
-};
+export const REQUEST_TYPE_LABELS: Record<RequestType, string> = labels.REQUEST_TYPE_LABELS;
 
 /** One loop, in order. `reviewing` carries a level (1, 2, 3) beside it. */
 export const STAGES = ['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'deciding', 'closed'] as const;
 export const StageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof StageSchema>;
-export const STAGE_LABELS: Record<Stage, string> = {
-  registered: '已登记',
-  assigned: '已交办',
-  rectifying: '整改中',
-  reviewing: '审核中',
-  replied: '已回复',
-  deciding: '待督办决定',
-  closed: '已办结',
-};
+export const STAGE_LABELS: Record<Stage, string> = labels.STAGE_LABELS;
 
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'] as const;
 export const SatisfactionSchema = z.enum(SATISFACTIONS);
 export type Satisfaction = z.infer<typeof SatisfactionSchema>;
-export const SATISFACTION_LABELS: Record<Satisfaction, string> = {
-  satisfied: '满意',
-  basically_satisfied: '基本满意',
-  dissatisfied: '不满意',
-  unreachable: '无法联系',
-};
+export const SATISFACTION_LABELS: Record<Satisfaction, string> = labels.SATISFACTION_LABELS;
 
 /** Mainland mobile or landline digits, optionally with area-code dash; kept loose on purpose. */
 const phone = z.string().regex(/^\+?[0-9][0-9-]{4,19}$/, 'digits, optionally with + and dashes');

@@ -1,24 +1,18 @@
 import { z } from 'zod';
+import * as labels from './labels';
 
 /** Who may do what is decided here and in `permissions.ts`; routes and workflows only ask. */
 export const ROLES = ['operator', 'dispatcher', 'handler', 'reviewer', 'supervisor', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const ROLE_LABELS: Record<Role, string> = {
-  operator: '话务员',
-  dispatcher: '派单员',
-  handler: '承办人',
-  reviewer: '审核人',
-  supervisor: '督办员',
-  admin: '管理员',
-};
+export const ROLE_LABELS: Record<Role, string> = labels.ROLE_LABELS;
 
 export const REVIEW_LEVELS = [1, 2, 3] as const;
 export const ReviewLevelSchema = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 export type ReviewLevel = z.infer<typeof ReviewLevelSchema>;
 
-export const REVIEW_LEVEL_LABELS: Record<ReviewLevel, string> = { 1: '初审', 2: '审核', 3: '审发' };
+export const REVIEW_LEVEL_LABELS: Record<ReviewLevel, string> = labels.REVIEW_LEVEL_LABELS;
 
 /** The authenticated person acting, as the API hands it to the workflow (from the JWT claims). */
 export const ActorSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import * as labels from './labels';
 import { ListedCaseSchema } from './summary';
 
 /** Why the supervisors' view lists a case (api/supervision.ts classifies). */
@@ -6,7 +7,7 @@ export const STUCK_REASONS = ['overdue', 'due_soon', 'stalled'] as const;
 export const StuckReasonSchema = z.enum(STUCK_REASONS);
 export type StuckReason = z.infer<typeof StuckReasonSchema>;
 
-export const STUCK_REASON_LABELS: Record<StuckReason, string> = { overdue: '超期', due_soon: '临期', stalled: '滞留' };
+export const STUCK_REASON_LABELS: Record<StuckReason, string> = labels.STUCK_REASON_LABELS;
 
 export const StuckCaseSchema = ListedCaseSchema.extend({
   reasons: z.array(StuckReasonSchema),

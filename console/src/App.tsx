@@ -1,7 +1,8 @@
 import { Button, Layout, Menu, Modal, Space, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
-import { ROLE_LABELS, type Role } from '../../domain/roles';
+import type { Role } from '../../domain/roles';
+import { ROLE_LABELS } from '../../domain/labels';
 import { onSessionExpired } from './api';
 import { LoginPage } from './pages/LoginPage';
 import { clearSession, loadSession, type Session } from './session';

@@ -1,4 +1,5 @@
-import { STAGE_LABELS, type Stage } from '../../domain/case';
+import type { Stage } from '../../domain/case';
+import { STAGE_LABELS } from '../../domain/labels';
 import { ApiFailure } from './api';
 
 const BY_CODE: Record<ApiFailure['code'], string> = {

@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { ACTIONS, type ActionKind } from '../../../domain/actions';
-import { SATISFACTION_LABELS, SATISFACTIONS, type Stage } from '../../../domain/case';
+import { SATISFACTIONS, type Stage } from '../../../domain/case';
+import { SATISFACTION_LABELS } from '../../../domain/labels';
 import type { Unit } from '../../../domain/units';
 import type { CaseView } from '../../../domain/view';
 import { api, ApiFailure } from '../api';

@@ -1,8 +1,7 @@
 import { Alert, Card, Descriptions, Flex, Spin, Steps, Tag, Timeline, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
-import { CHANNEL_LABELS, REQUEST_TYPE_LABELS, SATISFACTION_LABELS, STAGE_LABELS } from '../../../domain/case';
-import { REVIEW_LEVEL_LABELS } from '../../../domain/roles';
+import { CHANNEL_LABELS, REQUEST_TYPE_LABELS, REVIEW_LEVEL_LABELS, SATISFACTION_LABELS, STAGE_LABELS } from '../../../domain/labels';
 import type { CaseView } from '../../../domain/view';
 import { api } from '../api';
 import { CaseActions } from '../components/CaseActions';

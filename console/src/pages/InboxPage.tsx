@@ -1,9 +1,8 @@
 import { Alert, Card, Table, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { REQUEST_TYPE_LABELS, STAGE_LABELS } from '../../../domain/case';
-import { AWAITING_LABELS, type InboxItem } from '../../../domain/inbox';
-import { REVIEW_LEVEL_LABELS } from '../../../domain/roles';
+import type { InboxItem } from '../../../domain/inbox';
+import { AWAITING_LABELS, REQUEST_TYPE_LABELS, REVIEW_LEVEL_LABELS, STAGE_LABELS } from '../../../domain/labels';
 import { api } from '../api';
 import { chineseMessage } from '../errors';
 import { formatTime, workingDaysText } from '../format';

@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Checkbox, Form, Input, Result, Select, Space } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { CHANNEL_LABELS, CHANNELS, NewCaseSchema, REQUEST_TYPE_LABELS, REQUEST_TYPES, type NewCase } from '../../../domain/case';
+import { CHANNELS, NewCaseSchema, REQUEST_TYPES, type NewCase } from '../../../domain/case';
+import { CHANNEL_LABELS, REQUEST_TYPE_LABELS } from '../../../domain/labels';
 import type { CaseView } from '../../../domain/view';
 import { api, ApiFailure } from '../api';
 import { chineseFieldMessage, chineseMessage } from '../errors';

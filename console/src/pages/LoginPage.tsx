@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Flex, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { DemoPerson } from '../../../domain/demo-people';
-import { ROLE_LABELS, REVIEW_LEVEL_LABELS } from '../../../domain/roles';
+import { ROLE_LABELS, REVIEW_LEVEL_LABELS } from '../../../domain/labels';
 import { api } from '../api';
 import { chineseMessage } from '../errors';
 import { saveSession, type Session } from '../session';

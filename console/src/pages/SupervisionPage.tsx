@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Col, Flex, Progress, Row, Statistic, Table, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { STAGE_LABELS } from '../../../domain/case';
+import { STAGE_LABELS, STUCK_REASON_LABELS } from '../../../domain/labels';
 import type { Rate, UnitMetrics } from '../../../domain/metrics';
-import { STUCK_REASON_LABELS, type StuckCase, type StuckPage } from '../../../domain/stuck';
+import type { StuckCase, StuckPage } from '../../../domain/stuck';
 import { api } from '../api';
 import { download } from '../download';
 import { chineseMessage } from '../errors';
