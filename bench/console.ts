@@ -128,7 +128,12 @@ async function main(): Promise<void> {
       const failed = Object.values(lhr.audits).filter(
         (a) => a.scoreDisplayMode === 'binary' && a.score === 0 && lhr.categories.accessibility?.auditRefs.some((r) => r.id === a.id),
       );
-      for (const a of failed) console.log(`    ${name}: failed ${a.id} — ${a.title}`);
+      for (const a of failed) {
+        console.log(`    ${name}: failed ${a.id} — ${a.title}`);
+        const items = (a.details as { items?: { node?: { snippet?: string; explanation?: string } }[] } | undefined)?.items ?? [];
+        for (const item of items.slice(0, 3))
+          console.log(`      ${item.node?.snippet ?? ''} ${item.node?.explanation?.split('\n')[1] ?? ''}`);
+      }
     }
   } finally {
     await browser.close();

@@ -24,12 +24,13 @@ if (nonce) {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    {/* No space inserted between a two-character button name (登 记): the name people and screen readers hear is 登记. */}
+    {/* No space inserted in a two-character button name (登 记): people and screen readers hear 登记. Links in a darker
+        blue than the default, for a contrast of at least 4.5:1 on white (WCAG AA). */}
     <ConfigProvider
       locale={zhCN}
       csp={nonce ? { nonce } : undefined}
       button={{ autoInsertSpace: false }}
-      theme={{ token: { colorPrimary: '#b71c1c' } }}
+      theme={{ token: { colorPrimary: '#b71c1c', colorLink: '#0958d9' } }}
     >
       <AntApp>
         <HashRouter>
