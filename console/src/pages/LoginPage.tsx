@@ -40,30 +40,28 @@ export function LoginPage({ onSignedIn, embedded = false }: { onSignedIn: (s: Se
   const staff = people?.filter((p) => !p.roles.includes('handler')) ?? [];
   const handlers = people?.filter((p) => p.roles.includes('handler') && (!filter || (p.unitName ?? '').includes(filter))) ?? [];
 
+  const buttons = (list: DemoPerson[]) => (
+    <Flex wrap gap={8}>
+      {list.map((p) => (
+        <Button key={p.id} onClick={() => void signIn(p)}>
+          {`登录：${describe(p)}`}
+        </Button>
+      ))}
+    </Flex>
+  );
+
   const body = (
     <Flex vertical gap={16}>
       {error && <Alert type="error" showIcon title={error} />}
       <Typography.Paragraph>开发环境：选择一位演示人员，一键登录。</Typography.Paragraph>
-      <Flex wrap gap={8}>
-        {staff.map((p) => (
-          <Button key={p.id} onClick={() => void signIn(p)}>
-            {`登录：${describe(p)}`}
-          </Button>
-        ))}
-      </Flex>
+      {buttons(staff)}
       <Input.Search
         aria-label="按单位名称查找承办人"
         placeholder="按单位名称查找承办人"
         allowClear
         onChange={(e) => setFilter(e.target.value)}
       />
-      <Flex wrap gap={8}>
-        {handlers.map((p) => (
-          <Button key={p.id} onClick={() => void signIn(p)}>
-            {`登录：${describe(p)}`}
-          </Button>
-        ))}
-      </Flex>
+      {buttons(handlers)}
     </Flex>
   );
   if (embedded) return body;
