@@ -231,3 +231,33 @@ test('the supervisor dashboard finds an overdue case and opens it; the metrics o
   await supervisor.page.getByRole('heading', { name: new RegExp(ledgerNo) }).waitFor();
   await supervisor.page.getByText(/已超期 \d+ 个工作日/).waitFor();
 });
+
+test('a session that ends mid-form asks to sign in again over the page and keeps what was typed, also across a reload', async () => {
+  const operator = await as(/李话务/);
+  const { page } = operator;
+  await page.getByRole('menuitem', { name: '登记诉求' }).click();
+  await page.getByLabel('诉求人姓名').fill('赵六');
+  await page.getByLabel('联系电话').fill('13700002222');
+  await page.getByLabel('标题').fill('路口信号灯故障（会话过期）');
+  await page.reload();
+  await page.getByLabel('标题').waitFor();
+  expect(await page.getByLabel('标题').inputValue()).toBe('路口信号灯故障（会话过期）');
+  await page.getByLabel('诉求内容').fill('早高峰信号灯全红。');
+  // The token is refused from now on (as when it expires or the key changes).
+  await page.evaluate(() => {
+    // In the page (this file is compiled without the DOM's types).
+    const store = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } })
+      .sessionStorage;
+    const session = JSON.parse(store.getItem('huiying.session')!) as { token: string };
+    store.setItem('huiying.session', JSON.stringify({ ...session, token: `${session.token}x` }));
+  });
+  await page.getByRole('button', { name: '登记', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: '登录已过期' });
+  await dialog.waitFor();
+  await operator.shot('10-session-expired');
+  await dialog.getByRole('button', { name: /李话务/ }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  expect(await page.getByLabel('诉求内容').inputValue()).toBe('早高峰信号灯全红。');
+  await page.getByRole('button', { name: '登记', exact: true }).click();
+  await page.getByText(/登记成功，台账编号 /).waitFor();
+});
