@@ -12,12 +12,16 @@ const IntakePage = lazy(() => import('./pages/IntakePage'));
 const CasePage = lazy(() => import('./pages/CasePage'));
 const LookupPage = lazy(() => import('./pages/LookupPage'));
 const SupervisionPage = lazy(() => import('./pages/SupervisionPage'));
+const SpotChecksPage = lazy(() => import('./pages/SpotChecksPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
 
 /** The menu each role sees; every screen reads and acts through the API alone. */
 const MENU: { key: string; label: string; roles: Role[] }[] = [
   { key: '/inbox', label: '我的待办', roles: ['operator', 'dispatcher', 'handler', 'reviewer', 'supervisor', 'admin'] },
   { key: '/intake', label: '登记诉求', roles: ['operator'] },
   { key: '/supervision', label: '督办工作台', roles: ['supervisor', 'admin'] },
+  { key: '/spot-checks', label: '定期抽查', roles: ['supervisor', 'admin'] },
+  { key: '/audit', label: '审计日志', roles: ['supervisor', 'admin'] },
   { key: '/lookup', label: '工单查询', roles: ['operator', 'dispatcher', 'handler', 'reviewer', 'supervisor', 'admin'] },
 ];
 
@@ -73,6 +77,8 @@ export function App() {
             <Route path="/intake" element={<IntakePage />} />
             <Route path="/lookup" element={<LookupPage />} />
             <Route path="/supervision" element={<SupervisionPage />} />
+            <Route path="/spot-checks" element={<SpotChecksPage />} />
+            <Route path="/audit" element={<AuditPage />} />
             <Route path="/cases/:id" element={<CasePage session={session} />} />
             <Route path="*" element={<Navigate to="/inbox" replace />} />
           </Routes>

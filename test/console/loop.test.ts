@@ -230,6 +230,12 @@ test('the supervisor dashboard finds an overdue case and opens it; the metrics o
   await row.getByRole('link', { name: ledgerNo }).click();
   await supervisor.page.getByRole('heading', { name: new RegExp(ledgerNo) }).waitFor();
   await supervisor.page.getByText(/已超期 \d+ 个工作日/).waitFor();
+  // That view showed the citizen unmasked: the audit log says who, which case, when.
+  await supervisor.page.getByRole('menuitem', { name: '审计日志' }).click();
+  const audit = supervisor.page.getByRole('table', { name: '审计日志' });
+  await audit.getByRole('row').filter({ hasText: ledgerNo }).getByText('查看未遮蔽的诉求人信息').waitFor();
+  await supervisor.page.getByRole('menuitem', { name: '定期抽查' }).click();
+  await supervisor.page.getByRole('table', { name: '抽查样本' }).waitFor();
 });
 
 test('a session that ends mid-form asks to sign in again over the page and keeps what was typed, also across a reload', async () => {
