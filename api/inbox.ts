@@ -40,6 +40,7 @@ export async function inboxFor(db: Db, actor: Actor, calendar: WorkingCalendar, 
         ...c,
         awaiting: awaiting(c),
         workingDaysLeft: workingDaysLeft(calendar, c.dueAt, now),
+        returnedBy: parseFlags(c.flags).returnedBy,
       })),
     ),
   );

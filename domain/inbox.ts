@@ -12,5 +12,7 @@ export const InboxItemSchema = ListedCaseSchema.extend({
   awaiting: AwaitingSchema,
   /** Working days to `dueAt` (negative: late), on the county's calendar; null without a deadline. */
   workingDaysLeft: z.number().int().nullable(),
+  /** Units that returned the case (退单), each once: a dispatcher sees them before assigning again. */
+  returnedBy: z.array(z.string()),
 });
 export type InboxItem = z.infer<typeof InboxItemSchema>;

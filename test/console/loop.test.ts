@@ -267,3 +267,36 @@ test('a session that ends mid-form asks to sign in again over the page and keeps
   await page.getByRole('button', { name: '登记', exact: true }).click();
   await page.getByText(/登记成功，台账编号 /).waitFor();
 });
+
+test("the dispatcher sees a returned case in the inbox with who returned it, reads the unit's grounds, and assigns it again", async () => {
+  const res = await h.api('POST', '/cases', {
+    token: people.operator,
+    body: {
+      channel: 'hotline',
+      type: 'complaint',
+      citizen: { name: '钱七', phone: '13600003333' },
+      title: '占道经营（退单）',
+      content: '路口占道经营。',
+    },
+  });
+  const { id, ledgerNo } = res.body as { id: string; ledgerNo: string };
+  expect((await h.api('POST', `/cases/${id}/assign`, { token: people.dispatcher, body: { unit: 'transport' } })).status).toBe(200);
+  const back = await h.api('POST', `/cases/${id}/return`, {
+    token: people.transportHandler,
+    body: { reason: '不属于交通运输局职责，应由市场监管局处理。' },
+  });
+  expect(back.status).toBe(200);
+
+  const dispatcher = await as(/赵派单/);
+  const row = dispatcher.page.getByRole('row').filter({ hasText: ledgerNo });
+  await row.getByText('曾被退回：县交通运输局').waitFor({ timeout: 30_000 });
+  await row.getByRole('link', { name: ledgerNo }).click();
+  await dispatcher.page.getByText('不属于交通运输局职责，应由市场监管局处理。').waitFor();
+  await dispatcher.shot('11-dispatcher-returned');
+  await dispatcher.page.getByRole('button', { name: '交办', exact: true }).click();
+  const dialog = dispatcher.page.getByRole('dialog');
+  await dialog.getByLabel('承办单位').fill('市场监管');
+  await dialog.getByLabel('承办单位').press('Enter');
+  await dialog.getByRole('button', { name: '确认交办' }).click();
+  await dispatcher.page.getByText('已交办', { exact: true }).first().waitFor();
+});

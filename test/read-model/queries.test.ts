@@ -390,7 +390,7 @@ describe('the spot-check draw, the inbox and the ledger', () => {
         id: id('i', 3),
         stage: 'rectifying',
         unit: TRANSPORT,
-        flags: ['extension_pending'],
+        flags: ['extension_pending', returnedByFlag(HEALTH)],
         registeredAt: '2026-01-03T00:00:00.000Z',
       }),
       summary({ id: id('i', 4), stage: 'reviewing', unit: TRANSPORT, reviewLevel: 2, archived: true }),
@@ -405,6 +405,8 @@ describe('the spot-check draw, the inbox and the ledger', () => {
     expect(handler.map((c) => c.registeredAt)).toEqual([...handler.map((c) => c.registeredAt)].sort());
     // Working days to the deadline on the county's calendar, as the console shows them (negative: late).
     for (const c of handler) expect(c.workingDaysLeft).toBe(c.dueAt ? calendar.workingDaysBetween(new Date(), new Date(c.dueAt)) : null);
+    // The units that returned a case, read from its markers, for the dispatcher's list.
+    expect(handler.find((c) => c.id === id('i', 3))?.returnedBy).toEqual([HEALTH]);
   });
 
   test('the ledger streams in registration order, then ledger number, in batches, none lost at the seams', async () => {

@@ -59,7 +59,16 @@ export default function InboxPage({ session }: { session: Session }) {
             render: (a: InboxItem['awaiting'], c) =>
               a === 'review' && c.reviewLevel ? `${AWAITING_LABELS[a]}（${REVIEW_LEVEL_LABELS[c.reviewLevel]}）` : AWAITING_LABELS[a],
           },
-          { title: '状态', dataIndex: 'stage', render: (s: InboxItem['stage']) => STAGE_LABELS[s] },
+          {
+            title: '状态',
+            dataIndex: 'stage',
+            render: (s: InboxItem['stage'], c) => (
+              <span>
+                {STAGE_LABELS[s]}{' '}
+                {c.returnedBy.length > 0 && <Tag color="gold">{`曾被退回：${c.returnedBy.map((u) => unitName(units, u)).join('、')}`}</Tag>}
+              </span>
+            ),
+          },
           { title: '承办单位', dataIndex: 'unit', render: (u: string | null) => unitName(units, u) },
           { title: '登记时间', dataIndex: 'registeredAt', render: formatTime },
           {
