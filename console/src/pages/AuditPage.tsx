@@ -1,22 +1,15 @@
 import { Alert, Card, Table } from 'antd';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import type { AuditEntry } from '../../../api/audit';
-import { api } from '../api';
-import { chineseMessage } from '../errors';
 import { formatTime } from '../format';
+import { useApiGet } from '../useApi';
 
 const ACTIONS: Record<string, string> = { 'case.read': '查看未遮蔽的诉求人信息', export: '导出台账', 'codec.decode': '解密工作流数据' };
 
 /** 审计日志: who saw a citizen's data unmasked or exported it (GET /audit), newest first. */
 export default function AuditPage() {
-  const [items, setItems] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ items: AuditEntry[] }>('GET', '/audit?limit=500')
-      .then((r) => setItems(r.items))
-      .catch((err: unknown) => setError(chineseMessage(err)));
-  }, []);
+  const { data, error } = useApiGet<{ items: AuditEntry[] }>('/audit?limit=500');
+  const items = data?.items ?? null;
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 18 }}>审计日志</h1>}>
       {error && <Alert type="error" showIcon title={error} role="alert" style={{ marginBottom: 16 }} />}

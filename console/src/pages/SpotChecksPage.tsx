@@ -1,11 +1,9 @@
 import { Alert, Card, Table, Tag } from 'antd';
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { STAGE_LABELS } from '../../../domain/labels';
 import type { ListedCase } from '../../../domain/summary';
-import { api } from '../api';
-import { chineseMessage } from '../errors';
 import { formatTime } from '../format';
+import { useApiGet } from '../useApi';
 import { unitName, useUnits } from '../units';
 
 /** A case of the sample as GET /spot-checks answers it (api/routes/spot-checks.ts). */
@@ -16,13 +14,8 @@ const RESULT = { passed: ['抽查通过', 'green'], failed: ['抽查不通过', 
 /** 定期抽查: the cases of the current samples; each opens on its case page, where 抽查通过 / 抽查不通过 record the result. */
 export default function SpotChecksPage() {
   const units = useUnits();
-  const [items, setItems] = useState<Sampled[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    api<{ items: Sampled[] }>('GET', '/spot-checks')
-      .then((r) => setItems(r.items))
-      .catch((err: unknown) => setError(chineseMessage(err)));
-  }, []);
+  const { data, error } = useApiGet<{ items: Sampled[] }>('/spot-checks');
+  const items = data?.items ?? null;
   return (
     <Card title={<h1 style={{ margin: 0, fontSize: 18 }}>定期抽查</h1>}>
       {error && <Alert type="error" showIcon title={error} role="alert" style={{ marginBottom: 16 }} />}
