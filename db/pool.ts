@@ -17,5 +17,9 @@ export function openDb(url: string | undefined, who: string): Db {
       `${who} needs the read model's database: set DATABASE_URL (postgres://…), or run \`npm start\`, which starts the embedded one and sets it`,
     );
   }
-  return createDb(url);
+  const db = createDb(url);
+  // An idle connection the server drops (it restarts, or stops first at Ctrl-C) is an 'error' on the pool; without a
+  // listener it would kill the process with a dump of the whole client. The pool opens a new connection when needed.
+  db.on('error', (err) => console.error(`${who}: the database dropped an idle connection (${err.message})`));
+  return db;
 }
