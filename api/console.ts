@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../config/paths';
 import { authorize } from './auth';
 import { ApiError } from './errors';
 
-/** Where `npm run build` puts the console (console/vite.config.ts); `npm start` builds it when missing or stale. */
+/** Where `npm run build` puts the console (console/vite.config.mts); `npm start` builds it when missing or stale. */
 export const CONSOLE_DIST = path.join(PROJECT_ROOT, 'console', 'dist');
 
 /** The placeholder in console/index.html that each answer replaces with its own nonce (see `pageCsp`). */

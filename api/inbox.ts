@@ -7,8 +7,6 @@ import { workingDaysLeft } from '../domain/view';
 import { inboxCases, type InboxSelection } from '../db/inbox-queries';
 import type { Db } from '../db/pool';
 
-export type { Awaiting, InboxItem };
-
 /** What each role is waiting to do, as a selection of the read model, and what to call the wait. */
 function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] {
   const out: { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] = [];

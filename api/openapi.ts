@@ -9,7 +9,8 @@ import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
 import { sessionOpenApiPaths } from './routes/session';
 import { consoleOpenApiPaths } from './console';
-import { StuckPageSchema, StuckQuerySchema } from './supervision';
+import { StuckQuerySchema } from './supervision';
+import { StuckPageSchema } from '../domain/stuck';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
 

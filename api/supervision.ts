@@ -3,7 +3,7 @@ import { StageSchema, STAGES, type Stage } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
 import type { ListedCase } from '../domain/summary';
-import { STUCK_REASONS, StuckPageSchema, type StuckCase, type StuckPage, type StuckReason } from '../domain/stuck';
+import type { StuckCase, StuckPage, StuckReason } from '../domain/stuck';
 import { UnitSchema } from '../domain/units';
 import type { Db } from '../db/pool';
 import { stuckCandidates, stuckCasesByIds, type StuckCandidate } from '../db/supervision-queries';
@@ -78,8 +78,6 @@ export interface StuckFilter {
   limit?: number;
   pageToken?: StuckCursor;
 }
-
-export { STUCK_REASONS, StuckPageSchema, type StuckCase, type StuckPage, type StuckReason };
 
 /**
  * The supervisors' rule, with its cut-offs computed once for `now`: why a case is stuck (if it is), its severity key,

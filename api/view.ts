@@ -6,8 +6,6 @@ import type { UnitDirectory } from '../domain/units';
 import { workingDaysLeft, type CaseView } from '../domain/view';
 import type { WorkingCalendar } from '../domain/calendar';
 
-export type { CaseView };
-
 /** What the audit needs to know about a view on its way out (see api/audit.ts), kept beside it, not in it. */
 export interface ViewFacts {
   caseId: string;

@@ -25,7 +25,7 @@ import { createApp, type AppDeps } from '../../api/app';
 import { caseIdFor, hashRequest } from '../../api/ids';
 import { signToken } from '../../api/tokens';
 import { createCalendar, type WorkingCalendar } from '../../domain/calendar';
-import type { CaseState, NewCase } from '../../domain/case';
+import type { NewCase } from '../../domain/case';
 import { shanghaiYear } from '../../domain/ledger';
 import { TimeLimitsSchema, type TimeLimits } from '../../domain/limits';
 import type { Actor, ReviewLevel } from '../../domain/roles';
@@ -417,8 +417,8 @@ export async function listAll(api: ApiCall, actor: Actor, query: string, pageSiz
 
 export const ids = (items: { id: string }[]): string[] => items.map((i) => i.id);
 
-/** The state as the case workflow holds it, minus what the view adds; handy where a test needs the raw type. */
-export type CaseView = CaseState & { unitName: string | null; dueAt: string | null; overdue: boolean; redFlag: boolean };
+/** A case as the API answers it (domain/view.ts). */
+export type { CaseView } from '../../domain/view';
 
 /** A county's limits, validated like HUIYING_LIMITS_FILE would be. */
 export function countyLimits(overrides: Record<string, unknown>): TimeLimits {
