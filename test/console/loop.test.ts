@@ -264,7 +264,8 @@ test('a session that ends mid-form asks to sign in again over the page and keeps
   await dialog.getByRole('button', { name: /李话务/ }).click();
   await dialog.waitFor({ state: 'hidden' });
   expect(await page.getByLabel('诉求内容').inputValue()).toBe('早高峰信号灯全红。');
-  await page.getByRole('button', { name: '登记', exact: true }).click();
+  // Keyboard: Enter in a field sends the form.
+  await page.getByLabel('标题').press('Enter');
   await page.getByText(/登记成功，台账编号 /).waitFor();
 });
 
