@@ -115,7 +115,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.post('/cases', intakeRateLimit(rateLimits));
   // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
   const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
-  app.use(caseRoutes({ cases, db: deps.db, units: deps.units, calendar: deps.calendar }));
+  app.use(caseRoutes({ cases, db: deps.db, units: deps.units, calendar: deps.calendar, audit: deps.audit }));
   app.use(supervisionRoutes(deps));
   app.use(auditRoutes(deps));
   app.use(spotCheckRoutes(deps));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CaseIdSchema } from '../domain/actions';
-import { RequestTypeSchema, StageSchema } from '../domain/case';
+import { CitizenSchema, RequestTypeSchema, StageSchema } from '../domain/case';
+import { seesEveryCitizen } from '../domain/privacy';
 import { hasRole, type Actor } from '../domain/roles';
 import type { ListedCase } from '../domain/summary';
 import { UnitSchema } from '../domain/units';
@@ -36,6 +37,13 @@ export const CaseListQuerySchema = z.object({
   stage: StageSchema.optional(),
   unit: UnitSchema.shape.code.optional(),
   type: RequestTypeSchema.optional(),
+  /** A citizen's phone: their cases (possible 并单 at intake). Matched through its keyed hash; never stored. */
+  phone: CitizenSchema.shape.phone.optional(),
+  /** `true`: only cases still open. */
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
   pageToken: z
     .string()
@@ -52,10 +60,27 @@ export const CaseListQuerySchema = z.object({
 });
 export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;
 
-/** Lists cases from the read model, newest first. A handler is held to its own unit whatever it asks for. */
-export async function listCases(db: Db, actor: Actor, q: CaseListQuery): Promise<{ items: ListedCase[]; nextPageToken: string | null }> {
+/**
+ * Lists cases from the read model, newest first. A handler is held to its own unit whatever it asks for; only someone
+ * who sees every citizen may ask by phone (`citizenKey` turns the phone into its keyed hash).
+ */
+export async function listCases(
+  db: Db,
+  actor: Actor,
+  q: CaseListQuery,
+  citizenKey: (phone: string) => string,
+): Promise<{ items: ListedCase[]; nextPageToken: string | null }> {
   const unit = restrictUnit(actor, q.unit);
-  const page = await listCasePage(db, { stage: q.stage, unit, type: q.type }, q.pageSize, q.pageToken);
+  if (q.phone !== undefined && !seesEveryCitizen(actor))
+    throw new ApiError('forbidden', 'only operators and supervisors without a unit may look cases up by phone');
+  const filter = {
+    stage: q.stage,
+    unit,
+    type: q.type,
+    citizenKey: q.phone === undefined ? undefined : citizenKey(q.phone),
+    open: q.open,
+  };
+  const page = await listCasePage(db, filter, q.pageSize, q.pageToken);
   return { items: page.items, nextPageToken: page.next ? encodePageToken(page.next) : null };
 }
 

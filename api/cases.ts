@@ -47,6 +47,11 @@ export class CaseService {
     return this.client.withDeadline(Date.now() + (this.opts.requestTimeoutMs ?? 30_000), fn);
   }
 
+  /** The keyed hash a phone is matched by in the read model: the same for the same digits, however written. */
+  citizenKey(phone: string): string {
+    return citizenKeyOf(this.opts.citizenKeySecret, phone);
+  }
+
   create(actor: Actor, request: NewCase, idempotencyKey?: string): Promise<CaseState> {
     return this.timed(() => this.register(actor, request, idempotencyKey));
   }

@@ -11,6 +11,7 @@ import { sessionOpenApiPaths } from './routes/session';
 import { consoleOpenApiPaths } from './console';
 import { StuckQuerySchema } from './supervision';
 import { StuckPageSchema } from '../domain/stuck';
+import { WorkloadSchema } from '../domain/workload';
 
 const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
 
@@ -97,6 +98,7 @@ export function openApiDocument(): Record<string, unknown> {
         ),
         Unit: schema(UnitSchema, 'output'),
         StuckPage: schema(StuckPageSchema, 'output'),
+        Workload: schema(WorkloadSchema, 'output'),
         ...Object.fromEntries(ROUTED_ACTIONS.map((k) => [`${k}Body`, schema(routeBody(k))])),
       },
     },
@@ -138,6 +140,13 @@ export function openApiDocument(): Record<string, unknown> {
             },
             ...errors(400, 401, 403),
           },
+        },
+      },
+      '/supervision/workload': {
+        get: {
+          summary:
+            'open cases by unit × stage, with overdue and red-flagged counts, unassigned first, then the most loaded unit (roles: supervisor, admin)',
+          responses: { '200': { description: '{asOf, stages, rows, totals}', ...json('Workload') }, ...errors(401, 403) },
         },
       },
       '/stats': {

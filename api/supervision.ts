@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StageSchema, STAGES, type Stage } from '../domain/case';
+import { OPEN_STAGES, StageSchema, type OpenStage } from '../domain/case';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
 import type { ListedCase } from '../domain/summary';
@@ -7,9 +7,6 @@ import type { StuckCase, StuckPage, StuckReason } from '../domain/stuck';
 import { UnitSchema } from '../domain/units';
 import type { Db } from '../db/pool';
 import { stuckCandidates, stuckCasesByIds, type StuckCandidate } from '../db/supervision-queries';
-
-type OpenStage = Exclude<Stage, 'closed'>;
-const OPEN_STAGES = STAGES.filter((s): s is OpenStage => s !== 'closed');
 
 /** A page of the supervisors' view holds this many cases unless `limit` says otherwise (at most `STUCK_PAGE_MAX`). */
 export const STUCK_PAGE_DEFAULT = 100;

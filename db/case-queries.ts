@@ -13,6 +13,10 @@ export interface CaseListFilter {
   stage?: Stage;
   unit?: string;
   type?: RequestType;
+  /** The keyed hash of a citizen's phone (api/ids.ts `citizenKeyOf`): that citizen's cases. */
+  citizenKey?: string;
+  /** Only cases still open (not closed, not archived). */
+  open?: boolean;
 }
 
 export interface CasePage {
@@ -33,6 +37,8 @@ export async function listCasePage(db: Db, filter: CaseListFilter, pageSize: num
   if (filter.stage) where.push(`stage = ${param(filter.stage)}`);
   if (filter.unit) where.push(`unit = ${param(filter.unit)}`);
   if (filter.type) where.push(`type = ${param(filter.type)}`);
+  if (filter.citizenKey) where.push(`citizen_key = ${param(filter.citizenKey)}`);
+  if (filter.open) where.push(`stage <> 'closed' AND NOT archived`);
   if (after) where.push(`(registered_at, id) < (${param(after.registeredAt)}::timestamptz, ${param(after.id)})`);
   // One row more than the page tells whether another page follows, without a count.
   const { rows } = await db.query(

@@ -1,9 +1,8 @@
-import type { Stage } from '../domain/case';
+import type { OpenStage, Stage } from '../domain/case';
 import { listedCase, type ListedCase } from '../domain/summary';
+import type { WorkloadCount } from '../domain/workload';
 import { SUMMARY_COLUMNS, summaryFromRow } from './case-summaries';
 import type { Db } from './pool';
-
-type OpenStage = Exclude<Stage, 'closed'>;
 
 export interface StuckSelection {
   unit?: string;
@@ -62,4 +61,21 @@ export async function stuckCasesByIds(db: Db, ids: readonly string[]): Promise<L
   if (ids.length === 0) return [];
   const { rows } = await db.query(`SELECT ${SUMMARY_COLUMNS} FROM case_summaries WHERE id = ANY($1::text[])`, [ids]);
   return rows.map((row) => listedCase(summaryFromRow(row)));
+}
+
+/** Open cases counted by unit and stage (with how many are overdue or red-flagged): the supervisors' workload table. */
+export async function openCaseCounts(db: Db): Promise<WorkloadCount[]> {
+  const { rows } = await db.query(
+    `SELECT unit, stage, count(*)::int AS count, count(*) FILTER (WHERE overdue)::int AS overdue,
+            count(*) FILTER (WHERE red_flag)::int AS red_flags
+       FROM case_summaries WHERE stage <> 'closed' AND NOT archived
+      GROUP BY unit, stage`,
+  );
+  return rows.map((r) => ({
+    unit: (r.unit as string | null) ?? null,
+    stage: r.stage as OpenStage,
+    count: r.count as number,
+    overdue: r.overdue as number,
+    redFlags: r.red_flags as number,
+  }));
 }

@@ -60,6 +60,7 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   'GET /cases/:id': everyoneHandlersOwnUnit,
   ...actionRows,
   'GET /supervision/stuck': only(SUPERVISION_ROLES),
+  'GET /supervision/workload': only(SUPERVISION_ROLES),
   'GET /inbox': everyone,
   'GET /units': everyone,
   'GET /audit': only(AUDIT_ROLES),

@@ -18,6 +18,9 @@ export const STAGES = ['registered', 'assigned', 'rectifying', 'reviewing', 'rep
 export const StageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof StageSchema>;
 export const STAGE_LABELS: Record<Stage, string> = labels.STAGE_LABELS;
+/** The stages a case can be open in, in the loop's order. */
+export const OPEN_STAGES = STAGES.filter((s): s is Exclude<Stage, 'closed'> => s !== 'closed');
+export type OpenStage = (typeof OPEN_STAGES)[number];
 
 export const SATISFACTIONS = ['satisfied', 'basically_satisfied', 'dissatisfied', 'unreachable'] as const;
 export const SatisfactionSchema = z.enum(SATISFACTIONS);

@@ -40,6 +40,15 @@ export function citizenVisibility(facts: PrivacyFacts, actor: Pick<Actor, 'roles
   return actor.roles.some((r) => UNMASKED_PHONE_ROLES.has(r)) ? 'full' : 'masked';
 }
 
+/**
+ * Whether `actor` sees every citizen in full, whatever the case: a role that must call citizens, and no unit that a
+ * protected case could concern. Only such a person may look cases up by a citizen's phone, since finding a case by
+ * its reporter's phone tells who reported it.
+ */
+export function seesEveryCitizen(actor: Pick<Actor, 'roles' | 'unit'>): boolean {
+  return actor.unit === undefined && actor.roles.some((r) => UNMASKED_PHONE_ROLES.has(r));
+}
+
 /** Confidential, a report, or about a named unit: the units concerned must not learn who complained. */
 export function isProtected(facts: Pick<PrivacyFacts, 'confidential' | 'type' | 'about'>): boolean {
   return facts.confidential || facts.type === 'report' || (facts.about !== undefined && facts.about !== null);

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { ACTIONS, CaseIdSchema, ROUTED_ACTIONS, type CaseAction } from '../../domain/actions';
 import { actionEndpoint } from '../../domain/authorization';
 import { NewCaseSchema } from '../../domain/case';
+import { maskPhone } from '../../domain/masking';
 import { hasRole, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
 import type { WorkingCalendar } from '../../domain/calendar';
+import { requestContext, type AuditLog } from '../audit';
 import { actorOf, authorize } from '../auth';
 import { CaseListQuerySchema, listCases } from '../case-list';
 import type { CaseService } from '../cases';
@@ -16,7 +18,15 @@ import type { Db } from '../../db/pool';
 
 const IdempotencyKeySchema = z.string().min(1).max(200);
 
-export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirectory; calendar: WorkingCalendar }): Router {
+export interface CaseRouteDeps {
+  cases: CaseService;
+  db: Db;
+  units: UnitDirectory;
+  calendar: WorkingCalendar;
+  audit: AuditLog;
+}
+
+export function caseRoutes(deps: CaseRouteDeps): Router {
   const { cases, db, units, calendar } = deps;
   const router = Router();
 
@@ -37,7 +47,19 @@ export function caseRoutes(deps: { cases: CaseService; db: Db; units: UnitDirect
   });
 
   router.get('/cases', async (req, res) => {
-    res.json(await listCases(db, actorOf(res), parseQuery(CaseListQuerySchema, req.query)));
+    const query = parseQuery(CaseListQuerySchema, req.query);
+    const page = await listCases(db, actorOf(res), query, (phone) => cases.citizenKey(phone));
+    // Which cases a phone has is personal data: recorded (phone masked) before the answer leaves.
+    if (query.phone !== undefined) {
+      await deps.audit.record({
+        action: 'cases.search',
+        ...requestContext(req, res),
+        filter: { phone: maskPhone(query.phone), ...(query.open !== undefined ? { open: query.open } : {}) },
+        endpoint: 'GET /cases',
+        count: page.items.length,
+      });
+    }
+    res.json(page);
   });
 
   router.get('/cases/:id', async (req, res) => {

@@ -4,6 +4,8 @@
  * page token's checks, the supervisors' view beyond any cap, the spot-check draw's population, the ledger's order.
  */
 import { closedCasesToSample } from '../../db/spot-check-queries';
+import { openCaseCounts } from '../../db/supervision-queries';
+import { workloadTable } from '../../domain/workload';
 import { summaryRow } from '../support/summaries';
 import { ledgerCases } from '../../db/ledger-queries';
 import { metricsCases } from '../../db/metrics-queries';
@@ -27,6 +29,8 @@ import { useHarness } from '../support/lifecycle';
 import { HEALTH, HOUSING, people, TRANSPORT } from '../support/personas';
 
 const calendar = createCalendar();
+/** Stands in for the API's keyed hash of a phone (api/ids.ts citizenKeyOf): digits only, as it hashes them. */
+const phoneKey = (phone: string) => `key-${phone.replace(/\D/g, '')}`;
 const NOW = new Date('2026-11-25T02:00:00.000Z'); // a Wednesday, 10:00 in Shanghai
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -83,7 +87,7 @@ describe('GET /cases from the read model', () => {
     let count = 0;
     do {
       const q = parseQuery(CaseListQuerySchema, { ...query, ...(token ? { pageToken: token } : {}) });
-      const page = await listCases(database.db, actor, q);
+      const page = await listCases(database.db, actor, q, phoneKey);
       expect(page.items.length).toBeLessThanOrEqual(Number(query.pageSize ?? 50));
       ids.push(...page.items.map((c) => c.id));
       token = page.nextPageToken;
@@ -113,16 +117,16 @@ describe('GET /cases from the read model', () => {
   test('a handler is held to its own unit; items carry status, no citizen key and no version', async () => {
     const { ids } = await pages(people.transportHandler, { pageSize: '4' });
     expect(ids).toEqual(newestFirst(all.filter((c) => c.unit === TRANSPORT)));
-    const first = (await listCases(database.db, people.transportHandler, parseQuery(CaseListQuerySchema, {}))).items[0];
+    const first = (await listCases(database.db, people.transportHandler, parseQuery(CaseListQuerySchema, {}), phoneKey)).items[0];
     expect(first).toMatchObject({ status: 'RUNNING', unit: TRANSPORT });
     expect(first).not.toHaveProperty('citizenKey');
     expect(first).not.toHaveProperty('version');
     expect(JSON.stringify(first)).not.toContain('secret-key');
-    await expect(listCases(database.db, people.transportHandler, parseQuery(CaseListQuerySchema, { unit: HOUSING }))).rejects.toMatchObject(
-      {
-        code: 'forbidden',
-      },
-    );
+    await expect(
+      listCases(database.db, people.transportHandler, parseQuery(CaseListQuerySchema, { unit: HOUSING }), phoneKey),
+    ).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 
   test('a malformed or tampered page token is a 400 naming query.pageToken, before any query', () => {
@@ -424,5 +428,56 @@ describe('the spot-check draw, the inbox and the ledger', () => {
     const expected = [...rows].sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.ledgerNo.localeCompare(b.ledgerNo));
     expect(seen).toEqual(expected.map((c) => c.ledgerNo));
     expect(batches).toBe(4);
+  });
+});
+
+describe('a citizen by phone, and the workload table, on a database of their own', () => {
+  const own = useHarness(async () => {
+    const d = await createTestDatabase();
+    return { ...d, teardown: d.drop };
+  });
+  const A = '138-0013-8000';
+  const rows = [
+    summary({ id: id('p', 0), citizenKey: phoneKey(A), unit: HOUSING, stage: 'rectifying', overdue: true }),
+    summary({ id: id('p', 1), citizenKey: phoneKey(A), unit: HOUSING, stage: 'closed' }),
+    summary({ id: id('p', 2), citizenKey: phoneKey('13900139000'), unit: HOUSING, stage: 'rectifying', redFlag: true }),
+    summary({ id: id('p', 3), citizenKey: phoneKey(A), unit: null, stage: 'registered' }),
+    summary({ id: id('p', 4), citizenKey: phoneKey(A), unit: TRANSPORT, stage: 'reviewing', reviewLevel: 2 }),
+    summary({ id: id('p', 5), citizenKey: phoneKey(A), unit: TRANSPORT, stage: 'assigned', archived: true }),
+  ];
+  beforeAll(async () => {
+    for (const row of rows) await recordSummary(own.db, row);
+  });
+  const lookUp = (actor: Actor, query: Record<string, string>) =>
+    listCases(own.db, actor, parseQuery(CaseListQuerySchema, query), phoneKey);
+
+  test("an operator finds a citizen's cases by phone however it is written; open=true leaves closed and archived out", async () => {
+    const all = await lookUp(people.operator, { phone: '13800138000' });
+    expect(all.items.map((c) => c.id).sort()).toEqual([0, 1, 3, 4, 5].map((n) => id('p', n)));
+    const open = await lookUp(people.operator, { phone: A, open: 'true' });
+    expect(open.items.map((c) => c.id).sort()).toEqual([0, 3, 4].map((n) => id('p', n)));
+    expect(JSON.stringify(open)).not.toContain(phoneKey(A));
+  });
+
+  test('only someone who sees every citizen may look up by phone: a handler, a dispatcher, a supervisor with a unit are refused', async () => {
+    for (const actor of [people.housingHandler, people.dispatcher, { ...people.supervisor, unit: HOUSING }]) {
+      await expect(lookUp(actor, { phone: A })).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    expect((await lookUp(people.supervisor, { phone: A, open: 'true' })).items).toHaveLength(3);
+    expect(() => parseQuery(CaseListQuerySchema, { phone: 'abc' })).toThrow(ApiError);
+  });
+
+  test('open cases by unit and stage: archived and closed left out, unassigned ones on their own row, totals add up', async () => {
+    const table = workloadTable(await openCaseCounts(own.db), (code) => `名称-${code}`, NOW);
+    expect(table.stages).toEqual(['registered', 'assigned', 'rectifying', 'reviewing', 'replied', 'deciding']);
+    expect(table.rows.map((r) => [r.unit, r.name, r.total, r.overdue, r.redFlags])).toEqual([
+      [null, '未交办', 1, 0, 0],
+      [HOUSING, `名称-${HOUSING}`, 2, 1, 1],
+      [TRANSPORT, `名称-${TRANSPORT}`, 1, 0, 0],
+    ]);
+    expect(table.rows[1].byStage).toMatchObject({ rectifying: 2, registered: 0, reviewing: 0 });
+    expect(table.rows[2].byStage.reviewing).toBe(1);
+    expect(table.totals).toMatchObject({ total: 4, overdue: 1, redFlags: 1 });
+    expect(table.totals.byStage).toMatchObject({ registered: 1, rectifying: 2, reviewing: 1, assigned: 0 });
   });
 });
