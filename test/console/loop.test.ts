@@ -5,8 +5,8 @@
  */
 import type { Browser } from 'playwright-core';
 import { launchChromium, signIn, type PersonPage } from '../support/browser';
-import { useE2E, type ExtraApp } from '../e2e/harness';
-import { people } from '../support/personas';
+import { drive, useE2E, type ExtraApp } from '../e2e/harness';
+import { HOUSING, people } from '../support/personas';
 
 const h = useE2E();
 let app: ExtraApp;
@@ -220,12 +220,27 @@ test('a refusal is said in Chinese next to the action: assigning a case someone 
 
 test('the supervisor dashboard finds an overdue case and opens it; the metrics of the month are there', async () => {
   const { ledgerNo } = await h.startBackdatedCase(new Date(Date.now() - 6 * 86_400_000), { title: '久拖未交办的诉求' });
+  // A case a unit holds this month, so that its metrics have something to count.
+  await drive(h).assign((await drive(h).create({ title: '本月已交办的诉求' })).id as string, HOUSING);
   const supervisor = await as(/钱督办/);
   await supervisor.page.getByRole('menuitem', { name: '督办工作台' }).click();
   const stuck = supervisor.page.getByRole('table', { name: '超期、临期与滞留工单' });
   const row = stuck.getByRole('row').filter({ hasText: ledgerNo });
   await row.getByText('超期', { exact: true }).waitFor({ timeout: 30_000 });
   await supervisor.page.getByRole('table', { name: '单位考核' }).waitFor();
+  // Open cases by unit × stage: the backdated case waits for a unit, on the 未交办 row under 已登记.
+  const workload = supervisor.page.getByRole('table', { name: '在办工单分布' });
+  await workload.getByRole('row').filter({ hasText: '未交办' }).waitFor();
+  await workload.getByRole('columnheader', { name: '已登记' }).waitFor();
+  // The charts come in their own chunk (ECharts), by unit and over the last six months.
+  // (A rate with no case to count yet this month says so instead of drawing an empty chart.)
+  await supervisor.page.getByRole('img', { name: '全县近6个月考核指标趋势' }).waitFor();
+  const byUnit = (rate: string) =>
+    supervisor.page.getByRole('img', { name: `本月各单位${rate}` }).or(supervisor.page.getByText(`本月暂无可计算${rate}的工单。`));
+  await byUnit('按时办结率').waitFor();
+  await supervisor.page.getByLabel('选择指标').getByText('退回率', { exact: true }).click();
+  // The unit holding a case this month has a return rate (0 of 1): a bar to draw.
+  await supervisor.page.getByRole('img', { name: '本月各单位退回率' }).waitFor();
   await supervisor.shot('09-supervisor-dashboard');
   await row.getByRole('link', { name: ledgerNo }).click();
   await supervisor.page.getByRole('heading', { name: new RegExp(ledgerNo) }).waitFor();
@@ -236,6 +251,24 @@ test('the supervisor dashboard finds an overdue case and opens it; the metrics o
   await audit.getByRole('row').filter({ hasText: ledgerNo }).getByText('查看未遮蔽的诉求人信息').waitFor();
   await supervisor.page.getByRole('menuitem', { name: '定期抽查' }).click();
   await supervisor.page.getByRole('table', { name: '抽查样本' }).waitFor();
+});
+
+test("before registering, the operator sees the caller's other open cases (possible 并单)", async () => {
+  const operator = await as(/李话务/);
+  const first = await register(operator, '楼下餐馆油烟扰民');
+  const { page } = operator;
+  await page.getByRole('menuitem', { name: '登记诉求' }).click();
+  await page.getByLabel('联系电话').fill('138-1234-5678');
+  const others = page.getByRole('list', { name: '该号码的未办结工单' });
+  await others.getByRole('link', { name: first.ledgerNo }).waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('status')
+    .getByText(/该号码另有 \d+ 件未办结工单/)
+    .waitFor();
+  await operator.shot('12-operator-caller-open-cases');
+  // Another number: the list goes.
+  await page.getByLabel('联系电话').fill('13900001111');
+  await others.waitFor({ state: 'detached' });
 });
 
 test('a session that ends mid-form asks to sign in again over the page and keeps what was typed, also across a reload', async () => {

@@ -5,6 +5,7 @@ import { CHANNELS, NewCaseSchema, REQUEST_TYPES, type NewCase } from '../../../d
 import { CHANNEL_LABELS, REQUEST_TYPE_LABELS } from '../../../domain/labels';
 import type { CaseView } from '../../../domain/view';
 import { api, ApiFailure } from '../api';
+import { CitizenCases } from '../components/CitizenCases';
 import { chineseFieldMessage, chineseMessage } from '../errors';
 import { clearDraft, loadDraft, saveDraft } from '../session';
 import { useUnits } from '../units';
@@ -43,6 +44,7 @@ export default function IntakePage() {
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const type = Form.useWatch('type', form) as NewCase['type'] | undefined;
+  const phone = Form.useWatch(['citizen', 'phone'], form) as string | undefined;
 
   const showFieldErrors = (errors: Record<string, string>) =>
     form.setFields(
@@ -132,6 +134,7 @@ export default function IntakePage() {
             <Input style={{ width: 220 }} autoComplete="off" inputMode="tel" />
           </Form.Item>
         </Space>
+        <CitizenCases phone={phone} />
         <Form.Item label="标题" name="title" required>
           <Input maxLength={200} />
         </Form.Item>

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Col, Flex, Progress, Row, Statistic, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { STAGE_LABELS, STUCK_REASON_LABELS } from '../../../domain/labels';
 import type { Rate, UnitMetrics } from '../../../domain/metrics';
@@ -8,7 +8,11 @@ import { api } from '../api';
 import { download } from '../download';
 import { chineseMessage } from '../errors';
 import { formatTime } from '../format';
+import { thisMonth } from '../months';
 import { unitName, useUnits } from '../units';
+import type { Workload, WorkloadRow } from '../../../domain/workload';
+
+const MetricsCharts = lazy(() => import('../components/MetricsCharts'));
 
 const REFRESH_MS = 15_000;
 
@@ -18,17 +22,6 @@ interface StatsAnswer {
   registered: number;
   unassigned: number;
   units: UnitMetrics[];
-}
-
-/** The first day of this month and of the next, in Shanghai, as the API's report filters take them. */
-function thisMonth(): { from: string; to: string } {
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' })
-    .format(new Date())
-    .split('-')
-    .map(Number);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${pad(m + 1)}-01`;
-  return { from: `${y}-${pad(m)}-01`, to: next };
 }
 
 function RateBar({ rate }: { rate: Rate }) {
@@ -50,6 +43,7 @@ export default function SupervisionPage() {
   const [stuck, setStuck] = useState<StuckPage | null>(null);
   const [more, setMore] = useState<StuckCase[]>([]);
   const [stats, setStats] = useState<StatsAnswer | null>(null);
+  const [workload, setWorkload] = useState<Workload | null>(null);
   const [error, setError] = useState<string | null>(null);
   const month = thisMonth();
 
@@ -60,6 +54,7 @@ export default function SupervisionPage() {
         setMore([]);
       }),
       api<StatsAnswer>('GET', `/stats?from=${month.from}&to=${month.to}`).then(setStats),
+      api<Workload>('GET', '/supervision/workload').then(setWorkload),
     ])
       .then(() => setError(null))
       .catch((err: unknown) => setError(chineseMessage(err)));
@@ -154,6 +149,51 @@ export default function SupervisionPage() {
         )}
       </Card>
       <Card
+        title={<h2 style={{ margin: 0, fontSize: 16 }}>在办工单分布（单位 × 环节）</h2>}
+        extra={workload && <span>截至 {formatTime(workload.asOf)}</span>}
+      >
+        <Table<WorkloadRow>
+          aria-label="在办工单分布"
+          rowKey={(r) => r.unit ?? ''}
+          loading={workload === null && !error}
+          dataSource={workload?.rows ?? []}
+          pagination={false}
+          size="small"
+          scroll={{ x: true }}
+          locale={{ emptyText: '暂无在办工单' }}
+          columns={[
+            { title: '单位', dataIndex: 'name', fixed: 'left' },
+            ...(workload?.stages ?? []).map((stage) => ({
+              title: STAGE_LABELS[stage],
+              key: stage,
+              render: (_: unknown, r: WorkloadRow) => r.byStage[stage] || '',
+            })),
+            { title: '合计', dataIndex: 'total' },
+            {
+              title: '超期',
+              dataIndex: 'overdue',
+              render: (n: number) => (n > 0 ? <span style={{ color: '#cf1322', fontWeight: 600 }}>{n}</span> : 0),
+            },
+            { title: '红牌', dataIndex: 'redFlags' },
+          ]}
+          summary={() =>
+            workload && workload.rows.length > 1 ? (
+              <Table.Summary.Row>
+                <Table.Summary.Cell index={0}>合计</Table.Summary.Cell>
+                {workload.stages.map((stage, i) => (
+                  <Table.Summary.Cell key={stage} index={i + 1}>
+                    {workload.totals.byStage[stage]}
+                  </Table.Summary.Cell>
+                ))}
+                <Table.Summary.Cell index={workload.stages.length + 1}>{workload.totals.total}</Table.Summary.Cell>
+                <Table.Summary.Cell index={workload.stages.length + 2}>{workload.totals.overdue}</Table.Summary.Cell>
+                <Table.Summary.Cell index={workload.stages.length + 3}>{workload.totals.redFlags}</Table.Summary.Cell>
+              </Table.Summary.Row>
+            ) : null
+          }
+        />
+      </Card>
+      <Card
         title={<h2 style={{ margin: 0, fontSize: 16 }}>本月单位考核（{month.from} 起）</h2>}
         extra={
           <Flex gap={8}>
@@ -182,6 +222,11 @@ export default function SupervisionPage() {
           ]}
         />
       </Card>
+      {stats && (
+        <Suspense fallback={<Card loading title="考核图表" />}>
+          <MetricsCharts units={stats.units} />
+        </Suspense>
+      )}
     </Flex>
   );
 }
