@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { CaseIdSchema } from '../domain/actions';
 import { CitizenSchema, RequestTypeSchema, StageSchema } from '../domain/case';
+import { IsoDaySchema, shanghaiMidnight } from '../domain/metrics';
 import { seesEveryCitizen } from '../domain/privacy';
+import { queryGrams } from '../domain/text-search';
 import { hasRole, type Actor } from '../domain/roles';
 import type { ListedCase } from '../domain/summary';
 import { UnitSchema } from '../domain/units';
@@ -33,31 +35,51 @@ function decodePageToken(token: string): CaseCursor | null {
   return parsed.success ? { registeredAt: parsed.data[0], id: parsed.data[1] } : null;
 }
 
-export const CaseListQuerySchema = z.object({
-  stage: StageSchema.optional(),
-  unit: UnitSchema.shape.code.optional(),
-  type: RequestTypeSchema.optional(),
-  /** A citizen's phone: their cases (possible 并单 at intake). Matched through its keyed hash; never stored. */
-  phone: CitizenSchema.shape.phone.optional(),
-  /** `true`: only cases still open. */
-  open: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional(),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
-  pageToken: z
-    .string()
-    .transform((token, ctx) => {
-      if (token === '') return undefined; // an empty token is the first page, as it always was
-      const cursor = decodePageToken(token);
-      if (!cursor) {
-        ctx.issues.push({ code: 'custom', message: 'not a page token this API gave out (use nextPageToken as it is)', input: token });
-        return z.NEVER;
-      }
-      return cursor;
-    })
-    .optional(),
-});
+const Bool = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
+
+export const CaseListQuerySchema = z
+  .object({
+    stage: StageSchema.optional(),
+    unit: UnitSchema.shape.code.optional(),
+    type: RequestTypeSchema.optional(),
+    /** A citizen's phone: their cases (possible 并单 at intake). Matched through its keyed hash; never stored. */
+    phone: CitizenSchema.shape.phone.optional(),
+    /** `true`: only cases still open. */
+    open: Bool,
+    /** One case by its ledger number (台账编号), exactly. */
+    ledgerNo: z.string().trim().min(1).max(50).optional(),
+    /** Words in the title, content, location or category: each of them, in any order (domain/text-search.ts). */
+    q: z
+      .string()
+      .trim()
+      .max(100)
+      .refine((q) => queryGrams(q).length > 0, { error: 'give at least one word to search for' })
+      .optional(),
+    /** Registered on or after this day (Asia/Shanghai). */
+    from: IsoDaySchema.optional(),
+    /** Registered before this day (Asia/Shanghai): [from, to), as the ledger export counts. */
+    to: IsoDaySchema.optional(),
+    /** `true`: only overdue cases; `false`: only cases not overdue. */
+    overdue: Bool,
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+    pageToken: z
+      .string()
+      .transform((token, ctx) => {
+        if (token === '') return undefined; // an empty token is the first page, as it always was
+        const cursor = decodePageToken(token);
+        if (!cursor) {
+          ctx.issues.push({ code: 'custom', message: 'not a page token this API gave out (use nextPageToken as it is)', input: token });
+          return z.NEVER;
+        }
+        return cursor;
+      })
+      .optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from < q.to, { error: 'must be a later day than from', path: ['to'] });
 export type CaseListQuery = z.infer<typeof CaseListQuerySchema>;
 
 /**
@@ -79,6 +101,11 @@ export async function listCases(
     type: q.type,
     citizenKey: q.phone === undefined ? undefined : citizenKey(q.phone),
     open: q.open,
+    ledgerNo: q.ledgerNo,
+    grams: q.q === undefined ? undefined : queryGrams(q.q),
+    from: q.from === undefined ? undefined : shanghaiMidnight(q.from),
+    to: q.to === undefined ? undefined : shanghaiMidnight(q.to),
+    overdue: q.overdue,
   };
   const page = await listCasePage(db, filter, q.pageSize, q.pageToken);
   return { items: page.items, nextPageToken: page.next ? encodePageToken(page.next) : null };

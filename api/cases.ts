@@ -15,6 +15,7 @@ import { summaryOf } from '../domain/summary';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../temporal/definitions';
 import { sealForStorage } from '../temporal/start-case';
 import { openCasesOfCitizen } from '../db/case-queries';
+import { caseSearchGrams } from '../domain/text-search';
 import { ApiError, fromTemporal } from './errors';
 import { caseIdFor, citizenKeyOf, hashRequest, updateIdFor } from './ids';
 import { startIntake, type IntakeDeps, type StartCase } from './intake';
@@ -89,6 +90,7 @@ export class CaseService {
         year: shanghaiYear(registeredAt),
         requestHash,
         input: await sealForStorage(this.client, input),
+        searchGrams: caseSearchGrams(request),
       });
       // startIntake records a 并单 repeat on the case it repeats too (api/intake.ts).
       if (allocated.created) return this.recorded(await startIntake(this.intakeDeps, allocated.intake, input, actor));

@@ -37,10 +37,13 @@ export class ApiError extends Error {
 
 /** zod issues as `{field, message}`, the field a dotted path such as `citizen.phone`. */
 export function fieldErrors(error: z.ZodError, prefix = ''): { field: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const field = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+  // An unknown key (a strict schema) is named itself, one detail each: `query.sort`, not the object holding it.
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: field([...issue.path, key]), message: 'unknown field' }))
+      : [{ field: field(issue.path), message: issue.message }],
+  );
 }
 
 export function invalidInput(error: z.ZodError, where: 'body' | 'query' = 'body'): ApiError {

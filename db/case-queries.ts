@@ -17,6 +17,15 @@ export interface CaseListFilter {
   citizenKey?: string;
   /** Only cases still open (not closed, not archived). */
   open?: boolean;
+  ledgerNo?: string;
+  /** Cases whose words hold every one of these grams (domain/text-search.ts `queryGrams`). */
+  grams?: string[];
+  /** Registered at or after this instant. */
+  from?: Date;
+  /** Registered before this instant. */
+  to?: Date;
+  /** Only overdue (true) or only not overdue (false) cases. */
+  overdue?: boolean;
 }
 
 export interface CasePage {
@@ -39,6 +48,11 @@ export async function listCasePage(db: Db, filter: CaseListFilter, pageSize: num
   if (filter.type) where.push(`type = ${param(filter.type)}`);
   if (filter.citizenKey) where.push(`citizen_key = ${param(filter.citizenKey)}`);
   if (filter.open) where.push(`stage <> 'closed' AND NOT archived`);
+  if (filter.ledgerNo) where.push(`ledger_no = ${param(filter.ledgerNo)}`);
+  if (filter.grams?.length) where.push(`id IN (SELECT case_id FROM case_search WHERE grams @> ${param(filter.grams)}::text[])`);
+  if (filter.from) where.push(`registered_at >= ${param(filter.from.toISOString())}::timestamptz`);
+  if (filter.to) where.push(`registered_at < ${param(filter.to.toISOString())}::timestamptz`);
+  if (filter.overdue !== undefined) where.push(`overdue = ${param(filter.overdue)}`);
   if (after) where.push(`(registered_at, id) < (${param(after.registeredAt)}::timestamptz, ${param(after.id)})`);
   // One row more than the page tells whether another page follows, without a count.
   const { rows } = await db.query(

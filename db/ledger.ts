@@ -29,6 +29,8 @@ export interface NewIntake {
   requestHash: string;
   /** Null only for a caller that starts the case itself right away and cannot leave it to the sweeper (tests). */
   input: SealedInput | null;
+  /** What GET /cases?q= finds the case by (domain/text-search.ts `caseSearchGrams`), recorded with the intake. */
+  searchGrams?: string[];
 }
 
 const INTAKE_COLUMNS = 'case_id, ledger_no, request_hash, input, created_at, started_at';
@@ -68,6 +70,12 @@ export async function allocateIntake(db: Db, intake: NewIntake): Promise<{ intak
       [intake.caseId, formatLedgerNo(intake.prefix, intake.year, no), intake.requestHash, intake.input],
     );
     if (rows[0]) {
+      if (intake.searchGrams) {
+        await client.query('INSERT INTO case_search (case_id, grams) VALUES ($1, $2) ON CONFLICT (case_id) DO NOTHING', [
+          intake.caseId,
+          intake.searchGrams,
+        ]);
+      }
       await client.query('COMMIT');
       return { intake: intakeFromRow(rows[0]), created: true };
     }

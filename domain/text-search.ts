@@ -4,6 +4,8 @@
  * a text when every gram of the query is among the text's: 路灯 finds 小区路灯不亮; 灯不亮 finds it too (灯不, 不亮).
  * Latin words and digit runs stay whole (lower-cased), so 'LED' or '3栋' behave as people expect.
  */
+import type { Citizen } from './case';
+import { redactText } from './privacy';
 
 const SEPARATORS = /[\s\p{P}\p{S}]+/u;
 const HAN = /\p{Script=Han}/u;
@@ -51,4 +53,23 @@ export function queryGrams(query: string): string[] {
   const grams = new Set<string>();
   for (const run of runs(query)) for (const g of HAN.test(run[0] ?? '') ? hanGrams(run, false) : [run]) grams.add(g);
   return [...grams];
+}
+
+/** What of a case is searched: its words, never its citizen. */
+export interface SearchableCase {
+  citizen: Citizen;
+  title: string;
+  content: string;
+  location?: string;
+  category?: string;
+}
+
+/**
+ * The grams a case is found by: title, content, location and category, with the citizen's name and phone cut out and
+ * other phone and ID numbers masked first (as for someone from whom the citizen is hidden), so the index holds no
+ * personal data of the reporter.
+ */
+export function caseSearchGrams(c: SearchableCase): string[] {
+  const text = [c.title, c.content, c.location ?? '', c.category ?? ''].join('\n');
+  return indexGrams(redactText(text, c.citizen, 'hidden'));
 }

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
+import { recordCaseSearch } from '../db/case-search';
 import { recordSummary } from '../db/case-summaries';
+import { caseSearchGrams } from '../domain/text-search';
 import type { Db } from '../db/pool';
 import type { CaseState } from '../domain/case';
 import { summaryOf } from '../domain/summary';
@@ -61,5 +63,6 @@ async function rebuildOne(client: Client, db: Db, workflowId: string): Promise<b
   } else {
     throw new Error(`the run ended ${status.toLowerCase()}: it has no state to show`);
   }
+  await recordCaseSearch(db, state.id, caseSearchGrams(state));
   return recordSummary(db, summaryOf(state, status !== 'RUNNING'));
 }

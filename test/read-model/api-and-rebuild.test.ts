@@ -36,9 +36,17 @@ test('a lost read model is rebuilt from Temporal: every case, each at its curren
   const replied = await d.toReplied(b.id, people.housingHandler);
   const before = await rows();
 
+  const grams = async () =>
+    new Map((await h.db.query('SELECT case_id, grams FROM case_search')).rows.map((r) => [r.case_id as string, r.grams as string[]]));
+  const gramsBefore = await grams();
+  expect(gramsBefore.get(a.id)).toContain('路灯');
+
   await h.db.query('DELETE FROM case_summaries');
+  await h.db.query('DELETE FROM case_search');
   const report = await rebuildReadModel(h.client, h.db);
   const after = await rows();
+  // What GET /cases?q= finds a case by comes back too, the same as the intake recorded it.
+  expect((await grams()).get(a.id)?.sort()).toEqual(gramsBefore.get(a.id)?.sort());
 
   expect(report.skipped).toEqual([]);
   expect(report.found).toBeGreaterThanOrEqual(2);
