@@ -7,6 +7,7 @@ import { DEFAULT_DATA_DIR } from '../config/paths';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
 import { NO_UNIT } from '../domain/search';
+import type { SsoSettings } from '../domain/sign-in';
 import type { UnitDirectory } from '../domain/units';
 import { caseWorkflowId } from '../temporal/definitions';
 import { keys } from '../temporal/search-attributes';
@@ -64,6 +65,8 @@ export interface AppDeps {
   uiOrigins?: string[];
   /** The console's one-click login as a demo person (HUIYING_DEV_LOGIN); default off. */
   devLogin?: boolean;
+  /** The county's single sign-on the console signs in at (AUTH_ISSUER, AUTH_CLIENT_ID, AUTH_SCOPE); default none. */
+  sso?: SsoSettings;
   /** Where the built console is (default console/dist); its page answers 503 until it is built. */
   consoleDir?: string;
   /** Values the error log must never show besides the JWT secret (every secret-looking environment value). */
@@ -86,7 +89,7 @@ export function createApp(appDeps: AppDeps): Express {
 
   app.use(securityHeaders());
   // The console's page and hashed assets: static, public, and outside the anonymous rate limit (a page load is a dozen requests).
-  app.use(consoleRoutes(deps.consoleDir));
+  app.use(consoleRoutes(deps.consoleDir, { ssoIssuer: deps.sso?.issuer }));
   app.use(codecRoutes({ ...deps, onCodecDecode: deps.onCodecDecode ?? auditCodecDecode(audit) })); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below
   app.use(express.json({ limit: '100kb' }));
   // Who is calling (if anyone): the token is checked here, refused below for all but the public endpoints.

@@ -15,16 +15,18 @@ const NONCE_PLACEHOLDER = '__CSP_NONCE__';
 /**
  * The console's content security policy: scripts only from this origin (no inline script at all), styles from this
  * origin or carrying this answer's nonce (Ant Design writes its styles at run time and is given the nonce), every
- * request to this origin only, no framing, no plugins, no base or form target elsewhere.
+ * request to this origin only — and to the single sign-on's origin when there is one (`ssoOrigin`: the console reads
+ * its discovery document and exchanges the code at its token endpoint) — no framing, no plugins, no base or form
+ * target elsewhere.
  */
-export function pageCsp(nonce: string): string {
+export function pageCsp(nonce: string, ssoOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    ssoOrigin ? `connect-src 'self' ${ssoOrigin}` : "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -66,10 +68,13 @@ function precompressed(dist: string): RequestHandler {
 
 /**
  * The web console (console/): its page at `/` and its hashed assets under `/assets/`. Each answer of the page gets a
- * fresh nonce for its styles. Everything the console shows, it asks of the API like anyone else.
+ * fresh nonce for its styles. The single sign-on sends people back to `/` with `?code=&state=`, which the console reads.
+ * Everything the console shows, it asks of the API like anyone else.
  */
-export function consoleRoutes(dist = CONSOLE_DIST): Router {
+export function consoleRoutes(dist = CONSOLE_DIST, opts: { ssoIssuer?: string } = {}): Router {
   const router = Router();
+  // Only the origin: a path in a CSP source would allow that path alone, and the token endpoint is elsewhere.
+  const ssoOrigin = opts.ssoIssuer ? new URL(opts.ssoIssuer).origin : undefined;
   // Read again only when a build replaced it (its assets' names change with every build).
   let page: { html: string; mtimeMs: number } | undefined;
   const readPage = (): string => {
@@ -85,7 +90,7 @@ export function consoleRoutes(dist = CONSOLE_DIST): Router {
   router.get('/', authorize('GET /'), (_req, res) => {
     const html = readPage();
     const nonce = randomBytes(16).toString('base64');
-    res.setHeader('Content-Security-Policy', pageCsp(nonce));
+    res.setHeader('Content-Security-Policy', pageCsp(nonce, ssoOrigin));
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(html.replaceAll(NONCE_PLACEHOLDER, nonce));
   });

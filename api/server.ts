@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     trustProxy: config.api.trustProxy,
     uiOrigins: config.api.uiOrigins,
     devLogin: config.api.devLogin,
+    sso: config.api.sso,
     logSecrets: config.logSecrets,
   });
   // Starts the case of any intake whose API call failed after its ledger number was handed out (api/intake.ts).

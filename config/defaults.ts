@@ -7,6 +7,9 @@
 export const DEFAULT_CLOCK_SKEW_S = 30;
 export const MAX_CLOCK_SKEW_S = 300;
 
+/** What the console asks the county's single sign-on for (AUTH_SCOPE): an ID token, whose nonce it checks. */
+export const DEFAULT_AUTH_SCOPE = 'openid';
+
 /** AUTH_JWT_SECRET must be at least this long: HS256 with a short secret can be brute-forced. */
 export const MIN_JWT_SECRET_LENGTH = 32;
 

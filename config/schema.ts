@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import {
+  DEFAULT_AUTH_SCOPE,
   DEFAULT_CLOCK_SKEW_S,
   DEFAULT_INTAKE_SWEEP,
   DEFAULT_WORKER_CACHED_CASES,
@@ -77,6 +78,8 @@ export const EnvSchema = z.looseObject({
   AUTH_JWKS_URL: url(),
   AUTH_ISSUER: text(),
   AUTH_AUDIENCE: text(),
+  AUTH_CLIENT_ID: text(),
+  AUTH_SCOPE: textOr(DEFAULT_AUTH_SCOPE),
   HUIYING_DEV_LOGIN: oneOf(['auto', 'on', 'off'], 'auto'),
   // Encryption of payloads
   HUIYING_PAYLOAD_KEYS: text(),
@@ -131,6 +134,14 @@ function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
   if (typeof env.AUTH_JWKS_URL === 'string' && env.AUTH_ISSUER === undefined) {
     problem('AUTH_ISSUER', 'required with AUTH_JWKS_URL: the issuer (iss) the single sign-on puts in its tokens');
   }
+  if (env.AUTH_CLIENT_ID !== undefined) {
+    // The console would sign people in with tokens the API then refuses.
+    if (env.AUTH_JWKS_URL === undefined)
+      problem('AUTH_JWKS_URL', 'required with AUTH_CLIENT_ID: the key set of the tokens the console signs in with');
+    // The browser finds the endpoints under the issuer and sends the code there: it must be a safe address.
+    if (typeof env.AUTH_ISSUER === 'string' && !isSafeIssuer(env.AUTH_ISSUER))
+      problem('AUTH_ISSUER', `with AUTH_CLIENT_ID, an https URL (plain http only on this machine), got '${env.AUTH_ISSUER}'`);
+  }
   if (env.HUIYING_NOTIFIER === 'webhook' && env.HUIYING_WEBHOOK_URL === undefined) {
     problem('HUIYING_WEBHOOK_URL', 'required with HUIYING_NOTIFIER=webhook: the address of the SMS/e-mail gateway');
   }
@@ -142,6 +153,17 @@ function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
       const message = (err as Error).message;
       problem(message.startsWith('HUIYING_PAYLOAD_KEY_ID') ? 'HUIYING_PAYLOAD_KEY_ID' : 'HUIYING_PAYLOAD_KEYS', message);
     }
+  }
+}
+
+/** An issuer the console may sign in at: https, or plain http on this machine (as AUTH_JWKS_URL, api/auth.ts). */
+function isSafeIssuer(issuer: string): boolean {
+  try {
+    const url = new URL(issuer);
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+  } catch {
+    return false;
   }
 }
 
@@ -195,6 +217,14 @@ function toConfig(env: Env) {
       trustProxy: env.HUIYING_TRUST_PROXY,
       /** The console's one-click login as a demo person: `auto` offers it unless in production or with single sign-on. */
       devLogin: env.HUIYING_DEV_LOGIN === 'auto' ? env.NODE_ENV !== 'production' && jwksUrl === undefined : env.HUIYING_DEV_LOGIN === 'on',
+      /**
+       * The console's sign-in at the county's single sign-on (OpenID Connect, code + PKCE, a public client): where and
+       * as whom. Unset without AUTH_CLIENT_ID; AUTH_ISSUER and AUTH_JWKS_URL are there then (crossChecks).
+       */
+      sso:
+        env.AUTH_CLIENT_ID !== undefined && env.AUTH_ISSUER !== undefined
+          ? { issuer: env.AUTH_ISSUER, clientId: env.AUTH_CLIENT_ID, scope: env.AUTH_SCOPE }
+          : undefined,
       rateLimits: {
         intakePerWindow: env.HUIYING_RATE_INTAKE_PER_MIN,
         anonymousPerWindow: env.HUIYING_RATE_ANON_PER_MIN,

@@ -75,7 +75,8 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   // The console (api/console.ts): its page and assets are public; everything it shows comes through the rows above.
   'GET /': PUBLIC,
   'GET /assets/*path': PUBLIC,
-  // The console's sign-in (api/routes/session.ts): the development login only when HUIYING_DEV_LOGIN is on.
+  // The console's sign-in (api/routes/session.ts): how to sign in; the development login only when HUIYING_DEV_LOGIN is on.
+  'GET /auth/config': PUBLIC,
   'GET /auth/dev/people': PUBLIC,
   'POST /auth/dev/login': PUBLIC,
   'GET /me': everyone,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { demoPeople } from '../../domain/demo-people';
+import type { SignInOptions, SsoSettings } from '../../domain/sign-in';
 import type { UnitDirectory } from '../../domain/units';
 import { actorOf, authorize } from '../auth';
 import { ApiError } from '../errors';
@@ -17,6 +18,8 @@ export interface SessionDeps {
   units: UnitDirectory;
   /** The development login (HUIYING_DEV_LOGIN): offered only when on, never beside a county's single sign-on. */
   devLogin?: boolean;
+  /** The county's single sign-on the console signs in at (AUTH_CLIENT_ID...), if any. */
+  sso?: SsoSettings;
 }
 
 /**
@@ -30,6 +33,11 @@ export function sessionRoutes(deps: SessionDeps): Router {
     if (!deps.devLogin) throw new ApiError('not_found', 'the development login is off (HUIYING_DEV_LOGIN)');
     return demoPeople(deps.units.units);
   };
+  // Public: the login page asks before anyone is signed in. Nothing secret: a public client has no secret.
+  router.get('/auth/config', authorize('GET /auth/config'), (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.json({ devLogin: deps.devLogin ?? false, sso: deps.sso ?? null } satisfies SignInOptions);
+  });
   router.get('/auth/dev/people', authorize('GET /auth/dev/people'), (_req, res) => {
     res.json({ items: people() });
   });
@@ -55,6 +63,12 @@ export function sessionRoutes(deps: SessionDeps): Router {
 
 /** Documentation of the session routes, merged into the OpenAPI document. */
 export const sessionOpenApiPaths: Record<string, unknown> = {
+  '/auth/config': {
+    get: {
+      summary: "how the console signs in: the development login (HUIYING_DEV_LOGIN) and the county's single sign-on (AUTH_CLIENT_ID)",
+      responses: { '200': { description: '{devLogin, sso: {issuer, clientId, scope} | null}' } },
+    },
+  },
   '/auth/dev/people': {
     get: {
       summary: 'the demo people of the development login (404 when HUIYING_DEV_LOGIN is off)',
