@@ -7,6 +7,7 @@ import { CaseListQuerySchema } from './case-list';
 import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
 import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
+import { knowledgeOpenApiPaths } from './routes/knowledge';
 import { sessionOpenApiPaths } from './routes/session';
 import { consoleOpenApiPaths } from './console';
 import { StuckQuerySchema } from './supervision';
@@ -196,6 +197,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       ...codecOpenApiPaths,
       ...auditOpenApiPaths,
+      ...knowledgeOpenApiPaths,
       ...sessionOpenApiPaths,
       ...consoleOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
