@@ -32,9 +32,12 @@ export function onSessionExpired(listener: Listener): () => void {
   return () => expiredListeners.delete(listener);
 }
 
-/** One call to the API, same origin, with this tab's bearer token. */
+/**
+ * One call to the API, same origin, with this tab's bearer token — or the one in `headers` (a sign-in asking who its
+ * new token names), whose refusal then says nothing of this tab's session.
+ */
 export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const session = loadSession();
+  const session = headers.authorization ? null : loadSession();
   const h: Record<string, string> = { accept: 'application/json', ...headers };
   if (session) h.authorization = `Bearer ${session.token}`;
   if (body !== undefined) h['content-type'] = 'application/json';

@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { HashRouter } from 'react-router';
 import { App } from './App';
+import { restoreRouteAfterSso } from './oidc';
 
 // The nonce the API put in the page (api/console.ts): the only inline styles the page's CSP accepts.
 const nonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content;
@@ -21,6 +22,9 @@ if (nonce) {
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above
   }) as typeof document.createElement;
 }
+
+// Back from the single sign-on: at the route the sign-in started from, before the router reads it.
+restoreRouteAfterSso();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,9 +1,13 @@
 import { Alert, Button, Card, Flex, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { useLocation } from 'react-router';
 import type { DemoPerson } from '../../../domain/demo-people';
 import { ROLE_LABELS, REVIEW_LEVEL_LABELS } from '../../../domain/labels';
-import { api } from '../api';
+import type { SignInOptions } from '../../../domain/sign-in';
+import { api, ApiFailure } from '../api';
 import { chineseMessage } from '../errors';
+import { finishSsoSignIn, isSsoCallback, startSsoSignIn } from '../oidc';
+import { SsoError } from '../pkce';
 import { saveSession, type Session } from '../session';
 
 function describe(p: DemoPerson): string {
@@ -12,19 +16,48 @@ function describe(p: DemoPerson): string {
   return `${p.name}（${role}${levels}）`;
 }
 
+/** A sign-in's refusal in Chinese: the single sign-on's own words, or the API's refusal of the token it gave. */
+function ssoMessage(err: unknown): string {
+  if (err instanceof SsoError) return err.message;
+  if (err instanceof ApiFailure && err.status === 401) return '统一身份认证的登录凭证未被本系统接受，请联系管理员';
+  return chineseMessage(err);
+}
+
 /**
- * The development login: the directory's demo people, one click each. The county's single sign-on replaces it in
- * production (the API then answers 404 here and this page says so).
+ * Signing in: the county's single sign-on (OpenID Connect, console/src/oidc.ts) when configured, and the development
+ * login — the directory's demo people, one click each — when HUIYING_DEV_LOGIN is on (`GET /auth/config` says which).
+ * The page's own instance also finishes a sign-in the single sign-on sent the page back to (main.tsx has put back
+ * the route it started from); the dialog over an expired page (`embedded`) only starts one.
  */
 export function LoginPage({ onSignedIn, embedded = false }: { onSignedIn: (s: Session) => void; embedded?: boolean }) {
+  const [options, setOptions] = useState<SignInOptions | null>(null);
   const [people, setPeople] = useState<DemoPerson[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
+  const [returning, setReturning] = useState(() => !embedded && isSsoCallback());
+  const location = useLocation();
 
   useEffect(() => {
-    api<{ items: DemoPerson[] }>('GET', '/auth/dev/people')
-      .then((r) => setPeople(r.items))
+    api<SignInOptions>('GET', '/auth/config')
+      .then(async (o) => {
+        setOptions(o);
+        if (o.devLogin) setPeople((await api<{ items: DemoPerson[] }>('GET', '/auth/dev/people')).items);
+      })
       .catch((err: unknown) => setError(chineseMessage(err)));
+  }, []);
+
+  useEffect(() => {
+    if (!returning) return;
+    finishSsoSignIn()
+      .then(async ({ token, expiresAt }) => {
+        const person = await api<Session['person']>('GET', '/me', undefined, { authorization: `Bearer ${token}` });
+        const session = { token, expiresAt, person };
+        saveSession(session);
+        onSignedIn(session);
+      })
+      .catch((err: unknown) => setError(ssoMessage(err)))
+      .finally(() => setReturning(false));
+    // Once, on the load the provider sent back (`returning` starts true only then).
   }, []);
 
   const signIn = async (p: DemoPerson) => {
@@ -35,6 +68,11 @@ export function LoginPage({ onSignedIn, embedded = false }: { onSignedIn: (s: Se
     } catch (err) {
       setError(chineseMessage(err));
     }
+  };
+
+  const signInWithSso = () => {
+    if (!options?.sso) return;
+    startSsoSignIn(options.sso, location.pathname).catch((err: unknown) => setError(ssoMessage(err)));
   };
 
   const staff = people?.filter((p) => !p.roles.includes('handler')) ?? [];
@@ -53,15 +91,29 @@ export function LoginPage({ onSignedIn, embedded = false }: { onSignedIn: (s: Se
   const body = (
     <Flex vertical gap={16}>
       {error && <Alert type="error" showIcon title={error} />}
-      <Typography.Paragraph>开发环境：选择一位演示人员，一键登录。</Typography.Paragraph>
-      {buttons(staff)}
-      <Input.Search
-        aria-label="按单位名称查找承办人"
-        placeholder="按单位名称查找承办人"
-        allowClear
-        onChange={(e) => setFilter(e.target.value)}
-      />
-      {buttons(handlers)}
+      {returning && <Typography.Paragraph>正在完成统一身份认证登录…</Typography.Paragraph>}
+      {options?.sso && (
+        <Flex vertical gap={8} align="start">
+          <Button type="primary" size="large" disabled={returning} onClick={signInWithSso}>
+            统一身份认证登录
+          </Button>
+          <Typography.Text type="secondary">使用县统一身份认证账号登录。</Typography.Text>
+        </Flex>
+      )}
+      {options && !options.sso && !options.devLogin && <Typography.Paragraph>尚未配置登录方式，请联系系统管理员。</Typography.Paragraph>}
+      {options?.devLogin && (
+        <>
+          <Typography.Paragraph>开发环境：选择一位演示人员，一键登录。</Typography.Paragraph>
+          {buttons(staff)}
+          <Input.Search
+            aria-label="按单位名称查找承办人"
+            placeholder="按单位名称查找承办人"
+            allowClear
+            onChange={(e) => setFilter(e.target.value)}
+          />
+          {buttons(handlers)}
+        </>
+      )}
     </Flex>
   );
   if (embedded) return body;
