@@ -75,7 +75,7 @@ export function App() {
           <Routes>
             <Route path="/inbox" element={<InboxPage session={session} />} />
             <Route path="/intake" element={<IntakePage />} />
-            <Route path="/lookup" element={<LookupPage />} />
+            <Route path="/lookup" element={<LookupPage session={session} />} />
             <Route path="/supervision" element={<SupervisionPage />} />
             <Route path="/spot-checks" element={<SpotChecksPage />} />
             <Route path="/audit" element={<AuditPage />} />

@@ -271,6 +271,30 @@ test("before registering, the operator sees the caller's other open cases (possi
   await others.waitFor({ state: 'detached' });
 });
 
+test("工单查询 finds cases by words, by ledger number and by the caller's phone; a handler has no phone field", async () => {
+  const flood = await drive(h).create({ title: '桥下涵洞积水严重', citizen: { name: '钱某', phone: '13600001234' } });
+  const operator = await as(/李话务/);
+  const { page } = operator;
+  await page.getByRole('menuitem', { name: '工单查询' }).click();
+  const results = page.getByRole('table', { name: '查询结果' });
+  await page.getByLabel('台账编号或关键词').fill('涵洞 积水');
+  await page.getByLabel('台账编号或关键词').press('Enter');
+  await results.getByRole('link', { name: flood.ledgerNo as string }).waitFor({ timeout: 30_000 });
+  await page.getByLabel('台账编号或关键词').fill(flood.ledgerNo as string);
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await results.getByRole('row').filter({ hasText: '桥下涵洞积水严重' }).waitFor();
+  await page.getByLabel('台账编号或关键词').fill('');
+  await page.getByLabel('来电号码').fill('136-0000-1234');
+  await page.getByRole('button', { name: '查询', exact: true }).click();
+  await results.getByRole('link', { name: flood.ledgerNo as string }).waitFor();
+  await operator.shot('13-operator-lookup');
+
+  const handler = await as(/县住建局承办人/);
+  await handler.page.getByRole('menuitem', { name: '工单查询' }).click();
+  await handler.page.getByLabel('台账编号或关键词').waitFor();
+  expect(await handler.page.getByLabel('来电号码').count()).toBe(0);
+});
+
 test('a session that ends mid-form asks to sign in again over the page and keeps what was typed, also across a reload', async () => {
   const operator = await as(/李话务/);
   const { page } = operator;
