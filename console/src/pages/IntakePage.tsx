@@ -6,6 +6,7 @@ import { CHANNEL_LABELS, REQUEST_TYPE_LABELS } from '../../../domain/labels';
 import type { CaseView } from '../../../domain/view';
 import { api, ApiFailure } from '../api';
 import { CitizenCases } from '../components/CitizenCases';
+import { KnowledgeSearch, recordKnowledgeUse } from '../components/KnowledgeSearch';
 import { chineseFieldMessage, chineseMessage } from '../errors';
 import { clearDraft, loadDraft, saveDraft } from '../session';
 import { useUnits } from '../units';
@@ -66,6 +67,7 @@ export default function IntakePage() {
     try {
       const view = await api<CaseView>('POST', '/cases', parsed.data, { 'idempotency-key': draft.key });
       clearDraft('intake');
+      recordKnowledgeUse(form, view);
       setReceipt(view);
     } catch (err) {
       if (err instanceof ApiFailure && err.code === 'invalid_input') showFieldErrors(err.fieldErrors());
@@ -141,6 +143,7 @@ export default function IntakePage() {
         <Form.Item label="诉求内容" name="content" required>
           <Input.TextArea rows={5} maxLength={10_000} />
         </Form.Item>
+        <KnowledgeSearch form={form} />
         <Space wrap size="large">
           <Form.Item label="地点" name="location">
             <Input style={{ width: 320 }} />
