@@ -21,6 +21,7 @@ import { openApiDocument } from './openapi';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes, type CodecDecodeHook } from './routes/codec';
+import { knowledgeRoutes } from './routes/knowledge';
 import { ledgerRoutes, type OnExport } from './routes/ledger';
 import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
@@ -124,6 +125,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(spotCheckRoutes(deps));
   app.use(statsRoutes(deps));
   app.use(ledgerRoutes(deps));
+  app.use(knowledgeRoutes(deps));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
   app.use(errorHandlerWith({ secrets: [deps.jwtSecret, ...(deps.logSecrets ?? [])] }));

@@ -11,6 +11,7 @@
  * about who may act.
  */
 import { ACTION_KINDS, ACTIONS, ROUTED_ACTIONS, type ActionKind } from './actions';
+import { KNOWLEDGE_EDIT_ROLES, KNOWLEDGE_READ_ROLES, KNOWLEDGE_USE_ROLE } from './knowledge';
 import { AUDIT_ROLES, CODEC_ROLES, CREATE_CASE_ROLE, SUPERVISION_ROLES } from './permissions';
 import { ROLES, type Actor, type Role } from './roles';
 
@@ -70,6 +71,16 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   // The ledger: what GET /cases would list for the caller (a handler: its own unit's cases).
   'GET /ledger.xlsx': everyoneHandlersOwnUnit,
   'GET /ledger.csv': everyoneHandlersOwnUnit,
+  // The knowledge base (api/routes/knowledge.ts): searched by those who answer citizens, kept by supervisors and admins.
+  'GET /knowledge': only(KNOWLEDGE_READ_ROLES),
+  'GET /knowledge/:id': only(KNOWLEDGE_READ_ROLES),
+  'GET /knowledge/:id/history': only(KNOWLEDGE_READ_ROLES),
+  'POST /knowledge': only(KNOWLEDGE_EDIT_ROLES),
+  'PUT /knowledge/:id': only(KNOWLEDGE_EDIT_ROLES),
+  'DELETE /knowledge/:id': only(KNOWLEDGE_EDIT_ROLES),
+  'GET /knowledge.xlsx': only(KNOWLEDGE_EDIT_ROLES),
+  'POST /knowledge/import': only(KNOWLEDGE_EDIT_ROLES),
+  'POST /knowledge/:id/uses': only(KNOWLEDGE_USE_ROLE),
   'GET /health': PUBLIC,
   'GET /openapi.json': PUBLIC,
   // The console (api/console.ts): its page and assets are public; everything it shows comes through the rows above.
