@@ -14,6 +14,7 @@ const LookupPage = lazy(() => import('./pages/LookupPage'));
 const SupervisionPage = lazy(() => import('./pages/SupervisionPage'));
 const SpotChecksPage = lazy(() => import('./pages/SpotChecksPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const KnowledgePage = lazy(() => import('./pages/KnowledgePage'));
 
 /** The menu each role sees; every screen reads and acts through the API alone. */
 const MENU: { key: string; label: string; roles: Role[] }[] = [
@@ -22,6 +23,7 @@ const MENU: { key: string; label: string; roles: Role[] }[] = [
   { key: '/supervision', label: '督办工作台', roles: ['supervisor', 'admin'] },
   { key: '/spot-checks', label: '定期抽查', roles: ['supervisor', 'admin'] },
   { key: '/audit', label: '审计日志', roles: ['supervisor', 'admin'] },
+  { key: '/knowledge', label: '知识库', roles: ['supervisor', 'admin'] },
   { key: '/lookup', label: '工单查询', roles: ['operator', 'dispatcher', 'handler', 'reviewer', 'supervisor', 'admin'] },
 ];
 
@@ -79,6 +81,7 @@ export function App() {
             <Route path="/supervision" element={<SupervisionPage />} />
             <Route path="/spot-checks" element={<SpotChecksPage />} />
             <Route path="/audit" element={<AuditPage />} />
+            <Route path="/knowledge" element={<KnowledgePage />} />
             <Route path="/cases/:id" element={<CasePage session={session} />} />
             <Route path="*" element={<Navigate to="/inbox" replace />} />
           </Routes>
