@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReviewDecisionSchema, SatisfactionSchema, type Stage } from './case';
+import { ReviewDecisionSchema, SatisfactionSchema, VoidRequestSchema, type Stage } from './case';
 import { ReviewLevelSchema, type Role } from './roles';
 
 /** Case ids as the API makes them (see api/ids.ts): 16 characters of Crockford base32. */
@@ -40,6 +40,16 @@ export const ACTIONS = {
     role: 'dispatcher',
     unitBound: false,
     stages: ['registered'],
+    routed: true,
+  },
+  reassign: {
+    body: z.object({ unit: z.string().min(1), reason: z.string().trim().min(1).max(2000) }),
+    path: 'reassign',
+    label: '改派',
+    role: 'dispatcher',
+    unitBound: false,
+    // Before anything is submitted: a result under review belongs to the unit that wrote it.
+    stages: ['assigned', 'rectifying'],
     routed: true,
   },
   accept: {
@@ -139,6 +149,15 @@ export const ACTIONS = {
     body: z.object({ answer: z.string().trim().min(1).max(10_000) }),
     path: 'answer',
     label: '直接答复',
+    role: 'operator',
+    unitBound: false,
+    stages: ['registered'],
+    routed: true,
+  },
+  void: {
+    body: VoidRequestSchema,
+    path: 'void',
+    label: '无效工单',
     role: 'operator',
     unitBound: false,
     stages: ['registered'],

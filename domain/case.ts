@@ -123,6 +123,17 @@ export const SpotCheckSchema = z.object({
 export type SpotCheck = z.infer<typeof SpotCheckSchema>;
 
 /** Everything the case workflow holds; the API's view is this, masked for the caller. */
+/** 无效工单: why a registered request is closed without handling (a prank, a silent call, a wrong number, a test). */
+export const VOID_REASONS = ['prank', 'silent', 'wrong_number', 'test', 'other'] as const;
+export const VoidReasonSchema = z.enum(VOID_REASONS);
+export type VoidReason = z.infer<typeof VoidReasonSchema>;
+export const VOID_REASON_LABELS: Record<VoidReason, string> = labels.VOID_REASON_LABELS;
+
+export const VoidRequestSchema = z
+  .object({ reason: VoidReasonSchema, note: z.string().trim().max(2000).optional() })
+  // "Other" says what it was.
+  .refine((v) => v.reason !== 'other' || !!v.note, { path: ['note'], error: 'say why when the reason is other' });
+
 export const CaseStateSchema = NewCaseSchema.extend({
   id: z.string(),
   ledgerNo: z.string(),
@@ -161,6 +172,8 @@ export const CaseStateSchema = NewCaseSchema.extend({
   /** 并单: this request was merged into another case, or others into this one. */
   mergedInto: CaseRefSchema.nullable(),
   mergedFrom: z.array(CaseRefSchema.extend({ at: z.string() })),
+  /** 无效工单: closed without handling. Absent on cases registered before voiding existed. */
+  voided: z.object({ reason: VoidReasonSchema, note: z.string().nullable() }).nullable().optional(),
   spotCheck: SpotCheckSchema,
   /** Keyed hash of the citizen's phone, to find repeat requests without putting the phone in visibility. */
   citizenKey: z.string().nullable(),

@@ -79,7 +79,9 @@ export function deadlinesStarted(prev: CaseState | null, next: CaseState, at: st
   if (!prev) return next.stage === 'registered' ? [{ key: 'assign', ...base }] : [];
   const requests: DeadlineRequest[] = [];
   if (next.stage === 'registered' && prev.stage !== 'registered') requests.push({ key: 'assign', ...base });
-  if (next.stage === 'assigned' && prev.stage !== 'assigned') requests.push({ key: 'signFor', ...base }, { key: 'handling', ...base });
+  // Assigned, or re-assigned to another unit (改派): the unit's clocks start from now.
+  if (next.stage === 'assigned' && (prev.stage !== 'assigned' || prev.unit !== next.unit))
+    requests.push({ key: 'signFor', ...base }, { key: 'handling', ...base });
   // A reopening (重办: after a call-back, a supervisor's decision or a failed spot-check) restarts handling.
   if (next.reopenCount > prev.reopenCount) requests.push({ key: 'handling', ...base });
   if (next.stage === 'reviewing' && (prev.stage !== 'reviewing' || prev.reviewLevel !== next.reviewLevel))

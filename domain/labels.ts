@@ -36,6 +36,14 @@ export const SATISFACTION_LABELS = {
   unreachable: '无法联系',
 } as const;
 
+export const VOID_REASON_LABELS = {
+  prank: '恶意骚扰',
+  silent: '无声电话',
+  wrong_number: '打错电话',
+  test: '测试',
+  other: '其他',
+} as const;
+
 export const ROLE_LABELS = {
   operator: '话务员',
   dispatcher: '派单员',

@@ -76,6 +76,8 @@ export interface MetricsReport {
   merged: number;
   /** Neither merged nor answered directly and without a unit now: awaiting (re-)assignment. */
   unassigned: number;
+  /** 无效工单 (prank, silent, wrong number, test): the centre's own count, never a unit's. */
+  voided: number;
   units: UnitMetrics[];
 }
 
@@ -152,7 +154,8 @@ const emptyTally = (): Tally => ({
  * Per-unit figures over `cases` (the cases registered in the period). Which case counts where:
  * - a case belongs to its **current** unit (`HuiyingUnit`); a direct answer belongs to `hotline` (话务直办);
  *   a merged case (flag `merged`) belongs to nobody and is not received; a case with no unit that is neither is
- *   `unassigned` (registered, or returned and awaiting re-assignment);
+ *   `unassigned` (registered, or returned and awaiting re-assignment); a void call (flag `voided`) is the centre's
+ *   count `voided`, never a unit's;
  * - each `returned_by:<u>` flag counts one return for u, whoever holds the case now and even if it was merged
  *   later: the return happened. A case u returned and later got back counts in u's returns and its received.
  * Lines: every unit of the directory (in its order), then `hotline`, then any other unit code met in the cases.
@@ -171,12 +174,17 @@ export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<Un
   let registered = 0;
   let merged = 0;
   let unassigned = 0;
+  let voided = 0;
   for (const c of cases) {
     const n = c.count ?? 1;
     registered += n;
     for (const unit of parseFlags(c.flags).returnedBy) tally(unit).returned += n;
     if (has(c, 'merged')) {
       merged += n;
+      continue;
+    }
+    if (has(c, 'voided')) {
+      voided += n;
       continue;
     }
     const owner = ownerOf(c);
@@ -217,6 +225,7 @@ export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<Un
     registered,
     merged,
     unassigned,
+    voided,
     units: order.map((code) => line(code, code === HOTLINE ? HOTLINE_NAME : units.name(code), tallies.get(code)!)),
   };
 }

@@ -30,6 +30,7 @@ export const NOTIFICATION_TEMPLATES = [
   'decision_needed',
   'merged',
   'spot_check_failed',
+  'reassigned',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 

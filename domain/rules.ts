@@ -1,6 +1,6 @@
 import { ACTIONS, EVENT_LABELS, type CaseAction } from './actions';
 import type { CaseInput, CaseState, Stage } from './case';
-import { STAGE_LABELS } from './case';
+import { STAGE_LABELS, VOID_REASON_LABELS } from './case';
 import { deadlinesStarted, type DeadlineRequest } from './deadlines';
 import { Draft, notificationId, type Transition } from './draft';
 import { refusal, type Refusal } from './errors';
@@ -151,6 +151,8 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
       return state.spotCheck.result ? refusal('conflict', `this case was already spot-checked (${state.spotCheck.result})`) : null;
     case 'merge':
       return action.into === state.id ? refusal('conflict', 'a case cannot be merged into itself') : null;
+    case 'reassign':
+      return action.unit === state.unit ? refusal('conflict', 'the case is already with that unit', { unit: state.unit }) : null;
     default:
       return null;
   }
@@ -215,6 +217,29 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
       );
       moveTo(draft, 'assigned');
       break;
+    case 'reassign': {
+      // The new unit signs for it and handles it on its own clocks (deadlinesStarted); what the old unit asked for lapses.
+      const from = prev.unit ?? '';
+      draft
+        .set({
+          unit: action.unit,
+          outcome: { ...prev.outcome, signedAt: null, signedLate: false },
+          extension: { ...prev.extension, pending: null },
+        })
+        .log('reassign', `改派：${from} → ${action.unit}：${action.reason}`);
+      draft.notify(
+        'reassigned',
+        { kind: 'unit', unit: from },
+        `【改派】${prev.ledgerNo}「${prev.title}」已改派其他单位办理，贵单位无需继续办理。原因：${action.reason}`,
+      );
+      draft.notify(
+        'assigned',
+        { kind: 'unit', unit: action.unit },
+        `【交办】${prev.ledgerNo}「${prev.title}」已改派贵单位，请及时签收办理。`,
+      );
+      moveTo(draft, 'assigned');
+      break;
+    }
     case 'accept': {
       const due = prev.deadlines.signFor?.dueAt;
       draft.set({ outcome: { ...prev.outcome, signedAt: at, signedLate: due !== undefined && at > due } });
@@ -269,6 +294,13 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
         { kind: 'citizen', citizen: prev.citizen },
         `【12345】您的咨询（编号${prev.ledgerNo}）答复如下：${action.answer}`,
       );
+      moveTo(draft, 'closed');
+      break;
+    case 'void':
+      // Closed without handling and without a message: a prank or silent call has nobody to answer.
+      draft
+        .set({ voided: { reason: action.reason, note: action.note ?? null }, closedAt: at, deadlines: {} })
+        .log('void', `${VOID_REASON_LABELS[action.reason]}${action.note ? `：${action.note}` : ''}`);
       moveTo(draft, 'closed');
       break;
     case 'decision':

@@ -92,6 +92,7 @@ export const FLAGS = [
   'spot_check_pending',
   'spot_check_passed',
   'spot_check_failed',
+  'voided',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -142,6 +143,7 @@ export function flagsOf(state: CaseState, provisionalDue: boolean): string[] {
     spot_check_pending: sc.round !== null && sc.result === null,
     spot_check_passed: sc.result === 'passed',
     spot_check_failed: sc.result === 'failed',
+    voided: (state.voided ?? null) !== null,
   };
   return [
     ...FLAGS.filter((flag) => on[flag]),

@@ -90,7 +90,7 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
 
 /** What the API can refuse without asking the case; the workflow's validators check everything again. */
 function checkBeforeSending(actor: Actor, action: CaseAction, units: UnitDirectory): void {
-  if (action.kind === 'assign' && !units.has(action.unit)) {
+  if ((action.kind === 'assign' || action.kind === 'reassign') && !units.has(action.unit)) {
     throw new ApiError('invalid_input', `unknown unit '${action.unit}'`, [
       { field: 'unit', message: 'not in the unit directory (GET /units)' },
     ]);

@@ -57,6 +57,7 @@ export function statsRoutes(deps: { db: Db; units: UnitDirectory }): Router {
       registered: report.registered,
       merged: report.merged,
       unassigned: report.unassigned,
+      voided: report.voided,
       units: report.units,
     });
   });

@@ -17,7 +17,7 @@ import type { Actor } from '../../domain/roles';
 import { initialState, refuse } from '../../domain/rules';
 import { drive, type Json, LEDGER_PREFIX, useE2E } from '../e2e/harness';
 import { newCase } from '../support/cases';
-import { HOUSING, people } from '../support/personas';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
 
 /** One person per role; the handler is of the walk case's unit. */
 const walkers: Actor[] = [people.operator, people.dispatcher, people.housingHandler, people.reviewer1, people.supervisor, people.admin];
@@ -26,6 +26,7 @@ const otherUnitHandler = people.transportHandler;
 /** A valid body for each endpoint that takes one (so "allowed" is not hidden behind a 400); others get {}. */
 const ACTION_BODIES: Record<Exclude<ActionKind, 'absorb'>, unknown> = {
   assign: { unit: HOUSING },
+  reassign: { unit: TRANSPORT, reason: '职责调整' },
   accept: {},
   return: { reason: '不属于本单位职责' },
   progress: { note: '已到现场' },
@@ -36,6 +37,7 @@ const ACTION_BODIES: Record<Exclude<ActionKind, 'absorb'>, unknown> = {
   extensionDecision: { approve: false },
   urge: { note: '请抓紧' },
   answer: { answer: '已电话答复' },
+  void: { reason: 'prank' },
   decision: { action: 'close', note: '督办决定办结' },
   spotCheck: { passed: true, note: '抽查合格' },
   merge: { into: 'aaaaaaaaaaaaaaaa', intoLedgerNo: 'LZ-2026-000009' },

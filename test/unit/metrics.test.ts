@@ -244,6 +244,15 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
     expect(computeUnitMetrics(weighted, units).registered).toBe(120);
   });
 
+  test("a void call (无效工单) is the centre's count, in no unit's line, not awaiting assignment", () => {
+    const base = fixture.find((c) => c.unit === null && !c.flags.includes('merged'))!;
+    const voided = { ...base, id: 'void1', stage: 'closed' as Stage, flags: ['voided'], closedAt: base.registeredAt };
+    const before = computeUnitMetrics(fixture, units);
+    const after = computeUnitMetrics([...fixture, voided], units);
+    expect(after).toMatchObject({ registered: before.registered + 1, voided: 1, unassigned: before.unassigned, merged: before.merged });
+    expect(after.units).toEqual(before.units);
+  });
+
   test('rate: null for 0/0, rounded to 4 places otherwise', () => {
     expect(rate(0, 0)).toEqual({ numerator: 0, denominator: 0, rate: null });
     expect(rate(0, 3)).toEqual({ numerator: 0, denominator: 3, rate: 0 });

@@ -15,6 +15,7 @@ import { AT, caseIn, citizen, HANDLING, HOUSING, input, people, REGISTERED_AT, T
 /** For each action: someone who may take it, a valid body, and what else the case needs for it to be allowed. */
 const ready: { [K in ActionKind]: { actor: Actor; action: Extract<CaseAction, { kind: K }>; patch?: Partial<CaseState> } } = {
   assign: { actor: people.dispatcher, action: { kind: 'assign', unit: HOUSING } },
+  reassign: { actor: people.dispatcher, action: { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' } },
   accept: { actor: people.housingHandler, action: { kind: 'accept' } },
   return: { actor: people.housingHandler, action: { kind: 'return', reason: '不属于本单位职责' } },
   progress: { actor: people.housingHandler, action: { kind: 'progress', note: '已到现场' } },
@@ -35,6 +36,7 @@ const ready: { [K in ActionKind]: { actor: Actor; action: Extract<CaseAction, { 
   },
   urge: { actor: people.supervisor, action: { kind: 'urge', note: '请抓紧' } },
   answer: { actor: people.operator, action: { kind: 'answer', answer: '已电话答复' }, patch: { type: 'consultation' } },
+  void: { actor: people.operator, action: { kind: 'void', reason: 'silent' } },
   decision: { actor: people.supervisor, action: { kind: 'decision', action: 'close', note: '督办决定办结' } },
   spotCheck: {
     actor: people.supervisor,
@@ -256,6 +258,42 @@ const rows: [string, CaseState, Actor, CaseAction, Expected][] = [
     people.supervisor,
     { kind: 'spotCheck', passed: false, note: '答复有误' },
     { stage: 'registered', notifications: [['spot_check_failed', { kind: 'dispatchers' }]], deadlines: [['assign'], ['handling']] },
+  ],
+  // 改派: the old unit is told, the new one must sign for it, and its clocks start from now.
+  [
+    'reassign while assigned',
+    caseIn('assigned'),
+    people.dispatcher,
+    { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' },
+    {
+      stage: 'assigned',
+      notifications: [
+        ['reassigned', unit],
+        ['assigned', { kind: 'unit', unit: TRANSPORT }],
+      ],
+      deadlines: [['signFor'], ['handling']],
+    },
+  ],
+  [
+    'reassign while being rectified',
+    caseIn('rectifying'),
+    people.dispatcher,
+    { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' },
+    {
+      stage: 'assigned',
+      notifications: [
+        ['reassigned', unit],
+        ['assigned', { kind: 'unit', unit: TRANSPORT }],
+      ],
+      deadlines: [['signFor'], ['handling']],
+    },
+  ],
+  [
+    'void',
+    caseIn('registered', { unit: null }),
+    people.operator,
+    { kind: 'void', reason: 'prank', note: '反复骚扰' },
+    { stage: 'closed', notifications: [], deadlines: [] },
   ],
   [
     'merge',

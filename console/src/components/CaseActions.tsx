@@ -1,8 +1,8 @@
 import { Alert, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { ACTIONS, type ActionKind } from '../../../domain/actions';
-import { SATISFACTIONS, type Stage } from '../../../domain/case';
-import { SATISFACTION_LABELS } from '../../../domain/labels';
+import { SATISFACTIONS, VOID_REASONS, type Stage } from '../../../domain/case';
+import { SATISFACTION_LABELS, VOID_REASON_LABELS } from '../../../domain/labels';
 import type { Unit } from '../../../domain/units';
 import type { CaseView } from '../../../domain/view';
 import { api, ApiFailure } from '../api';
@@ -37,6 +37,20 @@ const BUTTONS: ButtonSpec[] = [
           <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.code, label: u.name }))} />
         </Form.Item>
         {note('交办意见')}
+      </>
+    ),
+  },
+  {
+    kind: 'reassign',
+    name: '改派',
+    fields: (units) => (
+      <>
+        <Form.Item label="改派至单位" name="unit" rules={[{ required: true, message: '请选择改派单位' }]}>
+          <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.code, label: u.name }))} />
+        </Form.Item>
+        <Form.Item label="改派理由" name="reason" rules={[{ required: true, message: '请填写改派理由' }]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
       </>
     ),
   },
@@ -121,6 +135,19 @@ const BUTTONS: ButtonSpec[] = [
       <Form.Item label="答复内容" name="answer" rules={[{ required: true, message: '请填写答复内容' }]}>
         <Input.TextArea rows={4} />
       </Form.Item>
+    ),
+  },
+  {
+    kind: 'void',
+    name: '无效工单',
+    danger: true,
+    fields: () => (
+      <>
+        <Form.Item label="无效原因" name="reason" rules={[{ required: true, message: '请选择无效原因' }]}>
+          <Radio.Group options={VOID_REASONS.map((r) => ({ value: r, label: VOID_REASON_LABELS[r] }))} />
+        </Form.Item>
+        {note('说明')}
+      </>
     ),
   },
   { kind: 'decision', name: '重办', fixed: () => ({ action: 'reopen' }), fields: () => note('决定理由', true) },

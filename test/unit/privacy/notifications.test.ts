@@ -107,6 +107,9 @@ function live(request: Partial<NewCase>): Notification[] {
   life.act(people.dispatcher, { kind: 'assign', unit: TRANSPORT }).milestones();
   life.act(people.transportHandler, { kind: 'return', reason: '不属于本单位职责' });
   life.act(people.dispatcher, { kind: 'assign', unit: HOUSING });
+  // 改派 there and back: each unit is told.
+  life.act(people.dispatcher, { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' });
+  life.act(people.dispatcher, { kind: 'reassign', unit: HOUSING, reason: '经核实仍属住建' });
   life.act(people.supervisor, { kind: 'urge', note: '请尽快签收' });
   life.act(people.housingHandler, { kind: 'accept' }).milestones();
   life.act(people.housingHandler, { kind: 'extension', workingDays: 3, reason: '需协调供电部门' });
