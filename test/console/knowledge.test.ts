@@ -76,13 +76,13 @@ test('a supervisor adds an entry; an operator finds it at intake and answers wit
   await op.getByText('已直接答复，工单已办结。').waitFor();
 
   // The use is recorded after the receipt shows: the supervisor's list reads it once it is there.
-  await sp.getByRole('button', { name: '查询', exact: true }).click();
-  const usage = row.getByRole('cell', { name: '1', exact: true });
-  for (let i = 0; i < 20 && (await usage.count()) === 0; i++) {
-    await sp.waitForTimeout(250);
+  const headers = await table.getByRole('columnheader').allTextContents();
+  const usage = row.getByRole('cell').nth(headers.indexOf('使用次数'));
+  for (let i = 0; i < 20 && (await usage.textContent()) !== '1'; i++) {
     await sp.getByRole('button', { name: '查询', exact: true }).click();
+    await sp.waitForTimeout(250);
   }
-  await usage.waitFor();
+  expect(await usage.textContent()).toBe('1');
   await row.getByRole('button', { name: '记录' }).click();
   const history = sp.getByRole('dialog').getByRole('table', { name: '修改记录' });
   await history.getByRole('row').filter({ hasText: '钱督办' }).filter({ hasText: '新增' }).waitFor();

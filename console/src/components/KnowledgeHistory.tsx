@@ -9,9 +9,9 @@ type Fields = NonNullable<KnowledgeChange['after']>;
 const show = (value: Fields[keyof Fields]): string =>
   Array.isArray(value) ? value.join('、') || '（空）' : value === null || value === '' ? '（空）' : value;
 
-/** What a change did, field by field: `答案：旧 → 新` for an edit. */
+/** What a change did: the entry's question when added or retired; field by field (`答案：旧 → 新`) for an edit. */
 function changes(c: KnowledgeChange): string[] {
-  if (!c.before || !c.after) return [];
+  if (!c.before || !c.after) return [`${KNOWLEDGE_COLUMNS.question}：${(c.after ?? c.before)?.question ?? ''}`];
   return KNOWLEDGE_IMPORT_FIELDS.filter((f) => show(c.before![f]) !== show(c.after![f])).map(
     (f) => `${KNOWLEDGE_COLUMNS[f]}：${show(c.before![f])} → ${show(c.after![f])}`,
   );
