@@ -54,3 +54,22 @@ export const DEFAULT_WORKER_CACHED_CASES = 100;
  * although about 200 MB of it was live. 640 holds the cache above with room for a burst of activations.
  */
 export const DEFAULT_WORKER_HEAP_MB = 640;
+
+/** The citizens' status lookup and the partner platforms' Open311 intake (api/routes/public-status.ts, open311.ts). */
+export interface PublicAccess {
+  /** GET /public/cases/:ledgerNo per IP and window (HUIYING_RATE_PUBLIC_STATUS_PER_MIN); 0 turns the limit off. */
+  statusPerWindow: number;
+  /** The window, in milliseconds (one minute unless a test says otherwise). */
+  windowMs: number;
+  /** The partner platforms and their API keys (HUIYING_OPEN311_API_KEYS); none: Open311 intake is closed. */
+  partners: readonly { name: string; key: string }[];
+}
+
+/**
+ * 10 lookups a minute per address: enough for a citizen who mistypes, while trying the 10 000 combinations of four
+ * digits on one case would take an address 16 hours (and the per-case cap below stops it long before).
+ */
+export const DEFAULT_PUBLIC_ACCESS: PublicAccess = { statusPerWindow: 10, windowMs: 60_000, partners: [] };
+
+/** Wrong digits tried on one ledger number per hour, from every address together: guessing from many addresses stops here. */
+export const PUBLIC_STATUS_FAILURES_PER_CASE_PER_HOUR = 20;

@@ -9,6 +9,7 @@ import {
   DEFAULT_AUTH_SCOPE,
   DEFAULT_CLOCK_SKEW_S,
   DEFAULT_INTAKE_SWEEP,
+  DEFAULT_PUBLIC_ACCESS,
   DEFAULT_WORKER_CACHED_CASES,
   DEFAULT_WORKER_HEAP_MB,
   DEFAULT_RATE_LIMITS,
@@ -19,6 +20,7 @@ import {
 } from './defaults';
 import { oneOf, origins, pathList, port, postgresUrl, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
 import { parsePayloadKeys } from './keys';
+import { parsePartnerKeys } from './partner-keys';
 import { secretValuesIn } from './log-secrets';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from './paths';
 
@@ -58,6 +60,8 @@ export const EnvSchema = z.looseObject({
   HUIYING_TRUST_PROXY: trustProxy(),
   HUIYING_RATE_INTAKE_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.intakePerWindow, perMinute('registrations per caller')),
   HUIYING_RATE_ANON_PER_MIN: wholeNumber(DEFAULT_RATE_LIMITS.anonymousPerWindow, perMinute('requests without a valid token per address')),
+  HUIYING_RATE_PUBLIC_STATUS_PER_MIN: wholeNumber(DEFAULT_PUBLIC_ACCESS.statusPerWindow, perMinute('public status lookups per address')),
+  HUIYING_OPEN311_API_KEYS: secret(),
   HUIYING_INTAKE_SWEEP_EVERY_S: wholeNumber(DEFAULT_INTAKE_SWEEP.everyMs / 1000, {
     min: 1,
     max: MAX_INTAKE_SWEEP_EVERY_S,
@@ -145,6 +149,13 @@ function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
   if (env.HUIYING_NOTIFIER === 'webhook' && env.HUIYING_WEBHOOK_URL === undefined) {
     problem('HUIYING_WEBHOOK_URL', 'required with HUIYING_NOTIFIER=webhook: the address of the SMS/e-mail gateway');
   }
+  if (typeof env.HUIYING_OPEN311_API_KEYS === 'string') {
+    try {
+      parsePartnerKeys(env.HUIYING_OPEN311_API_KEYS);
+    } catch (err) {
+      problem('HUIYING_OPEN311_API_KEYS', (err as Error).message); // names partners, never keys
+    }
+  }
   if (typeof env.HUIYING_PAYLOAD_KEYS === 'string') {
     try {
       parsePayloadKeys(env.HUIYING_PAYLOAD_KEYS, env.HUIYING_PAYLOAD_KEY_ID, 'HUIYING_PAYLOAD_KEYS');
@@ -229,6 +240,12 @@ function toConfig(env: Env) {
         intakePerWindow: env.HUIYING_RATE_INTAKE_PER_MIN,
         anonymousPerWindow: env.HUIYING_RATE_ANON_PER_MIN,
         windowMs: DEFAULT_RATE_LIMITS.windowMs,
+      },
+      /** The citizens' status lookup and the Open311 partners (api/routes/public-status.ts, open311.ts); keys checked by crossChecks. */
+      publicAccess: {
+        statusPerWindow: env.HUIYING_RATE_PUBLIC_STATUS_PER_MIN,
+        windowMs: DEFAULT_PUBLIC_ACCESS.windowMs,
+        partners: typeof env.HUIYING_OPEN311_API_KEYS === 'string' ? parsePartnerKeys(env.HUIYING_OPEN311_API_KEYS) : [],
       },
       /** The sweeper that starts the case of an intake whose API call failed (api/intake.ts). */
       intakeSweep: {

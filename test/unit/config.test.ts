@@ -43,6 +43,7 @@ describe('defaults: an empty environment', () => {
         trustProxy: undefined,
         devLogin: true,
         rateLimits: { intakePerWindow: 60, anonymousPerWindow: 300, windowMs: 60_000 },
+        publicAccess: { statusPerWindow: 10, windowMs: 60_000, partners: [] },
         intakeSweep: { everyMs: 30_000, olderThanMs: 30_000 },
       },
       logSecrets: [],
@@ -303,4 +304,32 @@ test("HUIYING_DEV_LOGIN: auto offers the console's demo login only in developmen
   expect(loadConfig({ ...sso, HUIYING_DEV_LOGIN: 'on' }).api.devLogin).toBe(true);
   expect(loadConfig({ HUIYING_DEV_LOGIN: 'off' }).api.devLogin).toBe(false);
   expect(() => loadConfig({ HUIYING_DEV_LOGIN: 'yes' })).toThrow(/HUIYING_DEV_LOGIN/);
+});
+
+test('HUIYING_OPEN311_API_KEYS: partner:key pairs, keys long and distinct, never echoed; the public status limit', () => {
+  const key = 'k'.repeat(32);
+  expect(
+    loadConfig({ HUIYING_OPEN311_API_KEYS: `city:${key}, province:${'p'.repeat(20)}`, HUIYING_RATE_PUBLIC_STATUS_PER_MIN: '3' }).api
+      .publicAccess,
+  ).toEqual({
+    statusPerWindow: 3,
+    windowMs: 60_000,
+    partners: [
+      { name: 'city', key },
+      { name: 'province', key: 'p'.repeat(20) },
+    ],
+  });
+  for (const [bad, why] of [
+    ['city', /partner:key/],
+    ['City:' + key, /partner:key/],
+    ['city:short', /at least 16 characters/],
+    [`city:${key},city:${'q'.repeat(20)}`, /listed twice/],
+    [`city:${key},town:${key}`, /the key of another partner/],
+  ] as const) {
+    const error = problemsOf({ HUIYING_OPEN311_API_KEYS: bad });
+    expect(error.problems).toEqual([{ variable: 'HUIYING_OPEN311_API_KEYS', message: expect.stringMatching(why) }]);
+    expect(error.message).not.toContain(key);
+    expect(error.message).not.toContain('short');
+  }
+  expect(loadConfig({ HUIYING_OPEN311_API_KEYS: `city:${key}` }).logSecrets).toContain(key);
 });
