@@ -26,9 +26,12 @@ import { ledgerRoutes, type OnExport } from './routes/ledger';
 import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
-import { DEFAULT_RATE_LIMITS, type RateLimits } from '../config/defaults';
+import { DEFAULT_PUBLIC_ACCESS, DEFAULT_RATE_LIMITS, type PublicAccess, type RateLimits } from '../config/defaults';
 import { consoleRoutes } from './console';
 import { sessionRoutes } from './routes/session';
+import { open311ErrorBody, open311Routes } from './routes/open311';
+import { publicStatusRoutes } from './routes/public-status';
+import { Partners } from './partners';
 import { anonymousRateLimit, intakeRateLimit, securityHeaders } from './security';
 
 export interface AppDeps {
@@ -57,6 +60,8 @@ export interface AppDeps {
   auth?: AuthSettings;
   /** HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN; default DEFAULT_RATE_LIMITS. */
   rateLimits?: RateLimits;
+  /** The citizens' status lookup limit and the Open311 partners' keys (HUIYING_RATE_PUBLIC_STATUS_PER_MIN, HUIYING_OPEN311_API_KEYS); default: 10 a minute, no partner. */
+  publicAccess?: PublicAccess;
   /**
    * Express 'trust proxy' (HUIYING_TRUST_PROXY); default none: the client address is the socket's. Rate limits and
    * the audit's IP depend on it: behind a proxy without it, everyone shares the proxy's address.
@@ -107,6 +112,12 @@ export function createApp(appDeps: AppDeps): Express {
     res.status(health.ok ? 200 : 503).json(health);
   });
   app.use(sessionRoutes(deps));
+  // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
+  const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
+  // Citizens and partner platforms: no token (a partner's key for posting).
+  const publicAccess = deps.publicAccess ?? DEFAULT_PUBLIC_ACCESS;
+  app.use(publicStatusRoutes({ cases, db: deps.db, units: deps.units, audit, publicAccess }));
+  app.use(open311Routes({ cases, db: deps.db, units: deps.units, partners: new Partners(publicAccess.partners), rateLimits }));
 
   app.use(requireAuthenticated);
   app.get('/units', authorize('GET /units'), (_req, res) => {
@@ -117,8 +128,6 @@ export function createApp(appDeps: AppDeps): Express {
     app[method.toLowerCase() as 'get'](route, authorize(endpoint));
   }
   app.post('/cases', intakeRateLimit(rateLimits));
-  // Derived from the JWT secret: changing that secret means repeats of older open cases are no longer merged automatically.
-  const cases = new CaseService({ ...deps, citizenKeySecret: deriveSecret(deps.jwtSecret, 'citizen-key') });
   app.use(caseRoutes({ cases, db: deps.db, units: deps.units, calendar: deps.calendar, audit: deps.audit }));
   app.use(supervisionRoutes(deps));
   app.use(auditRoutes(deps));
@@ -128,7 +137,9 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(knowledgeRoutes(deps));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
-  app.use(errorHandlerWith({ secrets: [deps.jwtSecret, ...(deps.logSecrets ?? [])] }));
+  const secrets = [deps.jwtSecret, ...(deps.logSecrets ?? [])];
+  app.use('/open311', errorHandlerWith({ secrets, body: open311ErrorBody })); // GeoReport's error shape for its routes
+  app.use(errorHandlerWith({ secrets }));
   return app;
 }
 

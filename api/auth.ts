@@ -2,7 +2,16 @@ import type { Request, RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { DEFAULT_CLOCK_SKEW_S, MAX_CLOCK_SKEW_S } from '../config/defaults';
-import { accessOf, PUBLIC, rolesOf, scopeCovers, scopeFor, UNIT_CHECKED_BY_WORKFLOW, type EndpointKey } from '../domain/authorization';
+import {
+  accessOf,
+  PARTNER,
+  PUBLIC,
+  rolesOf,
+  scopeCovers,
+  scopeFor,
+  UNIT_CHECKED_BY_WORKFLOW,
+  type EndpointKey,
+} from '../domain/authorization';
 import { ActorSchema, hasRole, type Actor } from '../domain/roles';
 import { ApiError } from './errors';
 import { JWT_ALG, JWT_ISSUER } from './tokens';
@@ -184,7 +193,8 @@ export function authorize(endpoint: EndpointKey): RequestHandler {
   const roles = rolesOf(endpoint).map((r) => r.role);
   return async (req, res, next) => {
     res.locals.endpoint = endpoint;
-    if (access === PUBLIC) return next();
+    // A partner's endpoint takes no token: its route checks the partner's key.
+    if (access === PUBLIC || access === PARTNER) return next();
     const actor = actorOf(res);
     if (!actor) return next(new ApiError('unauthorized', 'missing bearer token'));
     const scope = scopeFor(endpoint, actor);

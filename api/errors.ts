@@ -112,8 +112,9 @@ export function transient(err: unknown): ApiError | null {
  * nothing more — no message, no stack — while the log gets one redacted line (no tokens, no `secrets`) for
  * operators. The entry point's `secrets` include every secret-looking environment value (`Config.logSecrets`).
  */
-export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): ErrorRequestHandler {
+export function errorHandlerWith(opts: { secrets?: readonly string[]; body?: ErrorBody } = {}): ErrorRequestHandler {
   const secrets = opts.secrets ?? [];
+  const body = opts.body ?? ourErrorBody;
   return (err, req, res, _next) => {
     const known = err instanceof ApiError ? err : (fromTemporal(err) ?? fromExpress(err));
     if (known) {
@@ -122,16 +123,21 @@ export function errorHandlerWith(opts: { secrets?: readonly string[] } = {}): Er
       if ((known.code === 'unavailable' || known.code === 'rate_limited') && res.getHeader('retry-after') === undefined) {
         res.setHeader('Retry-After', String(RETRY_AFTER_S));
       }
-      res
-        .status(HTTP_STATUS[known.code])
-        .json({ error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) } });
+      res.status(HTTP_STATUS[known.code]).json(body(known, HTTP_STATUS[known.code]));
       return;
     }
     console.error(`[api] unexpected error in ${req.method} ${req.path}: ${describeForLog(err, secrets)}`);
     if (res.headersSent) return;
-    res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+    res.status(500).json(body({ code: 'internal', message: 'internal error' }, 500));
   };
 }
+
+/** How an error is written: our `{error: {code, message, details?}}`, or another standard's shape (Open311's). */
+export type ErrorBody = (error: { code: string; message: string; details?: unknown }, status: number) => unknown;
+
+const ourErrorBody: ErrorBody = (e) => ({
+  error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+});
 
 /** body-parser's own errors (malformed JSON, too large) carry an HTTP status of their own. */
 function fromExpress(err: unknown): ApiError | null {

@@ -8,6 +8,8 @@ import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
 import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
 import { knowledgeOpenApiPaths } from './routes/knowledge';
+import { open311OpenApiPaths } from './routes/open311';
+import { publicStatusOpenApiPaths } from './routes/public-status';
 import { sessionOpenApiPaths } from './routes/session';
 import { consoleOpenApiPaths } from './console';
 import { StuckQuerySchema } from './supervision';
@@ -199,6 +201,8 @@ export function openApiDocument(): Record<string, unknown> {
       ...auditOpenApiPaths,
       ...knowledgeOpenApiPaths,
       ...sessionOpenApiPaths,
+      ...publicStatusOpenApiPaths,
+      ...open311OpenApiPaths,
       ...consoleOpenApiPaths,
       '/openapi.json': { get: { summary: 'this document', security: [], responses: { '200': { description: 'OpenAPI 3' } } } },
     },

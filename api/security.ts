@@ -21,14 +21,15 @@ export function securityHeaders(): RequestHandler {
 
 const pass: RequestHandler = (_req, _res, next) => next();
 
-function limiter(
+/** A limit answering 429 `rate_limited` in our error shape, with the window's `Retry-After`; a limit of 0 lets everything pass. */
+export function limiter(
   what: string,
   limit: number,
   windowMs: number,
-  opts: { key: RateLimitOptions['keyGenerator']; skip?: RateLimitOptions['skip'] },
+  opts: { key: RateLimitOptions['keyGenerator']; skip?: RateLimitOptions['skip']; failuresOnly?: boolean },
 ): RequestHandler {
   if (limit <= 0) return pass;
-  const per = windowMs === 60_000 ? 'minute' : `${windowMs / 1000} s`;
+  const per = windowMs === 60_000 ? 'minute' : windowMs === 3_600_000 ? 'hour' : `${windowMs / 1000} s`;
   return rateLimit({
     windowMs,
     limit,
@@ -36,6 +37,7 @@ function limiter(
     legacyHeaders: false,
     keyGenerator: opts.key,
     ...(opts.skip ? { skip: opts.skip } : {}),
+    ...(opts.failuresOnly ? { skipSuccessfulRequests: true } : {}),
     handler: (_req, res, next) => {
       next(
         new ApiError(

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     dataDir,
     auth: config.auth,
     rateLimits: config.api.rateLimits,
+    publicAccess: config.api.publicAccess,
     trustProxy: config.api.trustProxy,
     uiOrigins: config.api.uiOrigins,
     devLogin: config.api.devLogin,

@@ -18,11 +18,15 @@ import { ROLES, type Actor, type Role } from './roles';
 /** On which cases a role may call an endpoint: any case, or only the cases assigned to its own unit. */
 export type CaseScope = 'any' | 'own_unit';
 
-/** Who may call an endpoint: anyone without a token (`public`), or these roles, each with its case scope. */
+/**
+ * Who may call an endpoint: anyone without a token (`public`), a partner platform with its API key and no token
+ * (`partner`: the route checks the key, no role grants it), or these roles, each with its case scope.
+ */
 export type RoleAccess = Readonly<Partial<Record<Role, CaseScope>>>;
-export type Access = 'public' | RoleAccess;
+export type Access = 'public' | 'partner' | RoleAccess;
 
 export const PUBLIC = 'public' as const;
+export const PARTNER = 'partner' as const;
 
 /** These roles, on any case. */
 export function only(...roles: (Role | Iterable<Role>)[]): RoleAccess {
@@ -81,6 +85,13 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   'GET /knowledge.xlsx': only(KNOWLEDGE_EDIT_ROLES),
   'POST /knowledge/import': only(KNOWLEDGE_EDIT_ROLES),
   'POST /knowledge/:id/uses': only(KNOWLEDGE_USE_ROLE),
+  // Citizens and partner platforms: a case's public status by its ledger number and the phone's last four digits
+  // (api/routes/public-status.ts); Open311 GeoReport v2, open data, and requests posted with a partner's key (api/routes/open311.ts).
+  'GET /public/cases/:ledgerNo': PUBLIC,
+  'GET /open311/v2/services.json': PUBLIC,
+  'GET /open311/v2/requests.json': PUBLIC,
+  'GET /open311/v2/requests/:id.json': PUBLIC,
+  'POST /open311/v2/requests.json': PARTNER,
   'GET /health': PUBLIC,
   'GET /openapi.json': PUBLIC,
   // The console (api/console.ts): its page and assets are public; everything it shows comes through the rows above.
@@ -114,6 +125,7 @@ export function accessOf(endpoint: EndpointKey): Access {
 export function scopeFor(endpoint: EndpointKey, actor: Pick<Actor, 'roles'>): CaseScope | null {
   const access = accessOf(endpoint);
   if (access === PUBLIC) return 'any';
+  if (access === PARTNER) return null;
   const scopes = actor.roles.map((r) => access[r]).filter((s): s is CaseScope => s !== undefined);
   if (scopes.includes('any')) return 'any';
   return scopes.length > 0 ? 'own_unit' : null;
@@ -127,7 +139,7 @@ export function scopeCovers(scope: CaseScope, actor: Pick<Actor, 'unit'>, caseUn
 /** The roles named in an endpoint's row, with their scopes, in ROLES order (for tables and messages). */
 export function rolesOf(endpoint: EndpointKey): { role: Role; scope: CaseScope }[] {
   const access = accessOf(endpoint);
-  if (access === PUBLIC) return [];
+  if (access === PUBLIC || access === PARTNER) return [];
   return ROLES.filter((r) => access[r] !== undefined).map((role) => ({ role, scope: access[role]! }));
 }
 
@@ -137,6 +149,7 @@ export function authorizationMarkdown(): string {
   const cell = (endpoint: string, role: Role): string => {
     const access = ENDPOINTS[endpoint];
     if (access === PUBLIC) return 'public';
+    if (access === PARTNER) return 'partner key';
     const scope = access[role];
     return scope === 'any' ? 'yes' : scope === 'own_unit' ? 'own unit' : '—';
   };
