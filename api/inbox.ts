@@ -10,7 +10,10 @@ import type { Db } from '../db/pool';
 /** What each role is waiting to do, as a selection of the read model, and what to call the wait. */
 function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] {
   const out: { selection: InboxSelection; awaiting: (c: ListedCase) => Awaiting }[] = [];
-  if (hasRole(actor, 'dispatcher')) out.push({ selection: { stages: ['registered'] }, awaiting: () => 'assign' });
+  if (hasRole(actor, 'dispatcher')) {
+    out.push({ selection: { stages: ['registered'] }, awaiting: () => 'assign' });
+    out.push({ selection: { flag: 'return_pending' }, awaiting: () => 'return_decision' });
+  }
   if (hasRole(actor, 'handler') && actor.unit) {
     out.push({
       selection: { stages: ['assigned', 'rectifying'], unit: actor.unit },
@@ -24,7 +27,11 @@ function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: Li
   if (hasRole(actor, 'supervisor')) {
     out.push({
       selection: { supervisor: true },
-      awaiting: (c) => (parseFlags(c.flags).has('extension_pending') ? 'extension_decision' : 'red_flag'),
+      awaiting: (c) => {
+        const flags = parseFlags(c.flags);
+        if (flags.has('appeal_pending')) return 'appeal_decision';
+        return flags.has('extension_pending') ? 'extension_decision' : 'red_flag';
+      },
     });
   }
   return out;

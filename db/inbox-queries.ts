@@ -9,7 +9,9 @@ export const INBOX_LIMIT = 500;
 /** What one role waits for: cases in these stages, optionally of one unit or at these review levels. */
 export type InboxSelection =
   | { stages: Stage[]; unit?: string; reviewLevels?: number[] }
-  /** A supervisor's: an extension awaiting decision, or a red flag. */
+  /** Cases carrying this marker (domain/search.ts), e.g. a return awaiting the dispatcher. */
+  | { flag: string }
+  /** A supervisor's: an extension or an appeal awaiting decision, or a red flag. */
   | { supervisor: true };
 
 /** The cases one role is waiting to act on (not archived), oldest registration first. */
@@ -18,7 +20,9 @@ export async function inboxCases(db: Db, selection: InboxSelection): Promise<Lis
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   if ('supervisor' in selection) {
-    where.push(`(flags @> ARRAY['extension_pending'] OR red_flag)`);
+    where.push(`(flags && ARRAY['extension_pending', 'appeal_pending'] OR red_flag)`);
+  } else if ('flag' in selection) {
+    where.push(`flags @> ARRAY[${param(selection.flag)}::text]`);
   } else {
     where.push(`stage = ANY(${param(selection.stages)}::text[])`);
     if (selection.unit !== undefined) where.push(`unit = ${param(selection.unit)}`);

@@ -70,6 +70,42 @@ export const ACTIONS = {
     stages: ['assigned'],
     routed: true,
   },
+  returnDecision: {
+    body: z
+      .object({
+        accept: z.boolean(),
+        /** Accepting, the dispatcher may assign the case to another unit at once. */
+        unit: z.string().min(1).optional(),
+        note: z.string().trim().max(2000).optional(),
+      })
+      // A refusal keeps the case with the unit: it must say why, since the unit may appeal against it.
+      .refine((b) => b.accept || !!b.note, { path: ['note'], error: 'a refusal needs grounds for the unit' })
+      .refine((b) => b.accept || b.unit === undefined, { path: ['unit'], error: 'only an accepted return is re-assigned' }),
+    path: 'return/decision',
+    label: '退单审核',
+    role: 'dispatcher',
+    unitBound: false,
+    stages: ['assigned'],
+    routed: true,
+  },
+  appeal: {
+    body: z.object({ reason: z.string().trim().min(1).max(2000) }),
+    path: 'appeal',
+    label: '退单申诉',
+    role: 'handler',
+    unitBound: true,
+    stages: ['assigned'],
+    routed: true,
+  },
+  appealDecision: {
+    body: z.object({ unit: z.string().min(1), note: z.string().trim().min(1).max(2000) }),
+    path: 'appeal/decision',
+    label: '申诉裁决',
+    role: 'supervisor',
+    unitBound: false,
+    stages: ['assigned'],
+    routed: true,
+  },
   progress: {
     body: z.object({ note: z.string().trim().min(1).max(5000) }),
     path: 'progress',

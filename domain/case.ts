@@ -83,6 +83,11 @@ export const CasePolicySchema = z.object({
   maxReopens: z.number().int().min(0).default(2),
   /** Calendar days a closed case stays open to a spot-check (定期抽查) before it is archived. */
   spotCheckWindowDays: z.number().min(0).default(60),
+  /**
+   * A unit's return (退单) waits for a dispatcher's decision, and a refused unit may appeal to a supervisor. Cases
+   * registered before this rule carry none: their returns go straight back, as they did.
+   */
+  returnsDecided: z.boolean().optional(),
 });
 export type CasePolicy = z.infer<typeof CasePolicySchema>;
 
@@ -94,6 +99,12 @@ export const ExtensionRequestSchema = z.object({
   at: z.string(),
 });
 export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
+
+/** A unit's return awaiting the dispatcher; its refusal (the unit keeps the case); the unit's appeal to a supervisor. */
+export const ReturnRequestSchema = z.object({ unit: z.string(), reason: z.string(), by: ActorRefSchema, at: z.string() });
+export type ReturnRequest = z.infer<typeof ReturnRequestSchema>;
+export const ReturnRefusalSchema = z.object({ unit: z.string(), grounds: z.string(), by: ActorRefSchema, at: z.string() });
+export type ReturnRefusal = z.infer<typeof ReturnRefusalSchema>;
 
 export const CaseRefSchema = z.object({ id: z.string(), ledgerNo: z.string() });
 export type CaseRef = z.infer<typeof CaseRefSchema>;
@@ -172,6 +183,12 @@ export const CaseStateSchema = NewCaseSchema.extend({
   /** 并单: this request was merged into another case, or others into this one. */
   mergedInto: CaseRefSchema.nullable(),
   mergedFrom: z.array(CaseRefSchema.extend({ at: z.string() })),
+  /** A return awaiting the dispatcher's decision (absent on cases registered before returns were decided). */
+  returnRequest: ReturnRequestSchema.nullable().optional(),
+  /** Returns the dispatcher refused in the current assignment: those units keep the case, and may appeal. */
+  returnRefusals: z.array(ReturnRefusalSchema).optional(),
+  /** A refused unit's appeal awaiting a supervisor, who names the unit that must handle the case. */
+  appeal: ReturnRequestSchema.nullable().optional(),
   /** 无效工单: closed without handling. Absent on cases registered before voiding existed. */
   voided: z.object({ reason: VoidReasonSchema, note: z.string().nullable() }).nullable().optional(),
   spotCheck: SpotCheckSchema,

@@ -3,7 +3,17 @@ import * as labels from './labels';
 import { ListedCaseSchema } from './summary';
 
 /** What an inbox item waits for from the caller (api/inbox.ts decides it per role). */
-export const AwaitingSchema = z.enum(['assign', 'sign_for', 'rectify', 'review', 'callback', 'extension_decision', 'red_flag']);
+export const AwaitingSchema = z.enum([
+  'assign',
+  'sign_for',
+  'rectify',
+  'review',
+  'callback',
+  'extension_decision',
+  'red_flag',
+  'return_decision',
+  'appeal_decision',
+]);
 export type Awaiting = z.infer<typeof AwaitingSchema>;
 
 export const AWAITING_LABELS: Record<Awaiting, string> = labels.AWAITING_LABELS;

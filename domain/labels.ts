@@ -63,6 +63,8 @@ export const AWAITING_LABELS = {
   callback: '待回访',
   extension_decision: '延期待批',
   red_flag: '红牌督办',
+  return_decision: '退单待审',
+  appeal_decision: '申诉待裁',
 } as const;
 
 export const STUCK_REASON_LABELS = { overdue: '超期', due_soon: '临期', stalled: '滞留' } as const;

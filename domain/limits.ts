@@ -81,5 +81,10 @@ export const DEFAULT_LIMITS: TimeLimits = TimeLimitsSchema.parse({});
 
 /** The rules fixed into a case when it is registered (a later configuration change applies to new cases). */
 export function policyFrom(limits: TimeLimits): CasePolicy {
-  return { extension: limits.extension, maxReopens: limits.maxReopens, spotCheckWindowDays: limits.spotCheck.windowDays };
+  return {
+    extension: limits.extension,
+    maxReopens: limits.maxReopens,
+    spotCheckWindowDays: limits.spotCheck.windowDays,
+    returnsDecided: true,
+  };
 }

@@ -59,8 +59,10 @@ export interface UnitMetrics {
   satisfaction: SatisfactionRate;
   /** 解决率 */
   resolution: Rate;
-  /** 退回率 */
+  /** 退回率 (returns the dispatcher accepted, or a supervisor upheld on appeal) */
   returns: Rate;
+  /** Returns the dispatcher refused: the unit had to keep the case (whatever an appeal decided later). */
+  returnsRefused: number;
   /** 重办率 */
   reopens: Rate;
   /** Received cases that ever missed a deadline. */
@@ -125,6 +127,7 @@ interface Tally {
   resolved: number;
   unresolved: number;
   returned: number;
+  returnsRefused: number;
   reopened: number;
   completed: number;
   overdue: number;
@@ -133,6 +136,7 @@ interface Tally {
 
 const emptyTally = (): Tally => ({
   received: 0,
+  returnsRefused: 0,
   signNum: 0,
   signDen: 0,
   doneNum: 0,
@@ -178,7 +182,9 @@ export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<Un
   for (const c of cases) {
     const n = c.count ?? 1;
     registered += n;
-    for (const unit of parseFlags(c.flags).returnedBy) tally(unit).returned += n;
+    const flags = parseFlags(c.flags);
+    for (const unit of flags.returnedBy) tally(unit).returned += n;
+    for (const unit of flags.returnRefused) tally(unit).returnsRefused += n;
     if (has(c, 'merged')) {
       merged += n;
       continue;
@@ -247,6 +253,7 @@ function line(unit: string, name: string, t: Tally): UnitMetrics {
     },
     resolution: rate(t.resolved, t.resolved + t.unresolved),
     returns: rate(t.returned, t.received + t.returned),
+    returnsRefused: t.returnsRefused,
     reopens: rate(t.reopened, t.completed),
     overdue: t.overdue,
     redFlags: t.redFlags,

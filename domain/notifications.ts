@@ -31,6 +31,9 @@ export const NOTIFICATION_TEMPLATES = [
   'merged',
   'spot_check_failed',
   'reassigned',
+  'return_decided',
+  'appealed',
+  'appeal_decided',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 

@@ -98,7 +98,20 @@ export function maskNumbers(text: string): string {
 }
 
 /** The free-text fields of a case that a citizen's identity can slip into. */
-type FreeText = Pick<CaseState, 'title' | 'content' | 'location' | 'result' | 'timeline' | 'reviews' | 'extension'>;
+type FreeText = Pick<
+  CaseState,
+  | 'title'
+  | 'content'
+  | 'location'
+  | 'result'
+  | 'timeline'
+  | 'reviews'
+  | 'extension'
+  | 'returnRequest'
+  | 'returnRefusals'
+  | 'appeal'
+  | 'voided'
+>;
 
 /** The case's free text redacted for `visibility` (see `redactText`); identifiers and codes are left as they are. */
 export function redactCase<S extends FreeText>(state: S, citizen: Citizen, visibility: CitizenVisibility): S {
@@ -115,5 +128,9 @@ export function redactCase<S extends FreeText>(state: S, citizen: Citizen, visib
     timeline: state.timeline.map((e) => (e.note === undefined ? e : { ...e, note: opt(e.note) })),
     reviews: state.reviews.map((rv) => (rv.comment === undefined ? rv : { ...rv, comment: opt(rv.comment) })),
     extension: pending ? { ...state.extension, pending: { ...pending, reason: r(pending.reason) } } : state.extension,
+    ...(state.returnRequest ? { returnRequest: { ...state.returnRequest, reason: r(state.returnRequest.reason) } } : {}),
+    ...(state.returnRefusals ? { returnRefusals: state.returnRefusals.map((x) => ({ ...x, grounds: r(x.grounds) })) } : {}),
+    ...(state.appeal ? { appeal: { ...state.appeal, reason: r(state.appeal.reason) } } : {}),
+    ...(state.voided?.note ? { voided: { ...state.voided, note: r(state.voided.note) } } : {}),
   };
 }

@@ -153,9 +153,35 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
       return action.into === state.id ? refusal('conflict', 'a case cannot be merged into itself') : null;
     case 'reassign':
       return action.unit === state.unit ? refusal('conflict', 'the case is already with that unit', { unit: state.unit }) : null;
+    case 'return':
+      return refuseReturn(state);
+    case 'returnDecision':
+      if (!state.returnRequest) return refusal('conflict', 'no return awaits a decision');
+      return action.accept && action.unit === state.returnRequest.unit
+        ? refusal('conflict', 'the unit returning the case cannot be given it again in the same decision', { unit: action.unit })
+        : null;
+    case 'appeal':
+      if (!state.policy.returnsDecided)
+        return refusal('conflict', 'returns of this case are not decided by a dispatcher: nothing to appeal');
+      if (state.appeal) return refusal('conflict', "an appeal already awaits a supervisor's decision");
+      return (state.returnRefusals ?? []).some((r) => r.unit === state.unit)
+        ? null
+        : refusal('conflict', 'only a unit whose return was refused may appeal');
+    case 'appealDecision':
+      return state.appeal ? null : refusal('conflict', 'no appeal awaits a decision');
     default:
       return null;
   }
+}
+
+/** A unit returns a case once per decision: not while one waits, not after a refusal (it appeals instead). */
+function refuseReturn(state: CaseState): Refusal | null {
+  if (!state.policy.returnsDecided) return null;
+  if (state.returnRequest) return refusal('conflict', "a return already awaits the dispatcher's decision");
+  if (state.appeal) return refusal('conflict', "an appeal already awaits a supervisor's decision");
+  if ((state.returnRefusals ?? []).some((r) => r.unit === state.unit))
+    return refusal('conflict', "the dispatcher refused this unit's return: appeal to a supervisor instead");
+  return null;
 }
 
 /** Three-level review: in order, by holders of the level, never twice by one person in a round, never by the submitter. */
@@ -243,10 +269,21 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
     case 'accept': {
       const due = prev.deadlines.signFor?.dueAt;
       draft.set({ outcome: { ...prev.outcome, signedAt: at, signedLate: due !== undefined && at > due } });
+      // Signing for it withdraws the unit's own return or appeal.
+      if (prev.returnRequest || prev.appeal) draft.set({ returnRequest: null, appeal: null });
       moveTo(draft.log('accept', action.note), 'rectifying');
       break;
     }
     case 'return':
+      if (prev.policy.returnsDecided) {
+        draft.set({ returnRequest: { unit: prev.unit ?? '', reason: action.reason, by, at } }).log('return', action.reason);
+        draft.notify(
+          'returned',
+          { kind: 'dispatchers' },
+          `【退单申请】${prev.ledgerNo}「${prev.title}」承办单位申请退单：${action.reason}。请审核（同意后可改派）。`,
+        );
+        break;
+      }
       draft.set({ unit: null, returnedBy: [...prev.returnedBy, prev.unit ?? ''] }).log('return', action.reason);
       draft.notify(
         'returned',
@@ -254,6 +291,20 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
         `【退单】${prev.ledgerNo}「${prev.title}」被承办单位退回：${action.reason}。请改派。`,
       );
       moveTo(draft, 'registered');
+      break;
+    case 'returnDecision':
+      applyReturnDecision(draft, prev, action);
+      break;
+    case 'appeal':
+      draft.set({ appeal: { unit: prev.unit ?? '', reason: action.reason, by, at } }).log('appeal', action.reason);
+      draft.notify(
+        'appealed',
+        { kind: 'supervisors' },
+        `【退单申诉】${prev.ledgerNo}「${prev.title}」承办单位对退单未获同意提出申诉：${action.reason}。请裁决由哪个单位办理。`,
+      );
+      break;
+    case 'appealDecision':
+      applyAppealDecision(draft, prev, action);
       break;
     case 'progress':
       draft.log('progress', action.note);
@@ -332,6 +383,85 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
       break;
   }
   return draft.done();
+}
+
+/**
+ * The dispatcher decides a unit's return. Accepted: the return counts for that unit, and the case goes to another unit
+ * at once (its clocks from now) or back to the dispatchers. Refused: the unit keeps the case on its running clocks
+ * (a return is no way to gain time) and may appeal to a supervisor.
+ */
+function applyReturnDecision(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'returnDecision' }>): void {
+  const request = prev.returnRequest!;
+  const note = action.note ? `：${action.note}` : '';
+  if (!action.accept) {
+    draft
+      .set({
+        returnRequest: null,
+        returnRefusals: [...(prev.returnRefusals ?? []), { unit: request.unit, grounds: action.note!, by: draft.by, at: draft.at }],
+      })
+      .log('returnDecision', `不同意退单${note}`);
+    draft.notify(
+      'return_decided',
+      { kind: 'unit', unit: request.unit },
+      `【退单未同意】${prev.ledgerNo}「${prev.title}」请继续签收办理${note}。如有异议，可向督办员申诉。`,
+    );
+    return;
+  }
+  draft.set({
+    returnRequest: null,
+    returnRefusals: [],
+    returnedBy: [...prev.returnedBy, request.unit],
+    outcome: { ...prev.outcome, signedAt: null, signedLate: false },
+  });
+  draft.notify(
+    'return_decided',
+    { kind: 'unit', unit: request.unit },
+    `【退单已同意】${prev.ledgerNo}「${prev.title}」已同意退单${note}。`,
+  );
+  if (action.unit) {
+    draft.set({ unit: action.unit }).log('returnDecision', `同意退单，改派至 ${action.unit}${note}`);
+    draft.notify(
+      'assigned',
+      { kind: 'unit', unit: action.unit },
+      `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位，请及时签收办理。`,
+    );
+    moveTo(draft, 'assigned');
+    return;
+  }
+  draft.set({ unit: null }).log('returnDecision', `同意退单${note}`);
+  moveTo(draft, 'registered');
+}
+
+/** A supervisor settles a disputed return by naming the unit that must handle the case. */
+function applyAppealDecision(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'appealDecision' }>): void {
+  const appeal = prev.appeal!;
+  draft.set({ appeal: null }).log('appealDecision', `裁定由 ${action.unit} 办理：${action.note}`);
+  if (action.unit === appeal.unit) {
+    draft.notify(
+      'appeal_decided',
+      { kind: 'unit', unit: appeal.unit },
+      `【申诉裁决】${prev.ledgerNo}「${prev.title}」经督办裁定仍由贵单位办理：${action.note}。请及时签收办理。`,
+    );
+    return;
+  }
+  // The appeal succeeded: the unit's return stands after all, and the named unit starts on fresh clocks.
+  draft.set({
+    unit: action.unit,
+    returnRefusals: [],
+    returnedBy: [...prev.returnedBy, appeal.unit],
+    outcome: { ...prev.outcome, signedAt: null, signedLate: false },
+  });
+  draft.notify(
+    'appeal_decided',
+    { kind: 'unit', unit: appeal.unit },
+    `【申诉裁决】${prev.ledgerNo}「${prev.title}」经督办裁定改由其他单位办理：${action.note}。`,
+  );
+  draft.notify(
+    'assigned',
+    { kind: 'unit', unit: action.unit },
+    `【交办】${prev.ledgerNo}「${prev.title}」经督办裁定交由贵单位办理，请及时签收办理。`,
+  );
+  moveTo(draft, 'assigned');
 }
 
 /** Entering a stage (or a new review level) restarts the stage clock that supervisors watch. */

@@ -93,6 +93,8 @@ export const FLAGS = [
   'spot_check_passed',
   'spot_check_failed',
   'voided',
+  'return_pending',
+  'appeal_pending',
 ] as const;
 export type Flag = (typeof FLAGS)[number];
 
@@ -102,6 +104,9 @@ const SPOT_CHECK_ROUND = 'spot_check_round:';
 
 /** The marker of a unit that returned the case (退单) in any assignment cycle. */
 export const returnedByFlag = (unit: string): string => `${RETURNED_BY}${unit}`;
+const RETURN_REFUSED = 'return_refused:';
+/** A unit whose return the dispatcher refused (it kept the case). */
+export const returnRefusedFlag = (unit: string): string => `${RETURN_REFUSED}${unit}`;
 /** The marker of the spot-check round that sampled the case. */
 export const spotCheckRoundFlag = (round: string): string => `${SPOT_CHECK_ROUND}${round}`;
 
@@ -110,6 +115,8 @@ export interface CaseFlags {
   has(flag: Flag): boolean;
   /** Units that returned the case, each once. */
   returnedBy: string[];
+  /** Units whose return was refused (they kept the case), each once. */
+  returnRefused: string[];
   spotCheckRound: string | null;
 }
 
@@ -119,6 +126,7 @@ export function parseFlags(raw: readonly string[]): CaseFlags {
   return {
     has: (flag) => plain.has(flag),
     returnedBy: [...new Set(valued(RETURNED_BY))],
+    returnRefused: [...new Set(valued(RETURN_REFUSED))],
     spotCheckRound: valued(SPOT_CHECK_ROUND)[0] ?? null,
   };
 }
@@ -144,10 +152,13 @@ export function flagsOf(state: CaseState, provisionalDue: boolean): string[] {
     spot_check_passed: sc.result === 'passed',
     spot_check_failed: sc.result === 'failed',
     voided: (state.voided ?? null) !== null,
+    return_pending: (state.returnRequest ?? null) !== null,
+    appeal_pending: (state.appeal ?? null) !== null,
   };
   return [
     ...FLAGS.filter((flag) => on[flag]),
     ...[...new Set(state.returnedBy)].filter(Boolean).map(returnedByFlag),
+    ...[...new Set((state.returnRefusals ?? []).map((r) => r.unit))].map(returnRefusedFlag),
     ...(sc.round ? [spotCheckRoundFlag(sc.round)] : []),
   ];
 }

@@ -90,10 +90,9 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
 
 /** What the API can refuse without asking the case; the workflow's validators check everything again. */
 function checkBeforeSending(actor: Actor, action: CaseAction, units: UnitDirectory): void {
-  if ((action.kind === 'assign' || action.kind === 'reassign') && !units.has(action.unit)) {
-    throw new ApiError('invalid_input', `unknown unit '${action.unit}'`, [
-      { field: 'unit', message: 'not in the unit directory (GET /units)' },
-    ]);
+  const unit = 'unit' in action ? action.unit : undefined;
+  if (unit !== undefined && !units.has(unit)) {
+    throw new ApiError('invalid_input', `unknown unit '${unit}'`, [{ field: 'unit', message: 'not in the unit directory (GET /units)' }]);
   }
   if (action.kind === 'review' && !actor.levels.includes(action.level)) {
     throw new ApiError('forbidden', `you do not hold review level ${action.level}`);

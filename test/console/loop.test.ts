@@ -326,7 +326,7 @@ test('a session that ends mid-form asks to sign in again over the page and keeps
   await page.getByText(/登记成功，台账编号 /).waitFor();
 });
 
-test("the dispatcher sees a returned case in the inbox with who returned it, reads the unit's grounds, and assigns it again", async () => {
+test("the dispatcher finds a unit's return in the inbox (退单待审), reads the grounds, accepts it and re-assigns at once", async () => {
   const res = await h.api('POST', '/cases', {
     token: people.operator,
     body: {
@@ -345,16 +345,20 @@ test("the dispatcher sees a returned case in the inbox with who returned it, rea
   });
   expect(back.status).toBe(200);
 
+  // The return waits for the dispatcher's decision, in the inbox.
   const dispatcher = await as(/赵派单/);
   const row = dispatcher.page.getByRole('row').filter({ hasText: ledgerNo });
-  await row.getByText('曾被退回：县交通运输局').waitFor({ timeout: 30_000 });
+  await row.getByText('退单待审').waitFor({ timeout: 30_000 });
   await row.getByRole('link', { name: ledgerNo }).click();
   await dispatcher.page.getByText('不属于交通运输局职责，应由市场监管局处理。').waitFor();
   await dispatcher.shot('11-dispatcher-returned');
-  await dispatcher.page.getByRole('button', { name: '交办', exact: true }).click();
+  // Accepted and re-assigned in one decision.
+  await dispatcher.page.getByRole('button', { name: '同意退单', exact: true }).click();
   const dialog = dispatcher.page.getByRole('dialog');
-  await dialog.getByLabel('承办单位').fill('市场监管');
-  await dialog.getByLabel('承办单位').press('Enter');
-  await dialog.getByRole('button', { name: '确认交办' }).click();
+  await dialog.getByLabel('改派至单位（可不选，退回待交办）').fill('市场监管');
+  await dialog.getByLabel('改派至单位（可不选，退回待交办）').press('Enter');
+  await dialog.getByRole('button', { name: '确认同意退单' }).click();
+  await dialog.waitFor({ state: 'hidden' });
   await dispatcher.page.getByText('已交办', { exact: true }).first().waitFor();
+  await dispatcher.page.getByText(/同意退单，改派至 县市场监管局/).waitFor();
 });

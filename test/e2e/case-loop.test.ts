@@ -165,16 +165,34 @@ describe('a case from registration to close, through the API', () => {
 });
 
 describe('returns, re-assignment, review rejection and reopening', () => {
-  test('a unit returns the case (退单) and the dispatcher re-assigns it to another unit', async () => {
+  test('a unit returns the case (退单), the dispatcher accepts the return and re-assigns it to another unit', async () => {
     const c = await d.create({ title: '道路积水', content: '南塔街道某路段雨后积水严重' });
     await d.assign(c.id, TRANSPORT);
-    const returned = await d.act(c.id, 'return', people.transportHandler, { reason: '不属于我局职责，应由住建局处理' });
-    expect(returned).toMatchObject({ stage: 'registered', unit: null, returnedBy: [TRANSPORT] });
-    expect(returned.timeline.at(-1)).toMatchObject({
+    const asked = await d.act(c.id, 'return', people.transportHandler, { reason: '不属于我局职责，应由住建局处理' });
+    // The return waits for the dispatcher; the unit keeps the case meanwhile.
+    expect(asked).toMatchObject({
+      stage: 'assigned',
+      unit: TRANSPORT,
+      returnRequest: { unit: TRANSPORT, reason: '不属于我局职责，应由住建局处理' },
+    });
+    expect(asked.timeline.at(-1)).toMatchObject({
       action: 'return',
       note: '不属于我局职责，应由住建局处理',
       by: { id: people.transportHandler.id, role: 'handler' },
     });
+    expectApiError(
+      await h.api('POST', `/cases/${c.id}/return/decision`, { token: people.transportHandler, body: { accept: true } }),
+      403,
+      'forbidden',
+    );
+    const noGrounds = expectApiError(
+      await h.api('POST', `/cases/${c.id}/return/decision`, { token: people.dispatcher, body: { accept: false } }),
+      400,
+      'invalid_input',
+    );
+    expect(noGrounds.details).toEqual([expect.objectContaining({ field: 'note' })]);
+    const returned = await d.act(c.id, 'return/decision', people.dispatcher, { accept: true });
+    expect(returned).toMatchObject({ stage: 'registered', unit: null, returnedBy: [TRANSPORT], returnRequest: null });
     // Back in registration: the assignment clock runs again.
     expect(returned.deadlines.assign.from).toBe(returned.timeline.at(-1).at);
     expect(returned.dueAt).toBe(returned.deadlines.assign.dueAt);
@@ -186,12 +204,13 @@ describe('returns, re-assignment, review rejection and reopening', () => {
     expectApiError(await h.api('GET', `/cases/${c.id}`, { token: people.transportHandler }), 403, 'forbidden');
     const accepted = await d.act(c.id, 'accept', people.housingHandler, {});
     expect(accepted).toMatchObject({ stage: 'rectifying', unit: HOUSING });
-    expect(accepted.timeline.map((e: Json) => e.action)).toEqual(['register', 'assign', 'return', 'assign', 'accept']);
+    expect(accepted.timeline.map((e: Json) => e.action)).toEqual(['register', 'assign', 'return', 'returnDecision', 'assign', 'accept']);
 
     const expected = [
       `receipt→citizen:${CITIZEN_PHONE}`,
       `assigned→unit:${TRANSPORT}`,
       'returned→dispatchers',
+      `return_decided→unit:${TRANSPORT}`,
       `assigned→unit:${HOUSING}`,
     ].sort();
     await waitFor(

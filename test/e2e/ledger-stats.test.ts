@@ -152,6 +152,7 @@ describe('14 cases driven through the API', () => {
     );
     await d.assign(a5, TRANSPORT);
     await d.act(a5, 'return', people.transportHandler, { reason: '不属于本单位职责' });
+    await d.act(a5, 'return/decision', people.dispatcher, { accept: true });
     await d.assignAndAccept(a5, people.housingHandler);
 
     // a6: returned by 县卫健局, awaiting re-assignment
@@ -163,6 +164,7 @@ describe('14 cases driven through the API', () => {
     );
     await d.assign(a6, HEALTH);
     await d.act(a6, 'return', people.healthHandler, { reason: '应由住建部门办理' });
+    await d.act(a6, 'return/decision', people.dispatcher, { accept: true, note: '同意退单' });
 
     // t1: 县交通运输局, assigned, not yet signed for (within its limit)
     const t1Citizen = citizen();
@@ -322,6 +324,7 @@ const EXPECTED: Record<string, Json> = {
     satisfaction: sat(2, 3, 0.6667, 1, 1, 1, 1), // a1 satisfied, a2 basically, a3 dissatisfied; a4 unreachable
     resolution: r(1, 3, 0.3333), // a1 resolved; a2 a3 not
     returns: r(0, 6, 0),
+    returnsRefused: 0,
     reopens: r(1, 4, 0.25), // a3 of the four completed
     overdue: 1, // k3
     redFlags: 0,
@@ -336,6 +339,7 @@ const EXPECTED: Record<string, Json> = {
     satisfaction: sat(2, 2, 1, 2, 0, 0, 0),
     resolution: r(2, 2, 1),
     returns: r(1, 4, 0.25), // it returned a5
+    returnsRefused: 0,
     reopens: r(0, 2, 0),
     overdue: 1, // k1
     redFlags: 0,
@@ -350,6 +354,7 @@ const EXPECTED: Record<string, Json> = {
     satisfaction: sat(0, 0, null, 0, 0, 0, 0),
     resolution: none,
     returns: r(1, 3, 0.3333), // it returned a6
+    returnsRefused: 0,
     reopens: none,
     overdue: 2, // r1 (before assignment) and k2
     redFlags: 1, // r1
@@ -363,6 +368,7 @@ const EXPECTED: Record<string, Json> = {
     satisfaction: sat(0, 0, null, 0, 0, 0, 0), // not called back
     resolution: none,
     returns: r(0, 1, 0),
+    returnsRefused: 0,
     reopens: r(0, 1, 0),
     overdue: 0,
     redFlags: 0,

@@ -26,7 +26,7 @@ import type { Actor } from '../../domain/roles';
 import { initialState, refuse } from '../../domain/rules';
 import { drive, type Json, LEDGER_PREFIX, useE2E } from '../e2e/harness';
 import { newCase } from '../support/cases';
-import { HOUSING, people, TRANSPORT } from '../support/personas';
+import { HOUSING, people } from '../support/personas';
 
 /** One person per role; the handler is of the walk case's unit. */
 const walkers: Actor[] = [people.operator, people.dispatcher, people.housingHandler, people.reviewer1, people.supervisor, people.admin];
@@ -35,9 +35,13 @@ const otherUnitHandler = people.transportHandler;
 /** A valid body for each endpoint that takes one (so "allowed" is not hidden behind a 400); others get {}. */
 const ACTION_BODIES: Record<Exclude<ActionKind, 'absorb'>, unknown> = {
   assign: { unit: HOUSING },
-  reassign: { unit: TRANSPORT, reason: '职责调整' },
+  // To the unit it has (409 for whoever may): the walk's case must stay with housing.
+  reassign: { unit: HOUSING, reason: '职责调整' },
   accept: {},
   return: { reason: '不属于本单位职责' },
+  returnDecision: { accept: true },
+  appeal: { reason: '确非本单位职责' },
+  appealDecision: { unit: HOUSING, note: '裁定住建办理' },
   progress: { note: '已到现场' },
   submit: { result: '已处理' },
   review: { level: 1, decision: 'approve' },

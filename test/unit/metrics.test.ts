@@ -137,6 +137,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       resolution: { numerator: 5, denominator: 7, rate: 0.7143 },
       // returned_by:housing on T8, L5, U2; 14 received + 3 returned
       returns: { numerator: 3, denominator: 17, rate: 0.1765 },
+      returnsRefused: 0,
       // reopened among the 9 completed: H5, H6, H14
       reopens: { numerator: 3, denominator: 9, rate: 0.3333 },
       overdue: 5, // H4 H5 H7 H10 H11
@@ -158,6 +159,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       resolution: { numerator: 2, denominator: 4, rate: 0.5 }, // T1 T8 / + T2 T3
       // returned_by:transport on H13 and on the merged M2; 9 + 2
       returns: { numerator: 2, denominator: 11, rate: 0.1818 },
+      returnsRefused: 0,
       reopens: { numerator: 1, denominator: 6, rate: 0.1667 }, // T2
       overdue: 2, // T2 T6
       redFlags: 1, // T2
@@ -175,6 +177,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       resolution: { numerator: 2, denominator: 3, rate: 0.6667 }, // L1 L5 / + L4
       // returned_by:health on T7, T8 and L6 (L6 came back to it: in received too); 6 + 3
       returns: { numerator: 3, denominator: 9, rate: 0.3333 },
+      returnsRefused: 0,
       reopens: { numerator: 1, denominator: 3, rate: 0.3333 }, // L4
       overdue: 2, // L2 L4
       redFlags: 1, // L2
@@ -191,6 +194,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       satisfaction: { ...none, satisfied: 0, basicallySatisfied: 0, dissatisfied: 0, unreachable: 0 },
       resolution: none,
       returns: none,
+      returnsRefused: 0,
       reopens: none,
       overdue: 0,
       redFlags: 0,
@@ -207,6 +211,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       satisfaction: { numerator: 1, denominator: 1, rate: 1, satisfied: 1, basicallySatisfied: 0, dissatisfied: 0, unreachable: 1 }, // D2; D3 unreachable
       resolution: { numerator: 1, denominator: 1, rate: 1 }, // D2
       returns: { numerator: 0, denominator: 4, rate: 0 },
+      returnsRefused: 0,
       reopens: { numerator: 0, denominator: 4, rate: 0 },
       overdue: 0,
       redFlags: 0,
@@ -223,6 +228,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       satisfaction: { numerator: 1, denominator: 1, rate: 1, satisfied: 1, basicallySatisfied: 0, dissatisfied: 0, unreachable: 0 },
       resolution: { numerator: 1, denominator: 1, rate: 1 },
       returns: { numerator: 1, denominator: 2, rate: 0.5 }, // U3 (unassigned now); its overdue/red flag count for nobody
+      returnsRefused: 0,
       reopens: { numerator: 0, denominator: 1, rate: 0 },
       overdue: 0,
       redFlags: 0,
@@ -251,6 +257,14 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
     const after = computeUnitMetrics([...fixture, voided], units);
     expect(after).toMatchObject({ registered: before.registered + 1, voided: 1, unassigned: before.unassigned, merged: before.merged });
     expect(after.units).toEqual(before.units);
+  });
+
+  test('a refused return counts for the unit that had to keep the case, beside its accepted returns', () => {
+    const base = fixture.find((c) => c.unit === 'housing')!;
+    const refused = { ...base, id: 'refused1', flags: [...base.flags, 'return_refused:housing'] };
+    const after = computeUnitMetrics([...fixture, refused], units);
+    expect(after.units.find((l) => l.unit === 'housing')!.returnsRefused).toBe(1);
+    expect(after.units.find((l) => l.unit === 'transport')!.returnsRefused).toBe(0);
   });
 
   test('rate: null for 0/0, rounded to 4 places otherwise', () => {

@@ -6,11 +6,20 @@
 import { ACTION_KINDS, ACTIONS, ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
 import { STAGES, type CaseState, type Stage } from '../../domain/case';
 import type { DeadlineKey } from '../../domain/deadline-schema';
+import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
 import { fireMilestone } from '../../domain/milestones';
 import type { NotificationTemplate, Recipient } from '../../domain/notifications';
 import { ROLES, type Actor, type Role } from '../../domain/roles';
 import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../../domain/rules';
 import { AT, caseIn, citizen, HANDLING, HOUSING, input, people, REGISTERED_AT, TRANSPORT } from './fixtures';
+
+const RETURN_REQUEST = {
+  unit: HOUSING,
+  reason: '不属于本单位职责',
+  by: { id: 'hc-wang', name: '王承办', role: 'handler' as const },
+  at: AT,
+};
+const REFUSAL = { unit: HOUSING, grounds: '属于住建职责', by: { id: 'disp-zhao', name: '赵派单', role: 'dispatcher' as const }, at: AT };
 
 /** For each action: someone who may take it, a valid body, and what else the case needs for it to be allowed. */
 const ready: { [K in ActionKind]: { actor: Actor; action: Extract<CaseAction, { kind: K }>; patch?: Partial<CaseState> } } = {
@@ -18,6 +27,13 @@ const ready: { [K in ActionKind]: { actor: Actor; action: Extract<CaseAction, { 
   reassign: { actor: people.dispatcher, action: { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' } },
   accept: { actor: people.housingHandler, action: { kind: 'accept' } },
   return: { actor: people.housingHandler, action: { kind: 'return', reason: '不属于本单位职责' } },
+  returnDecision: { actor: people.dispatcher, action: { kind: 'returnDecision', accept: true }, patch: { returnRequest: RETURN_REQUEST } },
+  appeal: { actor: people.housingHandler, action: { kind: 'appeal', reason: '确非本单位职责' }, patch: { returnRefusals: [REFUSAL] } },
+  appealDecision: {
+    actor: people.supervisor,
+    action: { kind: 'appealDecision', unit: TRANSPORT, note: '裁定交通局办理' },
+    patch: { appeal: { ...RETURN_REQUEST, reason: '确非本单位职责' } },
+  },
   progress: { actor: people.housingHandler, action: { kind: 'progress', note: '已到现场' } },
   submit: { actor: people.housingHandler, action: { kind: 'submit', result: '已更换路灯' } },
   review: { actor: people.reviewer1, action: { kind: 'review', level: 1, decision: 'approve' }, patch: { reviewLevel: 1 } },
@@ -55,7 +71,7 @@ describe('the catalogue', () => {
   });
 
   test("only the handler actions are bound to the case's unit", () => {
-    expect(ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)).toEqual(['accept', 'return', 'progress', 'submit', 'extension']);
+    expect(ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)).toEqual(['accept', 'return', 'appeal', 'progress', 'submit', 'extension']);
     for (const k of ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)) expect(ACTIONS[k].role).toBe('handler');
   });
 
@@ -125,12 +141,77 @@ const rows: [string, CaseState, Actor, CaseAction, Expected][] = [
     { stage: 'assigned', notifications: [['assigned', unit]], deadlines: [['signFor'], ['handling']] },
   ],
   ['accept', caseIn('assigned'), people.housingHandler, { kind: 'accept' }, { stage: 'rectifying', notifications: [], deadlines: [] }],
+  // A return waits for the dispatcher: the unit keeps the case meanwhile.
   [
     'return',
     caseIn('assigned'),
     people.housingHandler,
     { kind: 'return', reason: '不属于本单位职责' },
+    { stage: 'assigned', notifications: [['returned', { kind: 'dispatchers' }]], deadlines: [] },
+  ],
+  // A case registered before returns were decided goes straight back, as it did.
+  [
+    'return (a case of the old policy)',
+    caseIn('assigned', { policy: { ...policyFrom(DEFAULT_LIMITS), returnsDecided: undefined } }),
+    people.housingHandler,
+    { kind: 'return', reason: '不属于本单位职责' },
     { stage: 'registered', notifications: [['returned', { kind: 'dispatchers' }]], deadlines: [['assign']] },
+  ],
+  [
+    'returnDecision: accepted, back to the dispatchers',
+    caseIn('assigned', { returnRequest: RETURN_REQUEST }),
+    people.dispatcher,
+    { kind: 'returnDecision', accept: true },
+    { stage: 'registered', notifications: [['return_decided', unit]], deadlines: [['assign']] },
+  ],
+  [
+    'returnDecision: accepted and re-assigned at once',
+    caseIn('assigned', { returnRequest: RETURN_REQUEST }),
+    people.dispatcher,
+    { kind: 'returnDecision', accept: true, unit: TRANSPORT },
+    {
+      stage: 'assigned',
+      notifications: [
+        ['return_decided', unit],
+        ['assigned', { kind: 'unit', unit: TRANSPORT }],
+      ],
+      deadlines: [['signFor'], ['handling']],
+    },
+  ],
+  [
+    'returnDecision: refused, the unit keeps it on its clocks',
+    caseIn('assigned', { returnRequest: RETURN_REQUEST }),
+    people.dispatcher,
+    { kind: 'returnDecision', accept: false, note: '属于住建职责' },
+    { stage: 'assigned', notifications: [['return_decided', unit]], deadlines: [] },
+  ],
+  [
+    'appeal',
+    caseIn('assigned', { returnRefusals: [REFUSAL] }),
+    people.housingHandler,
+    { kind: 'appeal', reason: '确非本单位职责' },
+    { stage: 'assigned', notifications: [['appealed', { kind: 'supervisors' }]], deadlines: [] },
+  ],
+  [
+    'appealDecision: the same unit keeps it',
+    caseIn('assigned', { returnRefusals: [REFUSAL], appeal: RETURN_REQUEST }),
+    people.supervisor,
+    { kind: 'appealDecision', unit: HOUSING, note: '仍属住建' },
+    { stage: 'assigned', notifications: [['appeal_decided', unit]], deadlines: [] },
+  ],
+  [
+    'appealDecision: another unit must handle it',
+    caseIn('assigned', { returnRefusals: [REFUSAL], appeal: RETURN_REQUEST }),
+    people.supervisor,
+    { kind: 'appealDecision', unit: TRANSPORT, note: '裁定交通局办理' },
+    {
+      stage: 'assigned',
+      notifications: [
+        ['appeal_decided', unit],
+        ['assigned', { kind: 'unit', unit: TRANSPORT }],
+      ],
+      deadlines: [['signFor'], ['handling']],
+    },
   ],
   [
     'progress',

@@ -5,16 +5,18 @@ import { eventually } from '../support/polling';
 
 const h = useTimeSkipping();
 
-describe('return (退单) and re-assignment (改派)', () => {
-  test('a unit returns the case with grounds; the dispatcher re-assigns it to another unit, which carries it to the end', async () => {
+describe('return (退单) decided by the dispatcher, disputes settled by a supervisor', () => {
+  test('a unit returns the case with grounds; the dispatcher accepts and re-assigns it to another unit, which carries it to the end', async () => {
     const { handle, caseId } = await startCase(h, { title: '国道路面塌陷' });
 
     await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
     const reason = '路面养护属交通运输局职责，非本单位职责';
     const returned = await act(handle, 'return', people.housingHandler, { reason });
-    expect(returned).toMatchObject({ stage: 'registered', unit: null, returnedBy: [HOUSING] });
+    // The return waits for the dispatcher; the unit keeps the case meanwhile.
+    expect(returned).toMatchObject({ stage: 'assigned', unit: HOUSING, returnedBy: [], returnRequest: { unit: HOUSING, reason } });
     const returnEntry = returned.timeline.at(-1)!;
     expect(returnEntry).toMatchObject({ action: 'return', note: reason, by: { id: people.housingHandler.id, role: 'handler' } });
+    expect((await refusalOf(act(handle, 'return', people.housingHandler, { reason: '再退一次' }))).type).toBe('conflict');
 
     // The dispatchers hear of the return, with the grounds.
     const afterReturn = await eventually(
@@ -25,12 +27,13 @@ describe('return (退单) and re-assignment (改派)', () => {
     expect(notice.to).toEqual({ kind: 'dispatchers' });
     expect(notice.text).toContain(reason);
 
-    // The unit that returned it has no say any more.
-    expect((await refusalOf(act(handle, 'accept', people.housingHandler, {}))).type).toBe('forbidden');
-
-    // Re-assignment to transport; transport signs for it and proceeds; housing can no longer act.
-    const reassigned = await act(handle, 'assign', people.dispatcher, { unit: TRANSPORT, note: '改派交通运输局' });
-    expect(reassigned).toMatchObject({ stage: 'assigned', unit: TRANSPORT, returnedBy: [HOUSING] });
+    // Accepted and re-assigned in one decision: transport signs for it and proceeds; housing has no say any more.
+    const reassigned = await act(handle, 'returnDecision', people.dispatcher, {
+      accept: true,
+      unit: TRANSPORT,
+      note: '同意，改派交通运输局',
+    });
+    expect(reassigned).toMatchObject({ stage: 'assigned', unit: TRANSPORT, returnedBy: [HOUSING], returnRequest: null });
     expect((await refusalOf(act(handle, 'accept', people.housingHandler, {}))).type).toBe('forbidden');
     await act(handle, 'accept', people.transportHandler, {});
     await act(handle, 'progress', people.transportHandler, { note: '已安排养护队修补' });
@@ -45,7 +48,7 @@ describe('return (退单) and re-assignment (改派)', () => {
       'register',
       'assign',
       'return',
-      'assign',
+      'returnDecision',
       'accept',
       'progress',
       'submit',
@@ -54,7 +57,7 @@ describe('return (退单) and re-assignment (改派)', () => {
       'review',
       'callback',
     ]);
-    expect(final.timeline.filter((e) => e.action === 'assign').map((e) => e.note)).toEqual([`交办至 ${HOUSING}`, '改派交通运输局']);
+    expect(final.timeline.find((e) => e.action === 'returnDecision')!.note).toBe(`同意退单，改派至 ${TRANSPORT}：同意，改派交通运输局`);
 
     const outbox = await outboxOf(h, caseId);
     const phone = final.citizen.phone;
@@ -63,6 +66,7 @@ describe('return (退单) and re-assignment (改派)', () => {
         `receipt→citizen:${phone}`,
         `assigned→unit:${HOUSING}`,
         'returned→dispatchers',
+        `return_decided→unit:${HOUSING}`,
         `assigned→unit:${TRANSPORT}`,
         'review_requested→reviewers:1',
         'review_requested→reviewers:2',
@@ -70,6 +74,37 @@ describe('return (退单) and re-assignment (改派)', () => {
         `answer→citizen:${phone}`,
       ].sort(),
     );
+  });
+
+  test('a refused return stays with the unit, on its running clock; its appeal goes to a supervisor, who names the unit', async () => {
+    const { handle, caseId } = await startCase(h, { title: '河道垃圾清理' });
+    const assigned = await act(handle, 'assign', people.dispatcher, { unit: HOUSING });
+    await act(handle, 'return', people.housingHandler, { reason: '河道保洁不属住建' });
+    const refused = await act(handle, 'returnDecision', people.dispatcher, { accept: false, note: '城区河道保洁属住建职责' });
+    expect(refused).toMatchObject({
+      stage: 'assigned',
+      unit: HOUSING,
+      returnRequest: null,
+      returnRefusals: [{ unit: HOUSING, grounds: '城区河道保洁属住建职责' }],
+    });
+    // A refusal is no way to gain time: the sign-for deadline still runs from the assignment.
+    expect(refused.deadlines.signFor!.dueAt).toBe(assigned.deadlines.signFor!.dueAt);
+    // Not a second return: an appeal.
+    expect((await refusalOf(act(handle, 'return', people.housingHandler, { reason: '还是不属于' }))).type).toBe('conflict');
+    const appealed = await act(handle, 'appeal', people.housingHandler, { reason: '县里分工文件明确由水务负责' });
+    expect(appealed.appeal).toMatchObject({ unit: HOUSING, reason: '县里分工文件明确由水务负责' });
+    expect((await refusalOf(act(handle, 'appealDecision', people.dispatcher, { unit: TRANSPORT, note: 'x' }))).type).toBe('forbidden');
+
+    const decided = await act(handle, 'appealDecision', people.supervisor, { unit: TRANSPORT, note: '按分工由交通运输局办理' });
+    expect(decided).toMatchObject({ stage: 'assigned', unit: TRANSPORT, appeal: null, returnRefusals: [], returnedBy: [HOUSING] });
+    expect(decided.timeline.slice(-4).map((e) => e.action)).toEqual(['return', 'returnDecision', 'appeal', 'appealDecision']);
+    const outbox = await eventually(
+      () => outboxOf(h, caseId),
+      (o) => o.some((n) => n.template === 'appeal_decided'),
+    );
+    expect(outbox.filter((n) => n.template === 'appealed').map((n) => n.to)).toEqual([{ kind: 'supervisors' }]);
+    expect(outbox.find((n) => n.template === 'appeal_decided')!.to).toEqual({ kind: 'unit', unit: HOUSING });
+    await act(handle, 'accept', people.transportHandler, {});
   });
 
   test('a return needs written grounds, and is possible only before signing for the case', async () => {

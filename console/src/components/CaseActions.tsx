@@ -65,6 +65,41 @@ const BUTTONS: ButtonSpec[] = [
       </Form.Item>
     ),
   },
+  {
+    kind: 'returnDecision',
+    name: '同意退单',
+    fixed: () => ({ accept: true }),
+    fields: (units) => (
+      <>
+        <Form.Item label="改派至单位（可不选，退回待交办）" name="unit">
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.code, label: u.name }))} />
+        </Form.Item>
+        {note('审核意见')}
+      </>
+    ),
+  },
+  { kind: 'returnDecision', name: '不同意退单', danger: true, fixed: () => ({ accept: false }), fields: () => note('不同意理由', true) },
+  {
+    kind: 'appeal',
+    name: '申诉',
+    fields: () => (
+      <Form.Item label="申诉理由" name="reason" rules={[{ required: true, message: '请填写申诉理由' }]}>
+        <Input.TextArea rows={3} />
+      </Form.Item>
+    ),
+  },
+  {
+    kind: 'appealDecision',
+    name: '申诉裁决',
+    fields: (units) => (
+      <>
+        <Form.Item label="裁定承办单位" name="unit" rules={[{ required: true, message: '请选择承办单位' }]}>
+          <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.code, label: u.name }))} />
+        </Form.Item>
+        {note('裁决理由', true)}
+      </>
+    ),
+  },
   { kind: 'progress', name: '填写进展', fields: () => note('办理进展', true) },
   {
     kind: 'submit',
@@ -164,6 +199,13 @@ function mayTake(kind: ActionKind, view: CaseView, person: Session['person']): b
   if (kind === 'review') return view.reviewLevel !== null && person.levels.includes(view.reviewLevel);
   if (kind === 'extensionDecision') return view.extension.pending !== null;
   if (kind === 'extension') return view.extension.pending === null;
+  if (kind === 'returnDecision') return !!view.returnRequest;
+  if (kind === 'return') return !view.returnRequest && !view.appeal && !(view.returnRefusals ?? []).some((r) => r.unit === view.unit);
+  if (kind === 'appeal')
+    return (
+      !!view.policy.returnsDecided && !view.appeal && !view.returnRequest && (view.returnRefusals ?? []).some((r) => r.unit === view.unit)
+    );
+  if (kind === 'appealDecision') return !!view.appeal;
   if (kind === 'answer') return view.type === 'consultation';
   if (kind === 'spotCheck') return view.spotCheck.round !== null && view.spotCheck.result === null;
   return true;

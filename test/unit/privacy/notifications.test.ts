@@ -106,7 +106,10 @@ function live(request: Partial<NewCase>): Notification[] {
   life.milestones();
   life.act(people.dispatcher, { kind: 'assign', unit: TRANSPORT }).milestones();
   life.act(people.transportHandler, { kind: 'return', reason: '不属于本单位职责' });
-  life.act(people.dispatcher, { kind: 'assign', unit: HOUSING });
+  // A refused return, appealed; the supervisor names the unit that must handle it.
+  life.act(people.dispatcher, { kind: 'returnDecision', accept: false, note: '属于交通职责' });
+  life.act(people.transportHandler, { kind: 'appeal', reason: '确非本单位职责' });
+  life.act(people.supervisor, { kind: 'appealDecision', unit: HOUSING, note: '裁定住建办理' });
   // 改派 there and back: each unit is told.
   life.act(people.dispatcher, { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' });
   life.act(people.dispatcher, { kind: 'reassign', unit: HOUSING, reason: '经核实仍属住建' });
