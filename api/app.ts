@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { unitOfCase } from '../db/case-queries';
 import type { Db } from '../db/pool';
+import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../config/defaults';
 import { DEFAULT_DATA_DIR } from '../config/paths';
 import type { WorkingCalendar } from '../domain/calendar';
 import type { TimeLimits } from '../domain/limits';
@@ -12,12 +13,14 @@ import type { UnitDirectory } from '../domain/units';
 import { caseWorkflowId } from '../temporal/definitions';
 import { keys } from '../temporal/search-attributes';
 import { AUDIT_DIR, AuditLog, auditUnmaskedReads } from './audit';
+import type { EncryptedBlobStore } from './blobs/encrypted';
 import { authorize, CASE_UNIT_LOOKUP, identify, requireAuthenticated, type AuthSettings, type CaseUnitLookup } from './auth';
 import { CaseService } from './cases';
 import { ApiError, errorHandlerWith } from './errors';
 import { checkHealth } from './health';
 import { deriveSecret } from './ids';
 import { openApiDocument } from './openapi';
+import { attachmentRoutes } from './routes/attachments';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
 import { codecRoutes, type CodecDecodeHook } from './routes/codec';
@@ -73,6 +76,10 @@ export interface AppDeps {
   devLogin?: boolean;
   /** The county's single sign-on the console signs in at (AUTH_ISSUER, AUTH_CLIENT_ID, AUTH_SCOPE); default none. */
   sso?: SsoSettings;
+  /** Where attachments' bytes go, encrypted (api/blobs/, HUIYING_BLOBS); unset: the attachment routes answer 503. */
+  blobs?: EncryptedBlobStore;
+  /** HUIYING_ATTACHMENT_MAX_MB, HUIYING_ATTACHMENTS_PER_CASE; default DEFAULT_ATTACHMENT_LIMITS. */
+  attachmentLimits?: AttachmentLimits;
   /** Where the built console is (default console/dist); its page answers 503 until it is built. */
   consoleDir?: string;
   /** Values the error log must never show besides the JWT secret (every secret-looking environment value). */
@@ -135,6 +142,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(statsRoutes(deps));
   app.use(ledgerRoutes(deps));
   app.use(knowledgeRoutes(deps));
+  app.use(attachmentRoutes({ ...deps, cases, limits: deps.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS }));
 
   app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
   const secrets = [deps.jwtSecret, ...(deps.logSecrets ?? [])];

@@ -5,6 +5,7 @@ import { CaseStateSchema, NewCaseSchema } from '../domain/case';
 import { DEFAULT_UNITS, UnitDirectory, UnitSchema } from '../domain/units';
 import { CaseListQuerySchema } from './case-list';
 import { LEDGER_CONTENT_TYPES, reportQuerySchema } from './ledger-export';
+import { attachmentOpenApiPaths } from './routes/attachments';
 import { auditOpenApiPaths } from './routes/audit';
 import { codecOpenApiPaths } from './routes/codec';
 import { knowledgeOpenApiPaths } from './routes/knowledge';
@@ -35,6 +36,8 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_type',
   429: 'rate_limited',
   503: 'unavailable',
 };
@@ -131,6 +134,7 @@ export function openApiDocument(): Record<string, unknown> {
         },
       },
       ...actionPaths,
+      ...attachmentOpenApiPaths,
       '/supervision/stuck': {
         get: {
           summary:

@@ -7,6 +7,7 @@ import { loadLimits } from '../config/limits';
 import { loadUnitDirectory } from '../config/units';
 import { openDb } from '../db/pool';
 import { createApp } from './app';
+import { createBlobStore } from './blobs';
 import { startIntakeSweeper } from './intake';
 import { resolveJwtSecret } from './jwt-secret';
 import { connectClient } from '../temporal/client';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   const { dataDir } = config;
   const keys = loadPayloadKeys({ dataDir, production: config.production, ...config.payloadKeys });
   const db = openDb(config.database.url, 'the API');
+  const blobs = createBlobStore(config.blobs, keys);
+  console.log(`attachments: ${blobs.description}`);
   // A person waits on every call: Temporal's "over a limit" becomes a 503 at once, not after the SDK's 35 s of retries.
   const client = await connectClient(config.temporal, new EncryptionCodec(keys), { retries: 'interactive' });
   const app = createApp({
@@ -28,6 +31,8 @@ async function main(): Promise<void> {
     ledgerPrefix: config.api.ledgerPrefix,
     calendar: loadCalendar(config.files.calendars),
     limits: loadLimits(config.files.limits),
+    blobs,
+    attachmentLimits: config.attachments,
     dataDir,
     auth: config.auth,
     rateLimits: config.api.rateLimits,

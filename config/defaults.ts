@@ -73,3 +73,16 @@ export const DEFAULT_PUBLIC_ACCESS: PublicAccess = { statusPerWindow: 10, window
 
 /** Wrong digits tried on one ledger number per hour, from every address together: guessing from many addresses stops here. */
 export const PUBLIC_STATUS_FAILURES_PER_CASE_PER_HOUR = 20;
+
+/** Attachments (api/routes/attachments.ts): the largest file and how many files one case may carry. */
+export interface AttachmentLimits {
+  /** Bytes of one file (HUIYING_ATTACHMENT_MAX_MB); a larger upload is refused with 413. */
+  maxBytes: number;
+  /** Files per case, all kinds together (HUIYING_ATTACHMENTS_PER_CASE). */
+  perCase: number;
+}
+
+/** 10 MB holds a phone's photo or a scanned report many times over; 30 files is more evidence than any case needs. */
+export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: 10 * 1024 * 1024, perCase: 30 };
+/** Above this a file is a video or an archive, which the blob store and a browser's memory are not meant for. */
+export const MAX_ATTACHMENT_MB = 100;

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import {
+  DEFAULT_ATTACHMENT_LIMITS,
   DEFAULT_AUTH_SCOPE,
   DEFAULT_CLOCK_SKEW_S,
   DEFAULT_INTAKE_SWEEP,
@@ -13,6 +14,7 @@ import {
   DEFAULT_WORKER_CACHED_CASES,
   DEFAULT_WORKER_HEAP_MB,
   DEFAULT_RATE_LIMITS,
+  MAX_ATTACHMENT_MB,
   MAX_CLOCK_SKEW_S,
   MAX_INTAKE_SWEEP_EVERY_S,
   MAX_INTAKE_SWEEP_MIN_AGE_S,
@@ -97,6 +99,18 @@ export const EnvSchema = z.looseObject({
   HUIYING_UNITS_FILE: text(),
   HUIYING_LIMITS_FILE: text(),
   HUIYING_CALENDAR_FILES: pathList(),
+  // Attachments: where their bytes are kept (encrypted either way), and how many and how large
+  HUIYING_BLOBS: oneOf(['local', 's3'], 'local'),
+  HUIYING_S3_ENDPOINT: url(),
+  HUIYING_S3_BUCKET: text(),
+  HUIYING_S3_REGION: textOr('us-east-1'),
+  HUIYING_S3_PREFIX: text(),
+  HUIYING_ATTACHMENT_MAX_MB: wholeNumber(DEFAULT_ATTACHMENT_LIMITS.maxBytes / 1024 / 1024, {
+    min: 1,
+    max: MAX_ATTACHMENT_MB,
+    meaning: 'the largest attachment in MB',
+  }),
+  HUIYING_ATTACHMENTS_PER_CASE: wholeNumber(DEFAULT_ATTACHMENT_LIMITS.perCase, { min: 1, max: 1000, meaning: 'attachments per case' }),
 });
 
 /**
@@ -155,6 +169,9 @@ function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
     } catch (err) {
       problem('HUIYING_OPEN311_API_KEYS', (err as Error).message); // names partners, never keys
     }
+  }
+  if (env.HUIYING_BLOBS === 's3' && env.HUIYING_S3_BUCKET === undefined) {
+    problem('HUIYING_S3_BUCKET', 'required with HUIYING_BLOBS=s3: the bucket attachments are kept in');
   }
   if (typeof env.HUIYING_PAYLOAD_KEYS === 'string') {
     try {
@@ -274,6 +291,18 @@ function toConfig(env: Env) {
       env.HUIYING_NOTIFIER === 'webhook'
         ? { kind: 'webhook' as const, url: env.HUIYING_WEBHOOK_URL!, token: env.HUIYING_WEBHOOK_TOKEN } // the URL is there: crossChecks
         : { kind: 'outbox' as const, dir: env.HUIYING_OUTBOX_DIR ?? path.join(dataDir, 'outbox') },
+    /** Where attachments' bytes go (api/blobs/): files under the data dir, or a bucket; encrypted either way. */
+    blobs:
+      env.HUIYING_BLOBS === 's3'
+        ? {
+            kind: 's3' as const,
+            bucket: env.HUIYING_S3_BUCKET!, // there: crossChecks
+            region: env.HUIYING_S3_REGION,
+            ...(env.HUIYING_S3_ENDPOINT ? { endpoint: env.HUIYING_S3_ENDPOINT } : {}),
+            ...(env.HUIYING_S3_PREFIX ? { prefix: env.HUIYING_S3_PREFIX } : {}),
+          }
+        : { kind: 'local' as const, dir: path.join(dataDir, 'blobs') },
+    attachments: { maxBytes: env.HUIYING_ATTACHMENT_MAX_MB * 1024 * 1024, perCase: env.HUIYING_ATTACHMENTS_PER_CASE },
     /** Files of the county's own data (read by config/units.ts, limits.ts, calendar.ts); unset: the built-in data. */
     files: {
       units: env.HUIYING_UNITS_FILE,

@@ -11,6 +11,7 @@
  * about who may act.
  */
 import { ACTION_KINDS, ACTIONS, ROUTED_ACTIONS, type ActionKind } from './actions';
+import { uploadAccess } from './attachments';
 import { KNOWLEDGE_EDIT_ROLES, KNOWLEDGE_READ_ROLES, KNOWLEDGE_USE_ROLE } from './knowledge';
 import { AUDIT_ROLES, CODEC_ROLES, CREATE_CASE_ROLE, SUPERVISION_ROLES } from './permissions';
 import { ROLES, type Actor, type Role } from './roles';
@@ -63,6 +64,10 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   'POST /cases': only(CREATE_CASE_ROLE),
   'GET /cases': everyoneHandlersOwnUnit,
   'GET /cases/:id': everyoneHandlersOwnUnit,
+  // Evidence and attachments (api/routes/attachments.ts): read as the case is read; added by kind (UPLOADERS in attachments.ts).
+  'POST /cases/:id/attachments': uploadAccess(),
+  'GET /cases/:id/attachments': everyoneHandlersOwnUnit,
+  'GET /cases/:id/attachments/:attachmentId': everyoneHandlersOwnUnit,
   ...actionRows,
   'GET /supervision/stuck': only(SUPERVISION_ROLES),
   'GET /supervision/workload': only(SUPERVISION_ROLES),

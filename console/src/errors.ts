@@ -8,6 +8,8 @@ const BY_CODE: Record<ApiFailure['code'], string> = {
   forbidden: '您没有权限进行此操作',
   not_found: '没有找到该工单',
   conflict: '当前状态下不能进行此操作',
+  too_large: '文件过大，超过允许的大小',
+  unsupported_type: '文件类型不支持，请上传 JPG、PNG、WebP、PDF、Word（docx）或 Excel（xlsx）文件',
   rate_limited: '操作过于频繁，请稍后再试',
   unavailable: '系统繁忙，请稍后再试',
   network: '网络连接失败，请检查网络后重试',

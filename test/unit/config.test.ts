@@ -52,6 +52,8 @@ describe('defaults: an empty environment', () => {
       payloadKeys: { list: undefined, currentId: undefined },
       notifier: { kind: 'outbox', dir: path.join(data, 'outbox') },
       files: { units: undefined, limits: undefined, calendars: [] },
+      blobs: { kind: 'local', dir: path.join(data, 'blobs') },
+      attachments: { maxBytes: 10 * 1024 * 1024, perCase: 30 },
     });
   });
 
@@ -63,6 +65,23 @@ describe('defaults: an empty environment', () => {
     expect(blank.jwtSecret).toBeUndefined();
     expect(blank.notifier.kind).toBe('outbox');
   });
+});
+
+test('attachments: a bucket instead of local files, and the limits', () => {
+  expect(
+    loadConfig({
+      HUIYING_BLOBS: 's3',
+      HUIYING_S3_BUCKET: 'evidence',
+      HUIYING_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      HUIYING_ATTACHMENT_MAX_MB: '20',
+      HUIYING_ATTACHMENTS_PER_CASE: '5',
+    }),
+  ).toMatchObject({
+    blobs: { kind: 's3', bucket: 'evidence', region: 'us-east-1', endpoint: 'http://127.0.0.1:9000' },
+    attachments: { maxBytes: 20 * 1024 * 1024, perCase: 5 },
+  });
+  expect(problemsOf({ HUIYING_BLOBS: 's3' }).message).toMatch(/HUIYING_S3_BUCKET.*required with HUIYING_BLOBS=s3/);
+  expect(problemsOf({ HUIYING_ATTACHMENT_MAX_MB: '500' }).message).toMatch(/HUIYING_ATTACHMENT_MAX_MB/);
 });
 
 describe('coercion', () => {
