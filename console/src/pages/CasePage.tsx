@@ -4,6 +4,7 @@ import { useParams } from 'react-router';
 import { CHANNEL_LABELS, REQUEST_TYPE_LABELS, REVIEW_LEVEL_LABELS, SATISFACTION_LABELS, STAGE_LABELS } from '../../../domain/labels';
 import type { CaseView } from '../../../domain/view';
 import { api } from '../api';
+import { Attachments } from '../components/Attachments';
 import { CaseActions } from '../components/CaseActions';
 import { chineseMessage } from '../errors';
 import { formatTime, workingDaysText } from '../format';
@@ -122,6 +123,7 @@ export default function CasePage({ session }: { session: Session }) {
           {view.satisfaction && <Descriptions.Item label="回访结果">{SATISFACTION_LABELS[view.satisfaction]}</Descriptions.Item>}
         </Descriptions>
       </Card>
+      <Attachments view={view} session={session} />
       <Card title={<h2 style={{ margin: 0, fontSize: 16 }}>办理过程</h2>}>
         <Timeline
           aria-label="办理过程"

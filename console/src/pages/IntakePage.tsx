@@ -6,6 +6,7 @@ import { CHANNEL_LABELS, REQUEST_TYPE_LABELS } from '../../../domain/labels';
 import type { CaseView } from '../../../domain/view';
 import { api, ApiFailure } from '../api';
 import { CitizenCases } from '../components/CitizenCases';
+import { IntakeAttachments, uploadIntakeFiles } from '../components/IntakeAttachments';
 import { KnowledgeSearch, recordKnowledgeUse } from '../components/KnowledgeSearch';
 import { chineseFieldMessage, chineseMessage } from '../errors';
 import { clearDraft, loadDraft, saveDraft } from '../session';
@@ -68,6 +69,7 @@ export default function IntakePage() {
       const view = await api<CaseView>('POST', '/cases', parsed.data, { 'idempotency-key': draft.key });
       clearDraft('intake');
       recordKnowledgeUse(form, view);
+      uploadIntakeFiles(form, view);
       setReceipt(view);
     } catch (err) {
       if (err instanceof ApiFailure && err.code === 'invalid_input') showFieldErrors(err.fieldErrors());
@@ -160,6 +162,7 @@ export default function IntakePage() {
             />
           </Form.Item>
         </Space>
+        <IntakeAttachments form={form} />
         {type === 'consultation' && (
           <Form.Item label="直接答复内容" name="answer" extra="咨询类诉求可当场答复，填写后工单直接办结。">
             <Input.TextArea rows={3} />
