@@ -12,7 +12,7 @@ import {
   UNIT_CHECKED_BY_WORKFLOW,
   type EndpointKey,
 } from '../domain/authorization';
-import { ActorSchema, hasRole, type Actor } from '../domain/roles';
+import { ActorSchema, hasRole, ROLE_LABELS, type Actor } from '../domain/roles';
 import { ApiError } from './errors';
 import { JWT_ALG, JWT_ISSUER } from './tokens';
 
@@ -88,7 +88,7 @@ export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Act
     try {
       alg = decodeProtectedHeader(token).alg;
     } catch {
-      throw new ApiError('unauthorized', 'invalid token');
+      throw new ApiError('unauthorized', '登录凭证无效');
     }
     if (alg === JWT_ALG) {
       return (await jwtVerify(token, key, { algorithms: [JWT_ALG], issuer: JWT_ISSUER, clockTolerance, requiredClaims: ['exp', 'sub'] }))
@@ -108,12 +108,12 @@ export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Act
       } catch (err) {
         // The key set could not be fetched: the token may well be good, so this is not the caller's fault.
         if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
-          throw new ApiError('unavailable', 'the single sign-on key set (AUTH_JWKS_URL) could not be fetched; retry later');
+          throw new ApiError('unavailable', '暂时无法取得统一身份认证的公钥（AUTH_JWKS_URL），请稍后重试');
         }
         throw err;
       }
     }
-    throw new ApiError('unauthorized', 'invalid token');
+    throw new ApiError('unauthorized', '登录凭证无效');
   };
 
   return async (token) => {
@@ -122,12 +122,12 @@ export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Act
       payload = await verify(token);
     } catch (err) {
       if (err instanceof ApiError) throw err;
-      throw new ApiError('unauthorized', err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token');
+      throw new ApiError('unauthorized', err instanceof joseErrors.JWTExpired ? '登录已过期' : '登录凭证无效');
     }
     const claims = ClaimsSchema.safeParse(payload);
-    if (!claims.success) throw new ApiError('unauthorized', 'token claims are incomplete');
+    if (!claims.success) throw new ApiError('unauthorized', '登录凭证缺少必要信息（姓名、角色）');
     const { sub, name, roles, unit, levels } = claims.data;
-    if (hasRole({ id: sub, name, roles, levels }, 'handler') && !unit) throw new ApiError('unauthorized', 'a handler token needs a unit');
+    if (hasRole({ id: sub, name, roles, levels }, 'handler') && !unit) throw new ApiError('unauthorized', '承办人的登录凭证须注明所属单位');
     return { id: sub, name, roles, levels, ...(unit ? { unit } : {}) } satisfies Actor;
   };
 }
@@ -146,14 +146,14 @@ export function identify(opts: AuthOptions): RequestHandler {
   return async (req, res, next) => {
     const token = bearerToken(req);
     if (token === undefined) {
-      res.locals.authError = new ApiError('unauthorized', 'missing bearer token');
+      res.locals.authError = new ApiError('unauthorized', '未登录：缺少 Bearer 登录凭证');
       return next();
     }
     try {
       res.locals.actor = await verify(token);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'unavailable') return next(err);
-      res.locals.authError = err instanceof ApiError ? err : new ApiError('unauthorized', 'invalid token');
+      res.locals.authError = err instanceof ApiError ? err : new ApiError('unauthorized', '登录凭证无效');
     }
     next();
   };
@@ -162,7 +162,7 @@ export function identify(opts: AuthOptions): RequestHandler {
 /** Refuses a request that `identify` found no valid token on. */
 export const requireAuthenticated: RequestHandler = (_req, res, next) => {
   if (res.locals.actor !== undefined) return next();
-  next(res.locals.authError ?? new ApiError('unauthorized', 'missing bearer token'));
+  next(res.locals.authError ?? new ApiError('unauthorized', '未登录：缺少 Bearer 登录凭证'));
 };
 
 /** `identify` and `requireAuthenticated` in one: a bearer token or 401. */
@@ -196,17 +196,16 @@ export function authorize(endpoint: EndpointKey): RequestHandler {
     // A partner's endpoint takes no token: its route checks the partner's key.
     if (access === PUBLIC || access === PARTNER) return next();
     const actor = actorOf(res);
-    if (!actor) return next(new ApiError('unauthorized', 'missing bearer token'));
+    if (!actor) return next(new ApiError('unauthorized', '未登录：缺少 Bearer 登录凭证'));
     const scope = scopeFor(endpoint, actor);
-    if (scope === null) return next(new ApiError('forbidden', `this needs the ${roles.join(' or ')} role`));
+    if (scope === null) return next(new ApiError('forbidden', `此操作须由${roles.map((r) => ROLE_LABELS[r]).join('或')}办理`));
     res.locals.caseScope = scope;
     const id = req.params.id;
     if (scope === 'own_unit' && typeof id === 'string' && !UNIT_CHECKED_BY_WORKFLOW.has(endpoint)) {
       const lookup = req.app.locals[CASE_UNIT_LOOKUP] as CaseUnitLookup | undefined;
       try {
         const unit = lookup ? await lookup(id) : undefined;
-        if (unit !== undefined && !scopeCovers(scope, actor, unit))
-          return next(new ApiError('forbidden', 'this case is not assigned to your unit'));
+        if (unit !== undefined && !scopeCovers(scope, actor, unit)) return next(new ApiError('forbidden', '该工单不由本单位承办'));
       } catch (err) {
         return next(err);
       }

@@ -94,7 +94,7 @@ export async function listCases(
 ): Promise<{ items: ListedCase[]; nextPageToken: string | null }> {
   const unit = restrictUnit(actor, q.unit);
   if (q.phone !== undefined && !seesEveryCitizen(actor))
-    throw new ApiError('forbidden', 'only operators and supervisors without a unit may look cases up by phone');
+    throw new ApiError('forbidden', '只有不属于任何单位的话务员和督办员可以按电话号码查找工单');
   const filter = {
     stage: q.stage,
     unit,
@@ -115,6 +115,6 @@ export async function listCases(
 export function restrictUnit(actor: Actor, asked: string | undefined): string | undefined {
   const onlyHandler = hasRole(actor, 'handler') && actor.roles.every((r) => r === 'handler');
   if (!onlyHandler) return asked;
-  if (asked && asked !== actor.unit) throw new ApiError('forbidden', "a handler sees only its own unit's cases");
+  if (asked && asked !== actor.unit) throw new ApiError('forbidden', '承办人只能查看本单位的工单');
   return actor.unit;
 }

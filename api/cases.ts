@@ -97,7 +97,7 @@ export class CaseService {
       intake = allocated.intake; // a concurrent request with the same key got there first
     }
     if (intake.requestHash !== requestHash) {
-      throw new ApiError('conflict', 'this Idempotency-Key was already used for a different request', { ledgerNo: intake.ledgerNo });
+      throw new ApiError('conflict', '此 Idempotency-Key 已用于另一项不同的登记', { ledgerNo: intake.ledgerNo });
     }
     if (!intake.startedAt) await startIntake(this.intakeDeps, intake, undefined, actor);
     return this.repeated(actor, await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery));
@@ -141,17 +141,16 @@ export class CaseService {
   /** 并单 by hand: the registered case `id` joins the open case `into`; recorded on both. */
   merge(actor: Actor, id: string, into: string): Promise<CaseState> {
     return this.timed(async () => {
-      if (into === id) throw new ApiError('conflict', 'a case cannot be merged into itself');
+      if (into === id) throw new ApiError('conflict', '工单不能并入自身');
       const target = await this.client.workflow
         .getHandle(caseWorkflowId(into))
         .query(getCaseQuery)
         .catch((err) => {
           throw fromTemporal(err)?.code === 'not_found'
-            ? new ApiError('invalid_input', `no case '${into}' to merge into`, [{ field: 'into', message: 'no such case' }])
+            ? new ApiError('invalid_input', `没有要并入的工单「${into}」`, [{ field: 'into', message: 'no such case' }])
             : err;
         });
-      if (target.stage === 'closed')
-        throw new ApiError('conflict', `cannot merge into ${target.ledgerNo}: it is closed`, { stage: target.stage });
+      if (target.stage === 'closed') throw new ApiError('conflict', `不能并入${target.ledgerNo}：该工单已办结`, { stage: target.stage });
       const source = await this.client.workflow.getHandle(caseWorkflowId(id)).query(getCaseQuery);
       const body = { into, intoLedgerNo: target.ledgerNo };
       const why = refuse(source, actor, { kind: 'merge', ...body });
@@ -200,11 +199,9 @@ export class CaseService {
     try {
       const description = await this.client.workflow.getHandle(caseWorkflowId(id)).describe();
       if (description.status.name !== 'RUNNING') {
-        return new ApiError(
-          'conflict',
-          `the case is closed (workflow ${description.status.name.toLowerCase()}); no further actions are possible`,
-          { stage: 'closed' },
-        );
+        return new ApiError('conflict', `该工单已办结（流程状态 ${description.status.name.toLowerCase()}），不能再进行任何操作`, {
+          stage: 'closed',
+        });
       }
     } catch {
       // describe failing too means the case really does not exist

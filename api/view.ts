@@ -27,8 +27,11 @@ export function caseView(state: CaseState, actor: Actor, units: UnitDirectory, c
   const { requestHash: _hidden, ...rest } = state;
   const deadline = currentDeadline(state);
   const visibility = citizenVisibility(state, actor);
+  const redacted = redactCase(rest, state.citizen, visibility);
   const view: CaseView = {
-    ...redactCase(rest, state.citizen, visibility),
+    ...redacted,
+    // Notes name units by code (交办至 housing-construction); people read 交办至 县住建局.
+    timeline: redacted.timeline.map((e) => (e.note === undefined ? e : { ...e, note: units.withNames(e.note) })),
     citizen: citizenAs(state.citizen, visibility),
     unitName: state.unit ? units.name(state.unit) : null,
     dueAt: deadline?.dueAt ?? null,

@@ -1,11 +1,11 @@
 import { ACTIONS, EVENT_LABELS, type CaseAction } from './actions';
 import type { CaseInput, CaseState, Stage } from './case';
-import { STAGE_LABELS, VOID_REASON_LABELS } from './case';
+import { REQUEST_TYPE_LABELS, STAGE_LABELS, VOID_REASON_LABELS } from './case';
 import { deadlinesStarted, type DeadlineRequest } from './deadlines';
 import { Draft, notificationId, type Transition } from './draft';
 import { refusal, type Refusal } from './errors';
 import type { Notification } from './notifications';
-import { hasRole, REVIEW_LEVEL_LABELS, type Actor, type ActorRef, type ReviewLevel } from './roles';
+import { hasRole, REVIEW_LEVEL_LABELS, ROLE_LABELS, type Actor, type ActorRef, type ReviewLevel } from './roles';
 
 export type { Transition } from './draft';
 
@@ -115,19 +115,20 @@ export function intakeDeadlines(state: CaseState): DeadlineRequest[] {
 
 /** Why `actor` may not take `action` now, or null when it may. Checked by the API and again by the workflow. */
 export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refusal | null {
-  const { role, unitBound } = ACTIONS[action.kind];
+  // Messages are for people, in Chinese; codes and details are for programs (the console words its own from them).
+  const { role, unitBound, label } = ACTIONS[action.kind];
   if (!hasRole(actor, role)) {
-    return refusal('forbidden', `${action.kind} needs the ${role} role`);
+    return refusal('forbidden', `「${label}」须由${ROLE_LABELS[role]}办理`);
   }
   if (unitBound && (!actor.unit || actor.unit !== state.unit)) {
-    return refusal('forbidden', `${action.kind} is only for handlers of the case's unit`);
+    return refusal('forbidden', `「${label}」仅限本工单承办单位的承办人`);
   }
   const allowed: readonly Stage[] = ACTIONS[action.kind].stages;
   if (!allowed.includes(state.stage)) {
     return refusal(
       'conflict',
-      `cannot ${action.kind}: the case is in stage '${state.stage}' (${STAGE_LABELS[state.stage]}); ` +
-        `${action.kind} needs stage ${allowed.map((s) => `'${s}'`).join(' or ')}`,
+      `该工单当前为「${STAGE_LABELS[state.stage]}」（${state.stage}），不能${label}；` +
+        `${label}仅限${allowed.map((s) => `「${STAGE_LABELS[s]}」`).join('或')}时`,
       { stage: state.stage, reviewLevel: state.reviewLevel },
     );
   }
@@ -135,40 +136,37 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
     case 'review':
       return refuseReview(state, actor, action.level);
     case 'extension':
-      return state.extension.pending
-        ? refusal('conflict', "an extension request is already awaiting a supervisor's decision")
-        : refuseBeyondCaps(state, action.workingDays);
+      return state.extension.pending ? refusal('conflict', '已有延期申请等待督办员审批') : refuseBeyondCaps(state, action.workingDays);
     case 'extensionDecision':
-      if (!state.extension.pending) return refusal('conflict', 'no extension request awaits a decision');
+      if (!state.extension.pending) return refusal('conflict', '没有待审批的延期申请');
       return action.approve ? refuseBeyondCaps(state, state.extension.pending.workingDays) : null;
     case 'answer':
       return state.type === 'consultation'
         ? null
-        : refusal('conflict', `only a consultation can be answered directly; this case is a ${state.type}`);
+        : refusal('conflict', `只有咨询类诉求可以直接答复，本工单为「${REQUEST_TYPE_LABELS[state.type]}」`);
     case 'spotCheck':
-      if (state.mergedInto) return refusal('conflict', 'a merged case is checked through the case it was merged into');
-      if (!state.spotCheck.round) return refusal('conflict', 'this case is not in a spot-check sample');
-      return state.spotCheck.result ? refusal('conflict', `this case was already spot-checked (${state.spotCheck.result})`) : null;
+      if (state.mergedInto) return refusal('conflict', '已并单的工单随其并入的工单一并抽查');
+      if (!state.spotCheck.round) return refusal('conflict', '该工单不在抽查样本中');
+      return state.spotCheck.result
+        ? refusal('conflict', `该工单已抽查（${state.spotCheck.result === 'passed' ? '合格' : '不合格'}）`)
+        : null;
     case 'merge':
-      return action.into === state.id ? refusal('conflict', 'a case cannot be merged into itself') : null;
+      return action.into === state.id ? refusal('conflict', '工单不能并入自身') : null;
     case 'reassign':
-      return action.unit === state.unit ? refusal('conflict', 'the case is already with that unit', { unit: state.unit }) : null;
+      return action.unit === state.unit ? refusal('conflict', '该工单已由此单位承办', { unit: state.unit }) : null;
     case 'return':
       return refuseReturn(state);
     case 'returnDecision':
-      if (!state.returnRequest) return refusal('conflict', 'no return awaits a decision');
+      if (!state.returnRequest) return refusal('conflict', '没有待审核的退单申请');
       return action.accept && action.unit === state.returnRequest.unit
-        ? refusal('conflict', 'the unit returning the case cannot be given it again in the same decision', { unit: action.unit })
+        ? refusal('conflict', '同意退单时不能再改派给申请退单的单位', { unit: action.unit })
         : null;
     case 'appeal':
-      if (!state.policy.returnsDecided)
-        return refusal('conflict', 'returns of this case are not decided by a dispatcher: nothing to appeal');
-      if (state.appeal) return refusal('conflict', "an appeal already awaits a supervisor's decision");
-      return (state.returnRefusals ?? []).some((r) => r.unit === state.unit)
-        ? null
-        : refusal('conflict', 'only a unit whose return was refused may appeal');
+      if (!state.policy.returnsDecided) return refusal('conflict', '本工单的退单无需派单员审核，无可申诉');
+      if (state.appeal) return refusal('conflict', '已有申诉等待督办员裁决');
+      return (state.returnRefusals ?? []).some((r) => r.unit === state.unit) ? null : refusal('conflict', '只有退单未获同意的单位可以申诉');
     case 'appealDecision':
-      return state.appeal ? null : refusal('conflict', 'no appeal awaits a decision');
+      return state.appeal ? null : refusal('conflict', '没有待裁决的申诉');
     default:
       return null;
   }
@@ -177,30 +175,34 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
 /** A unit returns a case once per decision: not while one waits, not after a refusal (it appeals instead). */
 function refuseReturn(state: CaseState): Refusal | null {
   if (!state.policy.returnsDecided) return null;
-  if (state.returnRequest) return refusal('conflict', "a return already awaits the dispatcher's decision");
-  if (state.appeal) return refusal('conflict', "an appeal already awaits a supervisor's decision");
+  if (state.returnRequest) return refusal('conflict', '已有退单申请等待派单员审核');
+  if (state.appeal) return refusal('conflict', '已有申诉等待督办员裁决');
   if ((state.returnRefusals ?? []).some((r) => r.unit === state.unit))
-    return refusal('conflict', "the dispatcher refused this unit's return: appeal to a supervisor instead");
+    return refusal('conflict', '派单员未同意本单位退单，如有异议请向督办员申诉');
   return null;
 }
 
 /** Three-level review: in order, by holders of the level, never twice by one person in a round, never by the submitter. */
 function refuseReview(state: CaseState, actor: Actor, level: ReviewLevel): Refusal | null {
   if (level !== state.reviewLevel) {
-    return refusal('conflict', `the case awaits review level ${state.reviewLevel}, not level ${level}`, {
-      stage: state.stage,
-      reviewLevel: state.reviewLevel,
-    });
+    return refusal(
+      'conflict',
+      `该工单正待${state.reviewLevel ? REVIEW_LEVEL_LABELS[state.reviewLevel] : '（无）'}，不是${REVIEW_LEVEL_LABELS[level]}（第${level}级）`,
+      {
+        stage: state.stage,
+        reviewLevel: state.reviewLevel,
+      },
+    );
   }
   if (!actor.levels.includes(level)) {
-    return refusal('forbidden', `you do not hold review level ${level} (${REVIEW_LEVEL_LABELS[level]})`);
+    return refusal('forbidden', `您没有${REVIEW_LEVEL_LABELS[level]}（第${level}级）权限`);
   }
   if (state.submittedBy?.id === actor.id) {
-    return refusal('forbidden', 'nobody reviews a result they submitted');
+    return refusal('forbidden', '不能审核自己提交的办理结果');
   }
   const earlier = state.reviews.find((r) => r.by.id === actor.id);
   if (earlier) {
-    return refusal('forbidden', `you already decided level ${earlier.level} in this round; another reviewer must decide`);
+    return refusal('forbidden', `您在本轮已作出第${earlier.level}级审核决定，须由其他审核人审核`);
   }
   return null;
 }
@@ -210,14 +212,14 @@ function refuseBeyondCaps(state: CaseState, workingDays: number): Refusal | null
   const { maxCount, maxWorkingDays } = state.policy.extension;
   const { approvedCount, approvedDays } = state.extension;
   if (approvedCount >= maxCount) {
-    return refusal('conflict', `extension cap reached: at most ${maxCount} approved extensions per case`, {
+    return refusal('conflict', `延期次数已达上限：每件工单至多批准${maxCount}次延期`, {
       cap: 'count',
       maxCount,
       approvedCount,
     });
   }
   if (approvedDays + workingDays > maxWorkingDays) {
-    return refusal('conflict', `extension cap: at most ${maxWorkingDays} working days in all; ${maxWorkingDays - approvedDays} left`, {
+    return refusal('conflict', `延期总天数上限为${maxWorkingDays}个工作日，尚余${maxWorkingDays - approvedDays}个工作日`, {
       cap: 'workingDays',
       maxWorkingDays,
       approvedDays,
@@ -235,7 +237,7 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
   const draft = new Draft(prev, by, at);
   switch (action.kind) {
     case 'assign':
-      draft.set({ unit: action.unit }).log('assign', action.note ?? `交办至 ${action.unit}`);
+      draft.set({ unit: action.unit }).log('assign', `交办至 ${action.unit}${action.note ? `：${action.note}` : ''}`);
       draft.notify(
         'assigned',
         { kind: 'unit', unit: action.unit },

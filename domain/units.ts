@@ -41,6 +41,14 @@ export const DEFAULT_UNITS: readonly Unit[] = [
   { code: 'nanta-subdistrict', name: '南塔街道' },
 ];
 
+/**
+ * A text with every unit code of the directory replaced by the unit's name: timeline notes record codes (what the
+ * workflow knows), people read names. Codes are matched whole, so 'health' never rewrites part of another word.
+ */
+export function withUnitNames(units: readonly Unit[], text: string): string {
+  return units.reduce((t, u) => t.replace(new RegExp(`(?<![\\w-])${u.code}(?![\\w-])`, 'g'), u.name), text);
+}
+
 export class UnitDirectory {
   private readonly byCode: Map<string, Unit>;
   constructor(readonly units: readonly Unit[]) {
@@ -51,5 +59,8 @@ export class UnitDirectory {
   }
   name(code: string): string {
     return this.byCode.get(code)?.name ?? code;
+  }
+  withNames(text: string): string {
+    return withUnitNames(this.units, text);
   }
 }

@@ -4,7 +4,7 @@ import { ACTIONS, CaseIdSchema, ROUTED_ACTIONS, type CaseAction } from '../../do
 import { actionEndpoint } from '../../domain/authorization';
 import { NewCaseSchema } from '../../domain/case';
 import { maskPhone } from '../../domain/masking';
-import { hasRole, type Actor } from '../../domain/roles';
+import { hasRole, REVIEW_LEVEL_LABELS, type Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { requestContext, type AuditLog } from '../audit';
@@ -33,12 +33,12 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
   router.post('/cases', authorize('POST /cases'), async (req, res) => {
     const body = parseBody(NewCaseSchema, req.body);
     if (body.answer && body.type !== 'consultation') {
-      throw new ApiError('invalid_input', 'only a consultation can be answered directly', [
+      throw new ApiError('invalid_input', '只有咨询类诉求可以直接答复', [
         { field: 'answer', message: `not allowed for type '${body.type}'` },
       ]);
     }
     if (body.about && !units.has(body.about)) {
-      throw new ApiError('invalid_input', `unknown unit '${body.about}'`, [
+      throw new ApiError('invalid_input', `单位目录中没有「${body.about}」`, [
         { field: 'about', message: 'not in the unit directory (GET /units)' },
       ]);
     }
@@ -65,7 +65,7 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
   router.get('/cases/:id', async (req, res) => {
     const actor = actorOf(res);
     const state = await cases.get(caseId(String(req.params.id)));
-    if (onlyHandler(actor) && state.unit !== actor.unit) throw new ApiError('forbidden', 'this case is not assigned to your unit');
+    if (onlyHandler(actor) && state.unit !== actor.unit) throw new ApiError('forbidden', '该工单不由本单位承办');
     res.json(caseView(state, actor, units, calendar));
   });
 
@@ -92,10 +92,12 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
 function checkBeforeSending(actor: Actor, action: CaseAction, units: UnitDirectory): void {
   const unit = 'unit' in action ? action.unit : undefined;
   if (unit !== undefined && !units.has(unit)) {
-    throw new ApiError('invalid_input', `unknown unit '${unit}'`, [{ field: 'unit', message: 'not in the unit directory (GET /units)' }]);
+    throw new ApiError('invalid_input', `单位目录中没有「${unit}」`, [
+      { field: 'unit', message: 'not in the unit directory (GET /units)' },
+    ]);
   }
   if (action.kind === 'review' && !actor.levels.includes(action.level)) {
-    throw new ApiError('forbidden', `you do not hold review level ${action.level}`);
+    throw new ApiError('forbidden', `您没有${REVIEW_LEVEL_LABELS[action.level]}（第${action.level}级）权限`);
   }
 }
 
@@ -106,7 +108,7 @@ function onlyHandler(actor: Actor): boolean {
 function caseId(raw: string): string {
   const parsed = CaseIdSchema.safeParse(raw);
   // An id that cannot exist is simply not found; no need to ask Temporal.
-  if (!parsed.success) throw new ApiError('not_found', 'no such case');
+  if (!parsed.success) throw new ApiError('not_found', '没有这件工单');
   return parsed.data;
 }
 
@@ -114,8 +116,6 @@ function idempotencyKey(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const parsed = IdempotencyKeySchema.safeParse(raw);
   if (!parsed.success)
-    throw new ApiError('invalid_input', 'Idempotency-Key must be 1–200 characters', [
-      { field: 'Idempotency-Key', message: 'invalid header' },
-    ]);
+    throw new ApiError('invalid_input', 'Idempotency-Key 须为 1–200 个字符', [{ field: 'Idempotency-Key', message: 'invalid header' }]);
   return parsed.data;
 }

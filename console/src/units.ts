@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Unit } from '../../domain/units';
 import { api } from './api';
 
+export { withUnitNames } from '../../domain/units';
+
 let cached: Promise<Unit[]> | undefined;
 
 /** The unit directory (GET /units), read once per page load: unit names, never codes, on every screen. */
@@ -20,9 +22,4 @@ export function useUnits(): Unit[] {
 export function unitName(units: Unit[], code: string | null | undefined): string {
   if (!code) return '—';
   return units.find((u) => u.code === code)?.name ?? code;
-}
-
-/** A text with every unit code of the directory replaced by the unit's name (older timeline notes name codes). */
-export function withUnitNames(units: Unit[], text: string): string {
-  return units.reduce((t, u) => t.replace(new RegExp(`\\b${u.code}\\b`, 'g'), u.name), text);
 }

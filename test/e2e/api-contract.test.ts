@@ -23,15 +23,15 @@ describe('errors: one shape, the right status', () => {
       await h.api('POST', '/cases', { token: people.housingHandler, body: newCase() }),
       403,
       'forbidden',
-      /operator/,
+      /话务员/,
     );
-    expect(byHandler).toEqual({ code: 'forbidden', message: 'this needs the operator role' });
+    expect(byHandler).toEqual({ code: 'forbidden', message: '此操作须由话务员办理' });
     const c = await d.create();
     expectApiError(
       await h.api('POST', `/cases/${c.id}/assign`, { token: people.operator, body: { unit: HOUSING } }),
       403,
       'forbidden',
-      /dispatcher/,
+      /派单员/,
     );
     expect((await d.get(c.id, people.operator)).stage).toBe('registered');
   });
@@ -44,7 +44,7 @@ describe('errors: one shape, the right status', () => {
       403,
       'forbidden',
     );
-    expect(err.message).toBe("accept is only for handlers of the case's unit");
+    expect(err.message).toBe('「签收」仅限本工单承办单位的承办人');
     // Refused updates leave no trace in the case.
     expect((await d.get(c.id, people.dispatcher)).timeline.map((e: Json) => e.action)).toEqual(['register', 'assign']);
   });
@@ -56,9 +56,9 @@ describe('errors: one shape, the right status', () => {
       await h.api('POST', `/cases/${c.id}/submit`, { token: people.housingHandler, body: { result: '已处理' } }),
       409,
       'conflict',
-      /'assigned'/,
+      /（assigned）/,
     );
-    expect(err.message).toContain("stage 'assigned'");
+    expect(err.message).toContain('（assigned）');
     expect(err.details).toEqual({ stage: 'assigned', reviewLevel: null });
   });
 
@@ -120,16 +120,16 @@ describe('errors: one shape, the right status', () => {
 
   test('no token, a bad token, an expired token → 401', async () => {
     const none = expectApiError(await h.api('GET', '/cases'), 401, 'unauthorized');
-    expect(none.message).toBe('missing bearer token');
-    expectApiError(await h.api('GET', '/cases', { token: 'not.a.jwt' }), 401, 'unauthorized', 'invalid token');
+    expect(none.message).toBe('未登录：缺少 Bearer 登录凭证');
+    expectApiError(await h.api('GET', '/cases', { token: 'not.a.jwt' }), 401, 'unauthorized', '登录凭证无效');
     // Signed with another secret.
     const foreign = await (
       await import('../../api/tokens')
     ).signToken({ sub: 'x', name: 'x', roles: ['operator'] }, 'another-secret-another-secret-another', '1h');
-    expectApiError(await h.api('GET', '/cases', { token: foreign }), 401, 'unauthorized', 'invalid token');
+    expectApiError(await h.api('GET', '/cases', { token: foreign }), 401, 'unauthorized', '登录凭证无效');
     const expired = await h.token(people.operator, '-10 minutes');
-    expectApiError(await h.api('GET', '/cases', { token: expired }), 401, 'unauthorized', 'token expired');
-    expectApiError(await h.api('POST', '/cases', { token: expired, body: newCase() }), 401, 'unauthorized', 'token expired');
+    expectApiError(await h.api('GET', '/cases', { token: expired }), 401, 'unauthorized', '登录已过期');
+    expectApiError(await h.api('POST', '/cases', { token: expired, body: newCase() }), 401, 'unauthorized', '登录已过期');
     // A handler token without a unit is incomplete.
     const unitless = await h.token(people.unitlessHandler);
     expectApiError(await h.api('GET', '/inbox', { token: unitless }), 401, 'unauthorized');
@@ -144,14 +144,14 @@ describe('errors: one shape, the right status', () => {
       await h.api('POST', `/cases/${c.id}/progress`, { token: people.housingHandler, body: { note: '补充' } }),
       409,
       'conflict',
-      /closed/,
+      /已办结/,
     );
     expect(err.details).toMatchObject({ stage: 'closed' });
     expectApiError(
       await h.api('POST', `/cases/${c.id}/callback`, { token: people.operator, body: { result: 'dissatisfied' } }),
       409,
       'conflict',
-      /closed/,
+      /已办结/,
     );
   });
 
@@ -161,7 +161,7 @@ describe('errors: one shape, the right status', () => {
     await d.act(c.id, 'callback', people.operator, { result: 'satisfied' });
     const res = await h.api('POST', `/cases/${c.id}/callback`, { token: people.operator, body: { result: 'dissatisfied' } });
     // Either the workflow still runs (validator: stage 'closed') or it has just completed (API: the case is closed).
-    expectApiError(res, 409, 'conflict', /closed/);
+    expectApiError(res, 409, 'conflict', /已办结/);
   });
 
   test('concurrent conflicting actions: exactly one assignment wins, the others get 409', async () => {
@@ -172,7 +172,7 @@ describe('errors: one shape, the right status', () => {
     );
     const won = results.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
-    for (const r of results.filter((x) => x.status !== 200)) expectApiError(r, 409, 'conflict', /'assigned'/);
+    for (const r of results.filter((x) => x.status !== 200)) expectApiError(r, 409, 'conflict', /（assigned）/);
     const state = await d.get(c.id, people.dispatcher);
     expect(state.unit).toBe(won[0].body.unit);
     expect(state.timeline.filter((e: Json) => e.action === 'assign')).toHaveLength(1);
@@ -187,20 +187,20 @@ describe('errors: one shape, the right status', () => {
       403,
       'forbidden',
     );
-    expect(err.message).toBe('you do not hold review level 1');
+    expect(err.message).toBe('您没有初审（第1级）权限');
     // Holding level 2 while the case awaits level 1 is a conflict of stage, not of rights.
     expectApiError(
       await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }),
       409,
       'conflict',
-      /level 1/,
+      /正待初审/,
     );
     // The submitter never reviews their own result, whatever levels they hold.
     expectApiError(
       await h.api('POST', `/cases/${c.id}/review`, { token: people.housingHandlerReviewer, body: { level: 1, decision: 'approve' } }),
       403,
       'forbidden',
-      /submitted/,
+      /自己提交/,
     );
   });
 

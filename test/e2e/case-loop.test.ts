@@ -87,7 +87,8 @@ describe('a case from registration to close, through the API', () => {
     }
     const times = closed.timeline.map((e: Json) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(closed.timeline[1].note).toBe('请住建局核实处理');
+    // The API names the unit (the note records its code), and an assignment's note keeps it.
+    expect(closed.timeline[1].note).toBe('交办至 县住建局：请住建局核实处理');
     expect(closed.timeline[3].note).toBe('已联系物业，约定本周内维修');
     expect(closed.timeline[5].note).toContain('材料齐全');
 
@@ -246,7 +247,7 @@ describe('returns, re-assignment, review rejection and reopening', () => {
       await h.api('POST', `/cases/${c.id}/review`, { token: people.reviewer2, body: { level: 2, decision: 'approve' } }),
       409,
       'conflict',
-      /level 1/,
+      /正待初审/,
     );
     const replied = await d.approveLevels(c.id);
     expect(replied).toMatchObject({ stage: 'replied', reviewRound: 2, result: '已补充现场照片' });

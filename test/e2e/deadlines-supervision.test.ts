@@ -64,7 +64,7 @@ describe('deadlines through the API', () => {
       await h.api('POST', `/cases/${c.id}/extension/decision`, { token: people.housingHandler, body: { approve: true } }),
       403,
       'forbidden',
-      /supervisor/,
+      /督办员/,
     );
     expectApiError(
       await h.api('POST', `/cases/${c.id}/extension`, { token: people.transportHandler, body: { workingDays: 1, reason: 'x' } }),
@@ -75,7 +75,7 @@ describe('deadlines through the API', () => {
       await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 1, reason: '再延' } }),
       409,
       'conflict',
-      /already awaiting/,
+      /已有延期申请/,
     );
 
     const approved = await d.act(c.id, 'extension/decision', people.supervisor, { approve: true, note: '同意' });
@@ -88,10 +88,10 @@ describe('deadlines through the API', () => {
       await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 5, reason: '还需时间' } }),
       409,
       'conflict',
-      /10 working days/,
+      /10个工作日/,
     );
     expect(tooLong.details).toEqual({ cap: 'workingDays', maxWorkingDays: 10, approvedDays: 6 });
-    expect(tooLong.message).toContain('4 left');
+    expect(tooLong.message).toContain('尚余4个工作日');
 
     // A refusal changes nothing but the record.
     await d.act(c.id, 'extension', people.housingHandler, { workingDays: 3, reason: '等待检测报告' });
@@ -103,7 +103,7 @@ describe('deadlines through the API', () => {
       await h.api('POST', `/cases/${c.id}/extension/decision`, { token: people.supervisor, body: { approve: true } }),
       409,
       'conflict',
-      /no extension request/,
+      /没有待审批的延期申请/,
     );
 
     await d.act(c.id, 'extension', people.housingHandler, { workingDays: 4, reason: '等待检测报告' });
@@ -116,7 +116,7 @@ describe('deadlines through the API', () => {
       await h.api('POST', `/cases/${c.id}/extension`, { token: people.housingHandler, body: { workingDays: 1, reason: '最后一次' } }),
       409,
       'conflict',
-      /at most 2 approved extensions/,
+      /至多批准2次延期/,
     );
     expect(tooMany.details).toEqual({ cap: 'count', maxCount: 2, approvedCount: 2 });
 
@@ -150,12 +150,7 @@ describe('deadlines through the API', () => {
     expect(notice.text).toContain(c.ledgerNo);
 
     for (const actor of [people.dispatcher, people.housingHandler, people.operator, people.reviewer1] as Actor[]) {
-      expectApiError(
-        await h.api('POST', `/cases/${c.id}/urge`, { token: actor, body: { note: '催一下' } }),
-        403,
-        'forbidden',
-        /supervisor/,
-      );
+      expectApiError(await h.api('POST', `/cases/${c.id}/urge`, { token: actor, body: { note: '催一下' } }), 403, 'forbidden', /督办员/);
     }
     // Nothing to urge a unit about before it has the case.
     const fresh = await d.create();
@@ -163,7 +158,7 @@ describe('deadlines through the API', () => {
       await h.api('POST', `/cases/${fresh.id}/urge`, { token: people.supervisor, body: { note: '催一下' } }),
       409,
       'conflict',
-      /'registered'/,
+      /（registered）/,
     );
   });
 });

@@ -130,7 +130,7 @@ describe('GET /audit', () => {
       expect(body.items.length).toBe(5);
     }
     for (const actor of [people.operator, people.dispatcher, people.housingHandler, people.reviewer1]) {
-      expectApiError(await api('GET', '/audit', { token: actor }), 403, 'forbidden', /supervisor or admin/);
+      expectApiError(await api('GET', '/audit', { token: actor }), 403, 'forbidden', /督办员或管理员/);
     }
     expectApiError(await api('GET', '/audit'), 401, 'unauthorized');
   });

@@ -115,15 +115,15 @@ describe('rate limits', () => {
 describe('our own tokens (HS256)', () => {
   test('expired, unsigned (alg none), another algorithm, another issuer, no exp, a forged signature → 401', async () => {
     const cases: [string, string, RegExp][] = [
-      ['expired', await hsToken({ exp: now() - 120 }), /token expired/],
-      ['alg none', unsignedToken(), /invalid token/],
-      ['HS512 with our secret', await hsToken({ alg: 'HS512' }), /invalid token/],
-      ['HS384 with our secret', await hsToken({ alg: 'HS384' }), /invalid token/],
-      ['another issuer', await hsToken({ iss: 'someone-else' }), /invalid token/],
-      ['no exp', await hsToken({ exp: null }), /invalid token/],
-      ['another secret', await hsToken({ secret: 'z'.repeat(40) }), /invalid token/],
-      ['a handler without a unit', await hsToken({ claims: { roles: ['handler'] } }), /unit/],
-      ['no roles', await hsToken({ claims: { roles: [] } }), /claims/],
+      ['expired', await hsToken({ exp: now() - 120 }), /登录已过期/],
+      ['alg none', unsignedToken(), /登录凭证无效/],
+      ['HS512 with our secret', await hsToken({ alg: 'HS512' }), /登录凭证无效/],
+      ['HS384 with our secret', await hsToken({ alg: 'HS384' }), /登录凭证无效/],
+      ['another issuer', await hsToken({ iss: 'someone-else' }), /登录凭证无效/],
+      ['no exp', await hsToken({ exp: null }), /登录凭证无效/],
+      ['another secret', await hsToken({ secret: 'z'.repeat(40) }), /登录凭证无效/],
+      ['a handler without a unit', await hsToken({ claims: { roles: ['handler'] } }), /所属单位/],
+      ['no roles', await hsToken({ claims: { roles: [] } }), /必要信息/],
     ];
     for (const [label, token, message] of cases) {
       const res = await h.api('GET', '/units', { token });
@@ -135,11 +135,11 @@ describe('our own tokens (HS256)', () => {
 
   test('clock skew: 30 s by default; AUTH_CLOCK_SKEW_S widens it up to 300 s', async () => {
     const lateBy60 = await hsToken({ exp: now() - 60 });
-    expectApiError(await h.api('GET', '/units', { token: lateBy60 }), 401, 'unauthorized', /expired/);
+    expectApiError(await h.api('GET', '/units', { token: lateBy60 }), 401, 'unauthorized', /过期/);
     expectStatus(await h.api('GET', '/units', { token: await hsToken({ exp: now() - 10 }) }), 200);
     const lenient = await h.startApp({ auth: loadConfig({ AUTH_CLOCK_SKEW_S: '120' }).auth });
     expectStatus(await lenient.api('GET', '/units', { token: lateBy60 }), 200);
-    expectApiError(await lenient.api('GET', '/units', { token: await hsToken({ exp: now() - 200 }) }), 401, 'unauthorized', /expired/);
+    expectApiError(await lenient.api('GET', '/units', { token: await hsToken({ exp: now() - 200 }) }), 401, 'unauthorized', /过期/);
 
     expect(loadConfig({ AUTH_CLOCK_SKEW_S: '300' }).auth.clockSkewS).toBe(300);
     for (const bad of ['301', '-1', '1.5', 'soon']) expect(() => loadConfig({ AUTH_CLOCK_SKEW_S: bad })).toThrow(/AUTH_CLOCK_SKEW_S/);
@@ -212,17 +212,17 @@ describe('single sign-on through a JWKS (RS256 / ES256)', () => {
     // The same RSA key, for other algorithms (a WebCrypto key is bound to one).
     const sameKeyAs = async (alg: string) => importPKCS8(await exportPKCS8(rsa.privateKey), alg);
     const cases: [string, string, RegExp][] = [
-      ['another issuer', await ssoToken(rsa.privateKey, { iss: 'https://evil.example' }), /invalid token/],
-      ['another audience', await ssoToken(rsa.privateKey, { aud: 'some-other-app' }), /invalid token/],
-      ['expired', await ssoToken(rsa.privateKey, { exp: now() - 120 }), /expired/],
-      ['a key not in the set', await ssoToken(stranger.privateKey, { kid: 'rsa-2' }), /invalid token/],
-      ['a key not in the set, claiming a known kid', await ssoToken(stranger.privateKey), /invalid token/],
-      ['RS384 with the right key', await ssoToken(await sameKeyAs('RS384'), { alg: 'RS384' }), /invalid token/],
-      ['PS256 with the right key', await ssoToken(await sameKeyAs('PS256'), { alg: 'PS256' }), /invalid token/],
+      ['another issuer', await ssoToken(rsa.privateKey, { iss: 'https://evil.example' }), /登录凭证无效/],
+      ['another audience', await ssoToken(rsa.privateKey, { aud: 'some-other-app' }), /登录凭证无效/],
+      ['expired', await ssoToken(rsa.privateKey, { exp: now() - 120 }), /过期/],
+      ['a key not in the set', await ssoToken(stranger.privateKey, { kid: 'rsa-2' }), /登录凭证无效/],
+      ['a key not in the set, claiming a known kid', await ssoToken(stranger.privateKey), /登录凭证无效/],
+      ['RS384 with the right key', await ssoToken(await sameKeyAs('RS384'), { alg: 'RS384' }), /登录凭证无效/],
+      ['PS256 with the right key', await ssoToken(await sameKeyAs('PS256'), { alg: 'PS256' }), /登录凭证无效/],
       // The classic confusion: HS256 "signed" with the public key as the secret.
-      ['HS256 with the public key as secret', await ssoToken(enc(rsaPem), { alg: 'HS256' }), /invalid token/],
-      ['HS256 with our issuer and the public key', await ssoToken(enc(rsaPem), { alg: 'HS256', iss: JWT_ISSUER }), /invalid token/],
-      ['a handler without a unit', await ssoToken(rsa.privateKey, { claims: { unit: undefined } }), /unit/],
+      ['HS256 with the public key as secret', await ssoToken(enc(rsaPem), { alg: 'HS256' }), /登录凭证无效/],
+      ['HS256 with our issuer and the public key', await ssoToken(enc(rsaPem), { alg: 'HS256', iss: JWT_ISSUER }), /登录凭证无效/],
+      ['a handler without a unit', await ssoToken(rsa.privateKey, { claims: { unit: undefined } }), /所属单位/],
     ];
     for (const [label, token, message] of cases) {
       const res = await api('GET', '/units', { token });
@@ -238,7 +238,7 @@ describe('single sign-on through a JWKS (RS256 / ES256)', () => {
     const deadUrl = `http://127.0.0.1:${(dead.address() as AddressInfo).port}/jwks.json`;
     await new Promise<void>((resolve) => dead.close(() => resolve()));
     const orphan = await h.startApp({ auth: { jwks: { url: deadUrl, issuer: ISSUER, audience: AUDIENCE } } });
-    expectApiError(await orphan.api('GET', '/units', { token: await ssoToken(rsa.privateKey) }), 503, 'unavailable', /key set/);
+    expectApiError(await orphan.api('GET', '/units', { token: await ssoToken(rsa.privateKey) }), 503, 'unavailable', /公钥/);
   });
 
   test('configuration: AUTH_JWKS_URL needs AUTH_ISSUER, and https unless on this machine', async () => {

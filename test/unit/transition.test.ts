@@ -9,7 +9,7 @@ import type { DeadlineKey } from '../../domain/deadline-schema';
 import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
 import { fireMilestone } from '../../domain/milestones';
 import type { NotificationTemplate, Recipient } from '../../domain/notifications';
-import { ROLES, type Actor, type Role } from '../../domain/roles';
+import { ROLE_LABELS, ROLES, type Actor, type Role } from '../../domain/roles';
 import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../../domain/rules';
 import { AT, caseIn, citizen, HANDLING, HOUSING, input, people, REGISTERED_AT, TRANSPORT } from './fixtures';
 
@@ -98,7 +98,8 @@ describe.each(ACTION_KINDS)('%s', (kind) => {
       const someone: Actor = { id: `x-${role}`, name: role, roles: [role], unit: HOUSING, levels: [1, 2, 3] };
       const why = refuse(state, someone, action);
       if (role === ACTIONS[kind].role) expect(why).toBeNull();
-      else expect(why).toMatchObject({ code: 'forbidden', message: `${kind} needs the ${ACTIONS[kind].role} role` });
+      else
+        expect(why).toMatchObject({ code: 'forbidden', message: `「${ACTIONS[kind].label}」须由${ROLE_LABELS[ACTIONS[kind].role]}办理` });
     }
   });
 
@@ -108,7 +109,10 @@ describe.each(ACTION_KINDS)('%s', (kind) => {
     const nowhere = { ...actor, id: `${actor.id}-nowhere`, unit: undefined };
     for (const who of [elsewhere, nowhere]) {
       if (ACTIONS[kind].unitBound)
-        expect(refuse(state, who, action)).toMatchObject({ code: 'forbidden', message: `${kind} is only for handlers of the case's unit` });
+        expect(refuse(state, who, action)).toMatchObject({
+          code: 'forbidden',
+          message: `「${ACTIONS[kind].label}」仅限本工单承办单位的承办人`,
+        });
       else expect(refuse(state, who, action)).toBeNull();
     }
   });

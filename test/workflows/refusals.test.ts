@@ -31,7 +31,7 @@ describe('refused actions', () => {
     await expectNoTrace(handle, async () => {
       for (const actor of [people.operator, people.housingHandler, people.reviewer1, people.supervisor]) {
         const r = await refusalOf(act(handle, 'assign', actor, { unit: HOUSING }));
-        expect(r).toMatchObject({ type: 'forbidden', message: 'assign needs the dispatcher role' });
+        expect(r).toMatchObject({ type: 'forbidden', message: '「交办」须由派单员办理' });
       }
     });
     await assignAndAccept(handle);
@@ -48,7 +48,7 @@ describe('refused actions', () => {
     await expectNoTrace(handle, async () => {
       const r = await refusalOf(act(handle, 'accept', people.transportHandler, {}));
       expect(r.type).toBe('forbidden');
-      expect(r.message).toContain("case's unit");
+      expect(r.message).toContain('仅限本工单承办单位');
       expect((await refusalOf(act(handle, 'return', people.transportHandler, { reason: '不是我们的' }))).type).toBe('forbidden');
     });
     await act(handle, 'accept', people.housingHandler, {});
@@ -66,7 +66,7 @@ describe('refused actions', () => {
     await expectNoTrace(handle, async () => {
       const r = await refusalOf(act(handle, 'submit', people.housingHandler, { result: '已处理' }));
       expect(r.type).toBe('conflict');
-      expect(r.message).toContain("stage 'assigned'");
+      expect(r.message).toContain('（assigned）');
       expect(r.message).toContain('已交办');
       expect(r.details).toEqual([{ stage: 'assigned', reviewLevel: null }]);
       expect((await refusalOf(act(handle, 'assign', people.dispatcher, { unit: HOUSING }))).type).toBe('conflict');
@@ -76,9 +76,9 @@ describe('refused actions', () => {
     await expectNoTrace(handle, async () => {
       const r = await refusalOf(act(handle, 'callback', people.operator, { result: 'satisfied' }));
       expect(r.type).toBe('conflict');
-      expect(r.message).toContain("stage 'rectifying'");
+      expect(r.message).toContain('（rectifying）');
       expect((await refusalOf(act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' }))).message).toContain(
-        "'rectifying'",
+        '（rectifying）',
       );
     });
   });

@@ -118,6 +118,6 @@ describe('return (退单) decided by the dispatcher, disputes settled by a super
     await act(handle, 'accept', people.housingHandler, {});
     const late = await refusalOf(act(handle, 'return', people.housingHandler, { reason: '不属于本单位' }));
     expect(late.type).toBe('conflict');
-    expect(late.message).toContain("'rectifying'");
+    expect(late.message).toContain('（rectifying）');
   });
 });

@@ -16,7 +16,7 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     const handle = await caseInReview();
     const r = await refusalOf(act(handle, 'review', people.reviewer2, { level: 2, decision: 'approve' }));
     expect(r.type).toBe('conflict');
-    expect(r.message).toContain('level 1');
+    expect(r.message).toContain('正待初审');
     expect(r.details).toEqual([{ stage: 'reviewing', reviewLevel: 1 }]);
     // Level 3 skipping ahead is refused the same way.
     expect((await refusalOf(act(handle, 'review', people.reviewer3, { level: 3, decision: 'approve' }))).type).toBe('conflict');
@@ -27,7 +27,7 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     const handle = await caseInReview();
     const r = await refusalOf(act(handle, 'review', people.reviewer2, { level: 1, decision: 'approve' }));
     expect(r.type).toBe('forbidden');
-    expect(r.message).toContain('level 1');
+    expect(r.message).toBe('您没有初审（第1级）权限');
     await act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' });
     expect((await refusalOf(act(handle, 'review', people.reviewer3, { level: 2, decision: 'approve' }))).type).toBe('forbidden');
     expect((await refusalOf(act(handle, 'review', people.reviewer1, { level: 2, decision: 'reject', comment: 'x' }))).type).toBe(
@@ -41,7 +41,7 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
     await act(handle, 'review', people.reviewer12, { level: 1, decision: 'approve' });
     const r = await refusalOf(act(handle, 'review', people.reviewer12, { level: 2, decision: 'approve' }));
     expect(r.type).toBe('forbidden');
-    expect(r.message).toContain('already decided level 1');
+    expect(r.message).toContain('已作出第1级审核决定');
     // A rejection by the same person is refused too: a second decision of any kind.
     expect((await refusalOf(act(handle, 'review', people.reviewer12, { level: 2, decision: 'reject', comment: 'x' }))).type).toBe(
       'forbidden',
@@ -81,7 +81,7 @@ describe('separation of duties in the three-level review (谁提供、谁审核�
 
     const r = await refusalOf(act(handle, 'review', people.housingHandlerReviewer, { level: 1, decision: 'approve' }));
     expect(r.type).toBe('forbidden');
-    expect(r.message).toContain('submitted');
+    expect(r.message).toBe('不能审核自己提交的办理结果');
 
     // Later levels too, once others have decided the earlier ones.
     await act(handle, 'review', people.reviewer1, { level: 1, decision: 'approve' });

@@ -173,7 +173,7 @@ describe('直接答复 (answer) on a registered case', () => {
     const { handle } = await startCase(h, { type: 'complaint' });
     const r = await refusalOf(act(handle, 'answer', people.operator, { answer: '已知悉' }));
     expect(r.type).toBe('conflict');
-    expect(r.message).toMatch(/only a consultation/);
+    expect(r.message).toMatch(/只有咨询类诉求可以直接答复/);
     expect((await getCase(handle)).stage).toBe('registered');
   });
 
