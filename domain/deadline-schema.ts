@@ -23,6 +23,12 @@ export const DeadlineSchema = z.object({
   redFlagAt: z.string(),
   /** True when a day in a year the calendar does not cover yet was needed: the dates may move. */
   provisional: z.boolean(),
+  /**
+   * Set on a handling deadline extended (延期), or started in a case that already had extensions: when its clock first
+   * started and the working days extensions added in all, so a calendar update can compute it again (recalendar.ts).
+   */
+  origin: z.string().optional(),
+  extendedBy: z.number().optional(),
   warned: z.boolean(),
   overdue: z.boolean(),
   redFlag: z.boolean(),

@@ -22,6 +22,9 @@ export interface DeadlineRequest {
   type: RequestType;
   urgent: boolean;
   extendBy?: number;
+  /** Recorded on the deadline (see DeadlineSchema): its clock's first start and the extensions it carries in all. */
+  origin?: string;
+  extendedBy?: number;
 }
 
 /**
@@ -49,6 +52,7 @@ export function computeDeadline(req: DeadlineRequest, calendar: WorkingCalendar,
     warnAt: warn.at.getTime() > startedAt && limits.warnBefore > 0 ? warn.at.toISOString() : null,
     redFlagAt: redFlag.at.toISOString(),
     provisional: due.provisional || warn.provisional || redFlag.provisional,
+    ...(req.extendedBy !== undefined ? { origin: req.origin ?? req.from, extendedBy: req.extendedBy } : {}),
     warned: false,
     overdue: false,
     redFlag: false,
@@ -76,21 +80,34 @@ function limitFor(key: DeadlineKey, type: RequestType, limits: TimeLimits): numb
  */
 export function deadlinesStarted(prev: CaseState | null, next: CaseState, at: string): DeadlineRequest[] {
   const base = { at, from: at, type: next.type, urgent: next.urgent };
+  // After an extension, a fresh handling clock says it carries none: a calendar update can then tell it from an extended one.
+  const handlingBase = next.extension.approvedCount > 0 ? { ...base, extendedBy: 0 } : base;
   if (!prev) return next.stage === 'registered' ? [{ key: 'assign', ...base }] : [];
   const requests: DeadlineRequest[] = [];
   if (next.stage === 'registered' && prev.stage !== 'registered') requests.push({ key: 'assign', ...base });
   // Assigned, or re-assigned to another unit (改派): the unit's clocks start from now.
   if (next.stage === 'assigned' && (prev.stage !== 'assigned' || prev.unit !== next.unit))
-    requests.push({ key: 'signFor', ...base }, { key: 'handling', ...base });
+    requests.push({ key: 'signFor', ...base }, { key: 'handling', ...handlingBase });
   // A reopening (重办: after a call-back, a supervisor's decision or a failed spot-check) restarts handling.
-  if (next.reopenCount > prev.reopenCount) requests.push({ key: 'handling', ...base });
+  if (next.reopenCount > prev.reopenCount) requests.push({ key: 'handling', ...handlingBase });
   if (next.stage === 'reviewing' && (prev.stage !== 'reviewing' || prev.reviewLevel !== next.reviewLevel))
     requests.push({ key: 'review', ...base });
   if (next.stage === 'replied' && prev.stage !== 'replied') requests.push({ key: 'callback', ...base });
   const extendBy = next.extension.approvedDays - prev.extension.approvedDays;
   const handling = next.deadlines.handling;
-  if (extendBy > 0 && handling) requests.push({ key: 'handling', ...base, from: handling.dueAt, extendBy });
+  if (extendBy > 0 && handling)
+    requests.push({ key: 'handling', ...base, from: handling.dueAt, extendBy, ...extensionChain(prev, handling, extendBy) });
   return requests;
+}
+
+/**
+ * Where an extended handling deadline's clock first started and what extensions it carries in all. Unknown (nothing
+ * recorded) for a deadline recorded before this was kept that may already have been extended: it cannot be told apart.
+ */
+function extensionChain(prev: CaseState, handling: Deadline, extendBy: number): Pick<DeadlineRequest, 'origin' | 'extendedBy'> {
+  if (handling.extendedBy !== undefined) return { origin: handling.origin ?? handling.from, extendedBy: handling.extendedBy + extendBy };
+  if (prev.extension.approvedCount === 0) return { origin: handling.from, extendedBy: extendBy };
+  return {};
 }
 
 /** Records computed deadlines; a new deadline of a kind replaces the old one with fresh warning/overdue flags. */
@@ -115,7 +132,8 @@ export function nextMilestone(state: CaseState): Milestone | null {
   const key = STAGE_DEADLINE[state.stage];
   const d = key ? state.deadlines[key] : undefined;
   if (!key || !d) return null;
-  const make = (kind: MilestoneKind, at: string): Milestone => ({ kind, key, at, id: `${key}:${d.dueAt}:${kind}` });
+  // The time is part of the id: a calendar update may move a warning or red flag while the due date stays.
+  const make = (kind: MilestoneKind, at: string): Milestone => ({ kind, key, at, id: `${key}:${d.dueAt}:${kind}@${at}` });
   if (!d.overdue && !d.warned && d.warnAt) return make('warn', d.warnAt);
   if (!d.overdue) return make('overdue', d.dueAt);
   if (!d.redFlag) return make('redFlag', d.redFlagAt);

@@ -3,6 +3,7 @@ import { ChannelSchema, RequestTypeSchema, SatisfactionSchema, StageSchema, type
 import { spotCheckUntil } from './archive';
 import { currentDeadline } from './deadlines';
 import { ReviewLevelSchema } from './roles';
+import { hasProvisionalDeadline, PROVISIONAL_DEADLINE_FLAG } from './recalendar';
 import { flagsOf } from './search';
 
 /**
@@ -62,7 +63,8 @@ export function summaryOf(state: CaseState, archived = false): CaseSummary {
     dueAt: deadline?.dueAt ?? null,
     overdue: deadline?.overdue ?? false,
     redFlag: deadline?.redFlag ?? false,
-    flags: flagsOf(state, deadline?.provisional ?? false),
+    // The read model's own marker (not in visibility): the calendar sweep finds the cases to tell by it.
+    flags: [...flagsOf(state, deadline?.provisional ?? false), ...(hasProvisionalDeadline(state) ? [PROVISIONAL_DEADLINE_FLAG] : [])],
     satisfaction: state.satisfaction,
     closedAt: state.closedAt,
     title: state.title,

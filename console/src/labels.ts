@@ -8,6 +8,7 @@ const SYSTEM_EVENTS: Record<string, string> = {
   sampled: '列入抽查',
   notify_failed: '通知发送失败',
   extension_decision: '延期审批',
+  recalendar: '节假日安排更新',
 };
 
 /** A timeline entry's name in Chinese: the action catalogue's label, or the system event's. */
