@@ -6,6 +6,7 @@ import type { Db } from '../db/pool';
 import { createClosedCaseFinder } from './closed-cases';
 import { createDeadlinePlanner } from './deadlines';
 import { createReadModelRecorder } from './read-model';
+import { createRecalendarer } from './recalendar';
 import type { Notifier } from './notifier';
 import { createPublisher } from './publish';
 import { createSampler, type SamplingDeps } from './sampling';
@@ -28,6 +29,7 @@ export function createActivities({ notifier, calendar = createCalendar(), limits
     findClosedCases: createClosedCaseFinder(db),
     sampleCases: createSampler(temporal),
     planDeadlines: createDeadlinePlanner(calendar, limits),
+    recalendarDeadlines: createRecalendarer(calendar, limits),
     publish: createPublisher(db, notifier),
     // The first workflow version's (case-v1.ts): one row per change, messages by `notify`.
     recordCase: createReadModelRecorder(db),

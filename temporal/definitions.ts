@@ -19,6 +19,12 @@ export const actionUpdates = Object.fromEntries(ACTION_KINDS.map((kind) => [kind
 /** A spot-check round puts a closed case into its sample (from workflow to workflow, so a signal). */
 export const sampleSignal = defineSignal<[round: string]>('sampleForSpotCheck');
 
+/**
+ * The worker's calendar now covers a year it did not (calendar-sweep.ts): the case computes its provisional deadlines
+ * again. A signal, so the sweep need not wait for each case; the argument names the calendar, for the history's reader.
+ */
+export const recalendarSignal = defineSignal<[calendarVersion: string]>('recalendar');
+
 export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
 
 /** The ledger sequencer hands out numbers in order, once per case id, however often it is asked. */

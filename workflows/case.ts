@@ -19,10 +19,11 @@ import { fireMilestone } from '../domain/milestones';
 import type { Notification } from '../domain/notifications';
 import { ActorSchema, type Actor } from '../domain/roles';
 import { initialState, intakeDeadlines, intakeNotifications, refuse, transition } from '../domain/rules';
+import { recalendar, recalendarRequests } from '../domain/recalendar';
 import { operatorSearchValuesOf, type OperatorSearchValues } from '../domain/search';
 import { joinSample } from '../domain/spot-check';
 import { summaryOf } from '../domain/summary';
-import { actionUpdates, getCaseQuery, sampleSignal } from '../temporal/definitions';
+import { actionUpdates, getCaseQuery, recalendarSignal, sampleSignal } from '../temporal/definitions';
 import { searchAttributeChanges } from '../temporal/search-attributes';
 import { deadlineTimer } from './deadline-timer';
 import { refusalFailure } from './failures';
@@ -36,7 +37,7 @@ const { notify } = proxyActivities<Activities>({
 
 // Local: all local activities of one workflow task bill as one action and need no task of their own, so a change
 // costs one action for its deadlines, its read-model row and its messages together.
-const { planDeadlines, publish } = proxyLocalActivities<Activities>({
+const { planDeadlines, publish, recalendarDeadlines } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -159,6 +160,21 @@ export async function caseWorkflowV2(start: CaseStart): Promise<CaseState> {
       const sampled = joinSample(state, round, at);
       if (!sampled) return;
       state = sampled;
+      bumpAndPublish([]);
+    });
+  });
+
+  // A calendar update: the provisional deadlines computed again by the activity; a second signal finds nothing to change.
+  // A moved running deadline changes the next milestone, which restarts the deadline timer below.
+  setHandler(recalendarSignal, () => {
+    const at = now();
+    void serially(async () => {
+      const requests = recalendarRequests(state);
+      if (requests.length === 0) return;
+      const fresh = await recalendarDeadlines(requests);
+      const updated = recalendar(state, fresh, at);
+      if (!updated) return;
+      state = updated;
       bumpAndPublish([]);
     });
   });
