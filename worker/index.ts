@@ -7,6 +7,7 @@ import { loadPayloadKeys } from '../config/keys';
 import { loadLimits } from '../config/limits';
 import { describeForLog } from '../config/redaction';
 import { openDb } from '../db/pool';
+import { caseSignaller, startCalendarSweep } from './calendar-sweep';
 import { createWorker } from './create-worker';
 import { notifierFrom } from './notifier-from-config';
 import { runtimeLogger } from './runtime-logger';
@@ -55,7 +56,15 @@ async function main(): Promise<void> {
     console.log(
       `worker polling task queue '${config.taskQueue}' on ${config.address} (notifications: ${notifier.name}; spot-checks: every ${limits.spotCheck.period}; payloads encrypted with key '${keys.currentKeyId}' from ${keys.source})`,
     );
-    await worker.run(); // the SDK stops the worker gracefully on SIGINT/SIGTERM
+    // A year newly covered by the calendar reaches the open cases whose deadlines were provisional (calendar-sweep.ts).
+    const sweep = startCalendarSweep({ db, calendar, signalCase: caseSignaller(client) }, (line, err) =>
+      err === undefined ? console.log(line) : console.warn(`${line}: ${describeForLog(err, settings.logSecrets)}`),
+    );
+    try {
+      await worker.run(); // the SDK stops the worker gracefully on SIGINT/SIGTERM
+    } finally {
+      await sweep.stop();
+    }
   } finally {
     await client.connection.close();
     await connection.close();

@@ -19,6 +19,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 // Not re-exported by the package's index; the environment's own client is one of these, without our codec.
 import { TimeSkippingClient } from '@temporalio/testing/lib/client';
 import type { ActionBody, ActionKind } from '../../domain/actions';
+import type { WorkingCalendar } from '../../domain/calendar';
 import type { CaseState, NewCase } from '../../domain/case';
 import type { Actor } from '../../domain/roles';
 import type { Notifier } from '../../activities/notifier';
@@ -76,6 +77,8 @@ export interface HarnessOptions {
   workflowBundle?: { code: string };
   /** Another payload codec for worker and client (default: testPayloadCodec). */
   payloadCodec?: PayloadCodec;
+  /** The worker's working-day calendar (default: the official data alone). */
+  calendar?: WorkingCalendar;
 }
 
 /** A time-skipping harness for the enclosing file (or describe block): started in beforeAll, stopped in afterAll. */
@@ -118,6 +121,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       payloadCodec: codec,
       db,
       temporal: { client, taskQueue },
+      ...(opts.calendar ? { calendar: opts.calendar } : {}),
     });
     cleanups.push('worker', runWorker(worker));
 
