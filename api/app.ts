@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { type Express } from 'express';
-import { unitOfCase } from '../db/case-queries';
+import { supportingUnitsOfCase, unitOfCase } from '../db/case-queries';
 import type { Db } from '../db/pool';
 import { DEFAULT_ATTACHMENT_LIMITS, type AttachmentLimits } from '../config/defaults';
 import { DEFAULT_DATA_DIR } from '../config/paths';
@@ -14,7 +14,15 @@ import { caseWorkflowId } from '../temporal/definitions';
 import { keys } from '../temporal/search-attributes';
 import { AUDIT_DIR, AuditLog, auditUnmaskedReads } from './audit';
 import type { EncryptedBlobStore } from './blobs/encrypted';
-import { authorize, CASE_UNIT_LOOKUP, identify, requireAuthenticated, type AuthSettings, type CaseUnitLookup } from './auth';
+import {
+  authorize,
+  CASE_SUPPORT_LOOKUP,
+  CASE_UNIT_LOOKUP,
+  identify,
+  requireAuthenticated,
+  type AuthSettings,
+  type CaseUnitLookup,
+} from './auth';
 import { CaseService } from './cases';
 import { ApiError, errorHandlerWith } from './errors';
 import { checkHealth } from './health';
@@ -99,6 +107,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.disable('x-powered-by');
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.db, deps.client);
+  app.locals[CASE_SUPPORT_LOOKUP] = (id: string) => supportingUnitsOfCase(deps.db, id);
 
   app.use(securityHeaders());
   // The console's page and hashed assets: static, public, and outside the anonymous rate limit (a page load is a dozen requests).

@@ -181,6 +181,16 @@ export function actorOf(res: { locals: Record<string, unknown> }): Actor {
 export type CaseUnitLookup = (caseId: string) => Promise<string | null | undefined>;
 /** Where `authorize` finds the lookup: `app.locals[CASE_UNIT_LOOKUP]`, set by createApp. */
 export const CASE_UNIT_LOOKUP = 'huiyingCaseUnitLookup';
+/** The supporting units (协办) of a case, for the reads they may make of it; `app.locals[CASE_SUPPORT_LOOKUP]`. */
+export type CaseSupportLookup = (caseId: string) => Promise<string[]>;
+export const CASE_SUPPORT_LOOKUP = 'huiyingCaseSupportLookup';
+/** What a supporting unit's handler may read of a case it helps with (it acts on it through `contribute` only). */
+const SUPPORTING_UNIT_READS: ReadonlySet<string> = new Set(['GET /cases/:id']);
+
+async function supports(locals: Record<string, unknown>, endpoint: string, id: string, actor: Actor): Promise<boolean> {
+  const lookup = locals[CASE_SUPPORT_LOOKUP] as CaseSupportLookup | undefined;
+  return SUPPORTING_UNIT_READS.has(endpoint) && !!lookup && !!actor.unit && (await lookup(id)).includes(actor.unit);
+}
 
 /**
  * Enforces the authorization matrix (domain/authorization.ts) for one endpoint: the caller must hold a role that
@@ -205,7 +215,8 @@ export function authorize(endpoint: EndpointKey): RequestHandler {
       const lookup = req.app.locals[CASE_UNIT_LOOKUP] as CaseUnitLookup | undefined;
       try {
         const unit = lookup ? await lookup(id) : undefined;
-        if (unit !== undefined && !scopeCovers(scope, actor, unit)) return next(new ApiError('forbidden', '该工单不由本单位承办'));
+        if (unit !== undefined && !scopeCovers(scope, actor, unit) && !(await supports(req.app.locals, endpoint, id, actor)))
+          return next(new ApiError('forbidden', '该工单不由本单位承办'));
       } catch (err) {
         return next(err);
       }

@@ -1,5 +1,5 @@
 import { hasRole, type Actor } from '../domain/roles';
-import { parseFlags } from '../domain/search';
+import { parseFlags, supportPendingFlag } from '../domain/search';
 import type { ListedCase } from '../domain/summary';
 import type { Awaiting, InboxItem } from '../domain/inbox';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -19,6 +19,8 @@ function queriesFor(actor: Actor): { selection: InboxSelection; awaiting: (c: Li
       selection: { stages: ['assigned', 'rectifying'], unit: actor.unit },
       awaiting: (c) => (c.stage === 'assigned' ? 'sign_for' : 'rectify'),
     });
+    // 协办: cases its unit supports, until it has given its contribution.
+    out.push({ selection: { flag: supportPendingFlag(actor.unit) }, awaiting: () => 'contribute' });
   }
   if (hasRole(actor, 'reviewer') && actor.levels.length > 0) {
     out.push({ selection: { stages: ['reviewing'], reviewLevels: actor.levels }, awaiting: () => 'review' });

@@ -1,4 +1,5 @@
 import type { RequestType, Stage } from '../domain/case';
+import { parseFlags } from '../domain/search';
 import { listedCase, type ListedCase } from '../domain/summary';
 import { SUMMARY_COLUMNS, summaryFromRow } from './case-summaries';
 import type { Db } from './pool';
@@ -77,6 +78,12 @@ export async function openCasesOfCitizen(db: Db, citizenKey: string, type: Reque
     [citizenKey, type, limit],
   );
   return rows as { id: string }[];
+}
+
+/** The supporting units (协办) of a case, from its markers (domain/search.ts); none when there is no row. */
+export async function supportingUnitsOfCase(db: Db, id: string): Promise<string[]> {
+  const { rows } = await db.query('SELECT flags FROM case_summaries WHERE id = $1', [id]);
+  return rows.length === 0 ? [] : parseFlags(rows[0].flags as string[]).supporting;
 }
 
 /** The unit a case is assigned to (null: none yet); undefined when the read model has no row for it. */

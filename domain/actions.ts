@@ -5,6 +5,14 @@ import { ReviewLevelSchema, type Role } from './roles';
 /** Case ids as the API makes them (see api/ids.ts): 16 characters of Crockford base32. */
 export const CaseIdSchema = z.string().regex(/^[0-9a-z]{16}$/, 'a case id');
 
+/** 协办: up to this many supporting units beside the lead unit. */
+export const MAX_SUPPORTING_UNITS = 5;
+const SupportingSchema = z
+  .array(z.string().min(1))
+  .max(MAX_SUPPORTING_UNITS)
+  .refine((units) => new Set(units).size === units.length, { error: 'each supporting unit once' })
+  .optional();
+
 /** What POST /cases/:id/merge takes: the API looks up the rest before it merges. */
 export const MergeRequestSchema = z.object({ into: CaseIdSchema });
 
@@ -20,8 +28,10 @@ export interface ActionSpec {
   label: string;
   /** The one role that may take it; unit and level checks follow in rules.ts. */
   role: Role;
-  /** Only handlers of the case's own unit may take it. */
+  /** Only handlers of the case's own unit may take it (its supporting units' instead, with `supportingUnits`). */
   unitBound: boolean;
+  /** Bound to the case's supporting units (协办), not its lead unit. */
+  supportingUnits?: boolean;
   /** The stages it may be taken in: with `transition` in rules.ts, the whole state machine of the loop. */
   stages: readonly Stage[];
   /** Whether the API serves a route for it; an unrouted action is only ever sent by the API itself. */
@@ -34,7 +44,9 @@ export interface ActionSpec {
  */
 export const ACTIONS = {
   assign: {
-    body: z.object({ unit: z.string().min(1), note: z.string().trim().max(2000).optional() }),
+    body: z
+      .object({ unit: z.string().min(1), supporting: SupportingSchema, note: z.string().trim().max(2000).optional() })
+      .refine((b) => !b.supporting?.includes(b.unit), { path: ['supporting'], error: 'the lead unit is not also a supporting unit' }),
     path: 'assign',
     label: '交办',
     role: 'dispatcher',
@@ -104,6 +116,16 @@ export const ACTIONS = {
     role: 'supervisor',
     unitBound: false,
     stages: ['assigned'],
+    routed: true,
+  },
+  contribute: {
+    body: z.object({ note: z.string().trim().min(1).max(5000) }),
+    path: 'contribute',
+    label: '协办意见',
+    role: 'handler',
+    unitBound: true,
+    supportingUnits: true,
+    stages: ['assigned', 'rectifying'],
     routed: true,
   },
   progress: {

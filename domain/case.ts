@@ -100,6 +100,13 @@ export const ExtensionRequestSchema = z.object({
 });
 export type ExtensionRequest = z.infer<typeof ExtensionRequestSchema>;
 
+/** 协办: a supporting unit beside the lead unit (主办), and what it contributed (null until it has). */
+export const SupportingUnitSchema = z.object({
+  unit: z.string(),
+  contribution: z.object({ note: z.string(), by: ActorRefSchema, at: z.string() }).nullable(),
+});
+export type SupportingUnit = z.infer<typeof SupportingUnitSchema>;
+
 /** A unit's return awaiting the dispatcher; its refusal (the unit keeps the case); the unit's appeal to a supervisor. */
 export const ReturnRequestSchema = z.object({ unit: z.string(), reason: z.string(), by: ActorRefSchema, at: z.string() });
 export type ReturnRequest = z.infer<typeof ReturnRequestSchema>;
@@ -183,6 +190,8 @@ export const CaseStateSchema = NewCaseSchema.extend({
   /** 并单: this request was merged into another case, or others into this one. */
   mergedInto: CaseRefSchema.nullable(),
   mergedFrom: z.array(CaseRefSchema.extend({ at: z.string() })),
+  /** 协办 units beside the lead unit `unit` (主办); absent on cases registered before co-handling existed. */
+  supporting: z.array(SupportingUnitSchema).optional(),
   /** A return awaiting the dispatcher's decision (absent on cases registered before returns were decided). */
   returnRequest: ReturnRequestSchema.nullable().optional(),
   /** Returns the dispatcher refused in the current assignment: those units keep the case, and may appeal. */

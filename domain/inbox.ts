@@ -13,6 +13,7 @@ export const AwaitingSchema = z.enum([
   'red_flag',
   'return_decision',
   'appeal_decision',
+  'contribute',
 ]);
 export type Awaiting = z.infer<typeof AwaitingSchema>;
 

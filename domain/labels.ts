@@ -65,6 +65,7 @@ export const AWAITING_LABELS = {
   red_flag: '红牌督办',
   return_decision: '退单待审',
   appeal_decision: '申诉待裁',
+  contribute: '待协办',
 } as const;
 
 export const STUCK_REASON_LABELS = { overdue: '超期', due_soon: '临期', stalled: '滞留' } as const;

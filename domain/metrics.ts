@@ -63,6 +63,8 @@ export interface UnitMetrics {
   returns: Rate;
   /** Returns the dispatcher refused: the unit had to keep the case (whatever an appeal decided later). */
   returnsRefused: number;
+  /** Cases this unit supported (协办) beside another lead unit; not in `received`. */
+  supported: number;
   /** 重办率 */
   reopens: Rate;
   /** Received cases that ever missed a deadline. */
@@ -128,6 +130,7 @@ interface Tally {
   unresolved: number;
   returned: number;
   returnsRefused: number;
+  supported: number;
   reopened: number;
   completed: number;
   overdue: number;
@@ -137,6 +140,7 @@ interface Tally {
 const emptyTally = (): Tally => ({
   received: 0,
   returnsRefused: 0,
+  supported: 0,
   signNum: 0,
   signDen: 0,
   doneNum: 0,
@@ -185,6 +189,7 @@ export function computeUnitMetrics(cases: readonly MetricsCase[], units: Pick<Un
     const flags = parseFlags(c.flags);
     for (const unit of flags.returnedBy) tally(unit).returned += n;
     for (const unit of flags.returnRefused) tally(unit).returnsRefused += n;
+    for (const unit of flags.supporting) tally(unit).supported += n;
     if (has(c, 'merged')) {
       merged += n;
       continue;
@@ -254,6 +259,7 @@ function line(unit: string, name: string, t: Tally): UnitMetrics {
     resolution: rate(t.resolved, t.resolved + t.unresolved),
     returns: rate(t.returned, t.received + t.returned),
     returnsRefused: t.returnsRefused,
+    supported: t.supported,
     reopens: rate(t.reopened, t.completed),
     overdue: t.overdue,
     redFlags: t.redFlags,

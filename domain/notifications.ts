@@ -34,6 +34,8 @@ export const NOTIFICATION_TEMPLATES = [
   'return_decided',
   'appealed',
   'appeal_decided',
+  'support_requested',
+  'support_given',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 

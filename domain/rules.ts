@@ -1,4 +1,4 @@
-import { ACTIONS, EVENT_LABELS, type CaseAction } from './actions';
+import { ACTIONS, EVENT_LABELS, type ActionSpec, type CaseAction } from './actions';
 import type { CaseInput, CaseState, Stage } from './case';
 import { REQUEST_TYPE_LABELS, STAGE_LABELS, VOID_REASON_LABELS } from './case';
 import { deadlinesStarted, type DeadlineRequest } from './deadlines';
@@ -116,11 +116,15 @@ export function intakeDeadlines(state: CaseState): DeadlineRequest[] {
 /** Why `actor` may not take `action` now, or null when it may. Checked by the API and again by the workflow. */
 export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refusal | null {
   // Messages are for people, in Chinese; codes and details are for programs (the console words its own from them).
-  const { role, unitBound, label } = ACTIONS[action.kind];
+  const spec: ActionSpec = ACTIONS[action.kind];
+  const { role, unitBound, label } = spec;
   if (!hasRole(actor, role)) {
     return refusal('forbidden', `「${label}」须由${ROLE_LABELS[role]}办理`);
   }
-  if (unitBound && (!actor.unit || actor.unit !== state.unit)) {
+  if (spec.supportingUnits && !(state.supporting ?? []).some((s) => s.unit === actor.unit)) {
+    return refusal('forbidden', `「${label}」仅限本工单的协办单位`);
+  }
+  if (unitBound && !spec.supportingUnits && (!actor.unit || actor.unit !== state.unit)) {
     return refusal('forbidden', `「${label}」仅限本工单承办单位的承办人`);
   }
   const allowed: readonly Stage[] = ACTIONS[action.kind].stages;
@@ -153,7 +157,12 @@ export function refuse(state: CaseState, actor: Actor, action: CaseAction): Refu
     case 'merge':
       return action.into === state.id ? refusal('conflict', '工单不能并入自身') : null;
     case 'reassign':
+      if ((state.supporting ?? []).some((s) => s.unit === action.unit)) return refusal('conflict', '该单位已是本工单的协办单位');
       return action.unit === state.unit ? refusal('conflict', '该工单已由此单位承办', { unit: state.unit }) : null;
+    case 'contribute':
+      return (state.supporting ?? []).some((s) => s.unit === actor.unit && s.contribution)
+        ? refusal('conflict', '本单位已提交协办意见')
+        : null;
     case 'return':
       return refuseReturn(state);
     case 'returnDecision':
@@ -237,12 +246,27 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
   const draft = new Draft(prev, by, at);
   switch (action.kind) {
     case 'assign':
-      draft.set({ unit: action.unit }).log('assign', `交办至 ${action.unit}${action.note ? `：${action.note}` : ''}`);
-      draft.notify(
-        'assigned',
-        { kind: 'unit', unit: action.unit },
-        `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位，请及时签收办理。`,
-      );
+      {
+        const supporting = action.supporting ?? [];
+        const also = supporting.length ? `（协办：${supporting.join('、')}）` : '';
+        draft
+          .set({
+            unit: action.unit,
+            ...(supporting.length ? { supporting: supporting.map((unit) => ({ unit, contribution: null })) } : {}),
+          })
+          .log('assign', `交办至 ${action.unit}${also}${action.note ? `：${action.note}` : ''}`);
+        draft.notify(
+          'assigned',
+          { kind: 'unit', unit: action.unit },
+          `【交办】${prev.ledgerNo}「${prev.title}」已交办贵单位主办，请及时签收办理。`,
+        );
+        for (const unit of supporting)
+          draft.notify(
+            'support_requested',
+            { kind: 'unit', unit },
+            `【协办】${prev.ledgerNo}「${prev.title}」请贵单位协助${action.unit}办理，并提交协办意见。`,
+          );
+      }
       moveTo(draft, 'assigned');
       break;
     case 'reassign': {
@@ -297,6 +321,18 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
     case 'returnDecision':
       applyReturnDecision(draft, prev, action);
       break;
+    case 'contribute': {
+      const supporting = (prev.supporting ?? []).map((s) =>
+        s.unit === actor.unit ? { ...s, contribution: { note: action.note, by, at } } : s,
+      );
+      draft.set({ supporting }).log('contribute', `${actor.unit ?? ''}：${action.note}`);
+      draft.notify(
+        'support_given',
+        { kind: 'unit', unit: prev.unit ?? '' },
+        `【协办意见】${prev.ledgerNo}「${prev.title}」协办单位已提交意见：${action.note}`,
+      );
+      break;
+    }
     case 'appeal':
       draft.set({ appeal: { unit: prev.unit ?? '', reason: action.reason, by, at } }).log('appeal', action.reason);
       draft.notify(

@@ -104,6 +104,11 @@ const SPOT_CHECK_ROUND = 'spot_check_round:';
 
 /** The marker of a unit that returned the case (退单) in any assignment cycle. */
 export const returnedByFlag = (unit: string): string => `${RETURNED_BY}${unit}`;
+const SUPPORTING = 'supporting:';
+const SUPPORT_PENDING = 'support_pending:';
+/** A supporting unit (协办) of the case; and one that has not given its contribution yet. */
+export const supportingFlag = (unit: string): string => `${SUPPORTING}${unit}`;
+export const supportPendingFlag = (unit: string): string => `${SUPPORT_PENDING}${unit}`;
 const RETURN_REFUSED = 'return_refused:';
 /** A unit whose return the dispatcher refused (it kept the case). */
 export const returnRefusedFlag = (unit: string): string => `${RETURN_REFUSED}${unit}`;
@@ -117,6 +122,8 @@ export interface CaseFlags {
   returnedBy: string[];
   /** Units whose return was refused (they kept the case), each once. */
   returnRefused: string[];
+  /** Supporting units (协办), each once. */
+  supporting: string[];
   spotCheckRound: string | null;
 }
 
@@ -127,6 +134,7 @@ export function parseFlags(raw: readonly string[]): CaseFlags {
     has: (flag) => plain.has(flag),
     returnedBy: [...new Set(valued(RETURNED_BY))],
     returnRefused: [...new Set(valued(RETURN_REFUSED))],
+    supporting: [...new Set(valued(SUPPORTING))],
     spotCheckRound: valued(SPOT_CHECK_ROUND)[0] ?? null,
   };
 }
@@ -159,6 +167,8 @@ export function flagsOf(state: CaseState, provisionalDue: boolean): string[] {
     ...FLAGS.filter((flag) => on[flag]),
     ...[...new Set(state.returnedBy)].filter(Boolean).map(returnedByFlag),
     ...[...new Set((state.returnRefusals ?? []).map((r) => r.unit))].map(returnRefusedFlag),
+    ...(state.supporting ?? []).map((s) => supportingFlag(s.unit)),
+    ...(state.supporting ?? []).filter((s) => !s.contribution).map((s) => supportPendingFlag(s.unit)),
     ...(sc.round ? [spotCheckRoundFlag(sc.round)] : []),
   ];
 }

@@ -65,7 +65,9 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
   router.get('/cases/:id', async (req, res) => {
     const actor = actorOf(res);
     const state = await cases.get(caseId(String(req.params.id)));
-    if (onlyHandler(actor) && state.unit !== actor.unit) throw new ApiError('forbidden', '该工单不由本单位承办');
+    // A supporting unit (协办) reads the case it helps with, as the lead unit does.
+    const helps = (state.supporting ?? []).some((s) => s.unit === actor.unit);
+    if (onlyHandler(actor) && state.unit !== actor.unit && !helps) throw new ApiError('forbidden', '该工单不由本单位承办');
     res.json(caseView(state, actor, units, calendar));
   });
 
@@ -90,10 +92,11 @@ export function caseRoutes(deps: CaseRouteDeps): Router {
 
 /** What the API can refuse without asking the case; the workflow's validators check everything again. */
 function checkBeforeSending(actor: Actor, action: CaseAction, units: UnitDirectory): void {
-  const unit = 'unit' in action ? action.unit : undefined;
-  if (unit !== undefined && !units.has(unit)) {
+  const named = [...('unit' in action && action.unit ? [action.unit] : []), ...('supporting' in action ? (action.supporting ?? []) : [])];
+  const unit = named.find((code) => !units.has(code));
+  if (unit !== undefined) {
     throw new ApiError('invalid_input', `单位目录中没有「${unit}」`, [
-      { field: 'unit', message: 'not in the unit directory (GET /units)' },
+      { field: 'unit' in action && action.unit === unit ? 'unit' : 'supporting', message: 'not in the unit directory (GET /units)' },
     ]);
   }
   if (action.kind === 'review' && !actor.levels.includes(action.level)) {

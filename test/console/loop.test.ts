@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { launchChromium, signIn, type PersonPage } from '../support/browser';
 import { drive, useE2E, type ExtraApp } from '../e2e/harness';
-import { HOUSING, people } from '../support/personas';
+import { HOUSING, people, TRANSPORT } from '../support/personas';
 
 const h = useE2E();
 let app: ExtraApp;
@@ -293,6 +293,21 @@ test("工单查询 finds cases by words, by ledger number and by the caller's ph
   await handler.page.getByRole('menuitem', { name: '工单查询' }).click();
   await handler.page.getByLabel('台账编号或关键词').waitFor();
   expect(await handler.page.getByLabel('来电号码').count()).toBe(0);
+});
+
+test('a supporting unit (协办) finds the case in its inbox and gives its contribution, which the case page shows', async () => {
+  const c = await drive(h).create({ title: '协办：路边违建' });
+  await drive(h).act(c.id as string, 'assign', people.dispatcher, { unit: HOUSING, supporting: [TRANSPORT] });
+  const transport = await as(/县交通运输局承办人/);
+  const row = transport.page.getByRole('row').filter({ hasText: c.ledgerNo as string });
+  await row.getByText('待协办').waitFor({ timeout: 30_000 });
+  await row.getByRole('link', { name: c.ledgerNo as string }).click();
+  await act(transport, '提交协办意见', { 协办意见: '已核实道路红线范围' });
+  await transport.page.getByText('县交通运输局：已核实道路红线范围').first().waitFor();
+  await transport.shot('14-supporting-unit-contributed');
+  // Its part is done: nothing more to press for it.
+  expect(await transport.page.getByRole('button', { name: '提交协办意见' }).count()).toBe(0);
+  expect(await transport.page.getByRole('button', { name: '签收', exact: true }).count()).toBe(0);
 });
 
 test('a session that ends mid-form asks to sign in again over the page and keeps what was typed, also across a reload', async () => {

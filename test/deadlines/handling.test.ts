@@ -83,7 +83,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
     expect(await refusalOf(act(E.handle, 'extension', people.supervisor, body))).toMatchObject({ type: 'forbidden' });
     expect(await refusalOf(act(E.handle, 'extensionDecision', people.supervisor, { approve: true }))).toMatchObject({
       type: 'conflict',
-      message: expect.stringContaining('no extension request awaits'),
+      message: expect.stringContaining('没有待审批的延期申请'),
     });
 
     const requested = await act(E.handle, 'extension', people.housingHandler, body);
@@ -97,7 +97,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
 
     expect(await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 2, reason: '再申请' }))).toMatchObject({
       type: 'conflict',
-      message: expect.stringContaining('already awaiting'),
+      message: expect.stringContaining('已有延期申请'),
     });
     expect(await refusalOf(act(E.handle, 'extensionDecision', people.housingHandler, { approve: true }))).toMatchObject({
       type: 'forbidden',
@@ -125,7 +125,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
   test('7 more working days break the 10-day cap; a refused request leaves the due date alone; 6 more are approved', async () => {
     const r7 = await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 7, reason: '仍需协调' }));
     expect(r7.type).toBe('conflict');
-    expect(r7.message).toBe('extension cap: at most 10 working days in all; 6 left');
+    expect(r7.message).toBe('延期总天数上限为10个工作日，尚余6个工作日');
     expect(r7.details).toEqual([{ cap: 'workingDays', maxWorkingDays: 10, approvedDays: 4 }]);
 
     const before = (await getCase(E.handle)).deadlines.handling!;
@@ -150,7 +150,7 @@ describe('extensions (延期), on complaint E assigned the same morning', () => 
   test('a third request breaks the cap of 2 approved extensions', async () => {
     const r = await refusalOf(act(E.handle, 'extension', people.housingHandler, { workingDays: 1, reason: '最后一次' }));
     expect(r.type).toBe('conflict');
-    expect(r.message).toBe('extension cap reached: at most 2 approved extensions per case');
+    expect(r.message).toBe('延期次数已达上限：每件工单至多批准2次延期');
     expect(r.details).toEqual([{ cap: 'count', maxCount: 2, approvedCount: 2 }]);
 
     const state = await getCase(E.handle);

@@ -325,6 +325,7 @@ const EXPECTED: Record<string, Json> = {
     resolution: r(1, 3, 0.3333), // a1 resolved; a2 a3 not
     returns: r(0, 6, 0),
     returnsRefused: 0,
+    supported: 0,
     reopens: r(1, 4, 0.25), // a3 of the four completed
     overdue: 1, // k3
     redFlags: 0,
@@ -340,6 +341,7 @@ const EXPECTED: Record<string, Json> = {
     resolution: r(2, 2, 1),
     returns: r(1, 4, 0.25), // it returned a5
     returnsRefused: 0,
+    supported: 0,
     reopens: r(0, 2, 0),
     overdue: 1, // k1
     redFlags: 0,
@@ -355,6 +357,7 @@ const EXPECTED: Record<string, Json> = {
     resolution: none,
     returns: r(1, 3, 0.3333), // it returned a6
     returnsRefused: 0,
+    supported: 0,
     reopens: none,
     overdue: 2, // r1 (before assignment) and k2
     redFlags: 1, // r1
@@ -369,6 +372,7 @@ const EXPECTED: Record<string, Json> = {
     resolution: none,
     returns: r(0, 1, 0),
     returnsRefused: 0,
+    supported: 0,
     reopens: r(0, 1, 0),
     overdue: 0,
     redFlags: 0,

@@ -40,6 +40,7 @@ const ACTION_BODIES: Record<Exclude<ActionKind, 'absorb'>, unknown> = {
   accept: {},
   return: { reason: '不属于本单位职责' },
   returnDecision: { accept: true },
+  contribute: { note: '已配合现场核查' },
   appeal: { reason: '确非本单位职责' },
   appealDecision: { unit: HOUSING, note: '裁定住建办理' },
   progress: { note: '已到现场' },

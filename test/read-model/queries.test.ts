@@ -403,7 +403,7 @@ describe('the spot-check draw, the inbox and the ledger', () => {
     expect((await inboxFor(database.db, people.reviewer2, calendar)).map((c) => [c.id, c.awaiting])).toEqual([[id('i', 1), 'review']]);
     const supervisor = await inboxFor(database.db, people.supervisor, calendar);
     expect(supervisor.find((c) => c.id === id('i', 3))?.awaiting).toBe('extension_decision');
-    expect(supervisor.every((c) => c.redFlag || c.flags.includes('extension_pending'))).toBe(true);
+    expect(supervisor.every((c) => c.redFlag || c.flags.includes('extension_pending') || c.flags.includes('appeal_pending'))).toBe(true);
     const handler = await inboxFor(database.db, people.transportHandler, calendar);
     expect(handler.map((c) => c.id)).toContain(id('i', 3));
     expect(handler.every((c) => c.unit === TRANSPORT && ['assigned', 'rectifying'].includes(c.stage))).toBe(true);

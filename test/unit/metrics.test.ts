@@ -138,6 +138,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       // returned_by:housing on T8, L5, U2; 14 received + 3 returned
       returns: { numerator: 3, denominator: 17, rate: 0.1765 },
       returnsRefused: 0,
+      supported: 0,
       // reopened among the 9 completed: H5, H6, H14
       reopens: { numerator: 3, denominator: 9, rate: 0.3333 },
       overdue: 5, // H4 H5 H7 H10 H11
@@ -160,6 +161,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       // returned_by:transport on H13 and on the merged M2; 9 + 2
       returns: { numerator: 2, denominator: 11, rate: 0.1818 },
       returnsRefused: 0,
+      supported: 0,
       reopens: { numerator: 1, denominator: 6, rate: 0.1667 }, // T2
       overdue: 2, // T2 T6
       redFlags: 1, // T2
@@ -178,6 +180,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       // returned_by:health on T7, T8 and L6 (L6 came back to it: in received too); 6 + 3
       returns: { numerator: 3, denominator: 9, rate: 0.3333 },
       returnsRefused: 0,
+      supported: 0,
       reopens: { numerator: 1, denominator: 3, rate: 0.3333 }, // L4
       overdue: 2, // L2 L4
       redFlags: 1, // L2
@@ -195,6 +198,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       resolution: none,
       returns: none,
       returnsRefused: 0,
+      supported: 0,
       reopens: none,
       overdue: 0,
       redFlags: 0,
@@ -212,6 +216,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       resolution: { numerator: 1, denominator: 1, rate: 1 }, // D2
       returns: { numerator: 0, denominator: 4, rate: 0 },
       returnsRefused: 0,
+      supported: 0,
       reopens: { numerator: 0, denominator: 4, rate: 0 },
       overdue: 0,
       redFlags: 0,
@@ -229,6 +234,7 @@ describe('computeUnitMetrics over 40 cases counted by hand', () => {
       resolution: { numerator: 1, denominator: 1, rate: 1 },
       returns: { numerator: 1, denominator: 2, rate: 0.5 }, // U3 (unassigned now); its overdue/red flag count for nobody
       returnsRefused: 0,
+      supported: 0,
       reopens: { numerator: 0, denominator: 1, rate: 0 },
       overdue: 0,
       redFlags: 0,

@@ -3,7 +3,7 @@
  * refused in, who may take it (role, own unit), and what it does — the stage it leads to, the notifications it
  * sends (template and recipient) and the deadlines it asks for. The workflow only carries these out.
  */
-import { ACTION_KINDS, ACTIONS, ROUTED_ACTIONS, type ActionKind, type CaseAction } from '../../domain/actions';
+import { ACTION_KINDS, ACTIONS, ROUTED_ACTIONS, type ActionKind, type ActionSpec, type CaseAction } from '../../domain/actions';
 import { STAGES, type CaseState, type Stage } from '../../domain/case';
 import type { DeadlineKey } from '../../domain/deadline-schema';
 import { DEFAULT_LIMITS, policyFrom } from '../../domain/limits';
@@ -27,6 +27,12 @@ const ready: { [K in ActionKind]: { actor: Actor; action: Extract<CaseAction, { 
   reassign: { actor: people.dispatcher, action: { kind: 'reassign', unit: TRANSPORT, reason: '职责调整' } },
   accept: { actor: people.housingHandler, action: { kind: 'accept' } },
   return: { actor: people.housingHandler, action: { kind: 'return', reason: '不属于本单位职责' } },
+  // A supporting unit's action: the fixture's housing handler stands in for a supporting unit here.
+  contribute: {
+    actor: people.housingHandler,
+    action: { kind: 'contribute', note: '已配合现场核查' },
+    patch: { supporting: [{ unit: HOUSING, contribution: null }] },
+  },
   returnDecision: { actor: people.dispatcher, action: { kind: 'returnDecision', accept: true }, patch: { returnRequest: RETURN_REQUEST } },
   appeal: { actor: people.housingHandler, action: { kind: 'appeal', reason: '确非本单位职责' }, patch: { returnRefusals: [REFUSAL] } },
   appealDecision: {
@@ -71,7 +77,15 @@ describe('the catalogue', () => {
   });
 
   test("only the handler actions are bound to the case's unit", () => {
-    expect(ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)).toEqual(['accept', 'return', 'appeal', 'progress', 'submit', 'extension']);
+    expect(ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)).toEqual([
+      'accept',
+      'return',
+      'appeal',
+      'contribute',
+      'progress',
+      'submit',
+      'extension',
+    ]);
     for (const k of ACTION_KINDS.filter((k) => ACTIONS[k].unitBound)) expect(ACTIONS[k].role).toBe('handler');
   });
 
@@ -111,7 +125,9 @@ describe.each(ACTION_KINDS)('%s', (kind) => {
       if (ACTIONS[kind].unitBound)
         expect(refuse(state, who, action)).toMatchObject({
           code: 'forbidden',
-          message: `「${ACTIONS[kind].label}」仅限本工单承办单位的承办人`,
+          message: (ACTIONS[kind] as ActionSpec).supportingUnits
+            ? `「${ACTIONS[kind].label}」仅限本工单的协办单位`
+            : `「${ACTIONS[kind].label}」仅限本工单承办单位的承办人`,
         });
       else expect(refuse(state, who, action)).toBeNull();
     }
@@ -145,6 +161,28 @@ const rows: [string, CaseState, Actor, CaseAction, Expected][] = [
     { stage: 'assigned', notifications: [['assigned', unit]], deadlines: [['signFor'], ['handling']] },
   ],
   ['accept', caseIn('assigned'), people.housingHandler, { kind: 'accept' }, { stage: 'rectifying', notifications: [], deadlines: [] }],
+  // 主办 and 协办: each supporting unit is asked for its part; its contribution goes to the lead unit.
+  [
+    'assign with supporting units',
+    caseIn('registered', { unit: null, deadlines: {} }),
+    people.dispatcher,
+    { kind: 'assign', unit: HOUSING, supporting: [TRANSPORT] },
+    {
+      stage: 'assigned',
+      notifications: [
+        ['assigned', unit],
+        ['support_requested', { kind: 'unit', unit: TRANSPORT }],
+      ],
+      deadlines: [['signFor'], ['handling']],
+    },
+  ],
+  [
+    'contribute',
+    caseIn('rectifying', { supporting: [{ unit: TRANSPORT, contribution: null }] }),
+    people.transportHandler,
+    { kind: 'contribute', note: '已配合现场核查' },
+    { stage: 'rectifying', notifications: [['support_given', unit]], deadlines: [] },
+  ],
   // A return waits for the dispatcher: the unit keeps the case meanwhile.
   [
     'return',

@@ -1,6 +1,6 @@
 import { Alert, Button, Card, Checkbox, Flex, Form, Input, InputNumber, Modal, Radio, Select } from 'antd';
 import { useState, type ReactNode } from 'react';
-import { ACTIONS, type ActionKind } from '../../../domain/actions';
+import { ACTIONS, type ActionKind, type ActionSpec } from '../../../domain/actions';
 import { SATISFACTIONS, VOID_REASONS, type Stage } from '../../../domain/case';
 import { SATISFACTION_LABELS, VOID_REASON_LABELS } from '../../../domain/labels';
 import type { Unit } from '../../../domain/units';
@@ -35,6 +35,14 @@ const BUTTONS: ButtonSpec[] = [
       <>
         <Form.Item label="承办单位" name="unit" rules={[{ required: true, message: '请选择承办单位' }]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.code, label: u.name }))} />
+        </Form.Item>
+        <Form.Item label="协办单位（可多选）" name="supporting">
+          <Select
+            mode="multiple"
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            options={units.map((u) => ({ value: u.code, label: u.name }))}
+          />
         </Form.Item>
         {note('交办意见')}
       </>
@@ -98,6 +106,15 @@ const BUTTONS: ButtonSpec[] = [
         </Form.Item>
         {note('裁决理由', true)}
       </>
+    ),
+  },
+  {
+    kind: 'contribute',
+    name: '提交协办意见',
+    fields: () => (
+      <Form.Item label="协办意见" name="note" rules={[{ required: true, message: '请填写协办意见' }]}>
+        <Input.TextArea rows={4} />
+      </Form.Item>
     ),
   },
   { kind: 'progress', name: '填写进展', fields: () => note('办理进展', true) },
@@ -195,6 +212,8 @@ const BUTTONS: ButtonSpec[] = [
 function mayTake(kind: ActionKind, view: CaseView, person: Session['person']): boolean {
   const spec = ACTIONS[kind];
   if (!spec.routed || !person.roles.includes(spec.role) || !(spec.stages as readonly Stage[]).includes(view.stage)) return false;
+  const supporting = view.supporting ?? [];
+  if ((spec as ActionSpec).supportingUnits) return supporting.some((s) => s.unit === person.unit && !s.contribution);
   if (spec.unitBound && person.unit !== view.unit) return false;
   if (kind === 'review') return view.reviewLevel !== null && person.levels.includes(view.reviewLevel);
   if (kind === 'extensionDecision') return view.extension.pending !== null;

@@ -96,6 +96,15 @@ export default function CasePage({ session }: { session: Session }) {
             {view.citizenVisibility === 'hidden' ? '（保密，不予显示）' : view.citizen.phone}
           </Descriptions.Item>
           <Descriptions.Item label="承办单位">{unitName(units, view.unit)}</Descriptions.Item>
+          {view.supporting && view.supporting.length > 0 && (
+            <Descriptions.Item label="协办单位及意见" span={2}>
+              {view.supporting.map((s) => (
+                <div key={s.unit}>
+                  {unitName(units, s.unit)}：{s.contribution ? s.contribution.note : '（尚未提交协办意见）'}
+                </div>
+              ))}
+            </Descriptions.Item>
+          )}
           <Descriptions.Item label="登记时间">{formatTime(view.registeredAt)}</Descriptions.Item>
           <Descriptions.Item label="当前时限">
             {formatTime(view.dueAt)} {workingDaysText(view.workingDaysLeft)}

@@ -14,7 +14,7 @@ import { fireMilestone } from '../../../domain/milestones';
 import { NOTIFICATION_TEMPLATES, type Notification } from '../../../domain/notifications';
 import type { Actor } from '../../../domain/roles';
 import { initialState, receiptNotification, refuse, transition } from '../../../domain/rules';
-import { HOUSING, people, TRANSPORT } from '../../support/personas';
+import { HEALTH, HOUSING, people, TRANSPORT } from '../../support/personas';
 
 const NAME = '欧阳秘密';
 const PHONE = '13912345678';
@@ -104,7 +104,9 @@ function live(request: Partial<NewCase>): Notification[] {
     life.act(people.reviewer3, { kind: 'review', level: 3, decision: 'approve' });
   };
   life.milestones();
-  life.act(people.dispatcher, { kind: 'assign', unit: TRANSPORT }).milestones();
+  // 主办 transport, 协办 health.
+  life.act(people.dispatcher, { kind: 'assign', unit: TRANSPORT, supporting: [HEALTH] }).milestones();
+  life.act(people.healthHandler, { kind: 'contribute', note: '卫健局已配合现场核查' });
   life.act(people.transportHandler, { kind: 'return', reason: '不属于本单位职责' });
   // A refused return, appealed; the supervisor names the unit that must handle it.
   life.act(people.dispatcher, { kind: 'returnDecision', accept: false, note: '属于交通职责' });
