@@ -264,7 +264,7 @@ export function transition(prev: CaseState, actor: Actor, action: CaseAction, at
           draft.notify(
             'support_requested',
             { kind: 'unit', unit },
-            `【协办】${prev.ledgerNo}「${prev.title}」请贵单位协助${action.unit}办理，并提交协办意见。`,
+            `【协办】${prev.ledgerNo}「${prev.title}」请贵单位协助主办单位办理，并提交协办意见（主办单位见工单）。`,
           );
       }
       moveTo(draft, 'assigned');

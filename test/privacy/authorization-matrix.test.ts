@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import { ACTIONS, type ActionKind, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
+import { ACTIONS, type ActionKind, type ActionSpec, type CaseAction, ROUTED_ACTIONS } from '../../domain/actions';
 import {
   actionEndpoint,
   authorizationMarkdown,
@@ -82,6 +82,9 @@ function servedEndpoints(app: Express): string[] {
   return [...out].sort();
 }
 
+/** The endpoints of a supporting unit's actions (协办): "own unit" there is a unit the case names as supporting. */
+const SUPPORTING_ENDPOINTS = new Set(ROUTED_ACTIONS.filter((k) => (ACTIONS[k] as ActionSpec).supportingUnits).map(actionEndpoint));
+
 const h = useE2E();
 
 describe('the table covers the app', () => {
@@ -120,10 +123,14 @@ describe('the table covers the app', () => {
       const endpoint = actionEndpoint(kind);
       expect(rolesOf(endpoint)).toEqual([{ role: ACTIONS[kind].role, scope: ACTIONS[kind].unitBound ? 'own_unit' : 'any' }]);
       const action = { kind, ...(ACTION_BODIES[kind] as object) } as CaseAction;
+      // A supporting unit's action (协办): "own unit" is a unit the case names as supporting.
+      const state = (ACTIONS[kind] as ActionSpec).supportingUnits
+        ? { ...assigned, supporting: [{ unit: HOUSING, contribution: null }] }
+        : assigned;
       for (const actor of [...walkers, otherUnitHandler]) {
         const scope = scopeFor(endpoint, actor);
         const apiSays = scope !== null && scopeCovers(scope, actor, HOUSING);
-        const workflowSays = refuse(assigned, actor, action)?.code !== 'forbidden';
+        const workflowSays = refuse(state, actor, action)?.code !== 'forbidden';
         expect({ kind, actor: actor.id, workflowSays }).toEqual({ kind, actor: actor.id, workflowSays: apiSays });
       }
     }
@@ -164,7 +171,9 @@ describe('the walk: every endpoint × every role', () => {
         const scope = scopeFor(endpoint, actor);
         const needsUnit = scope === 'own_unit' && route.includes(':id');
         if (actor === otherUnitHandler && !needsUnit && scope !== null) continue; // only where the unit matters
-        const allowed = scope !== null && (!needsUnit || scopeCovers(scope, actor, HOUSING));
+        // The walk's case is housing's; it names no supporting unit, so a supporting unit's action is nobody's here.
+        const unitOfCase = SUPPORTING_ENDPOINTS.has(endpoint) ? null : HOUSING;
+        const allowed = scope !== null && (!needsUnit || (unitOfCase !== null && scopeCovers(scope, actor, unitOfCase)));
         const res = await h.api(method, url, { token: actor, body });
         cells.push(`${actor.id}:${res.status}`);
         if (allowed === (res.status === 403) || res.status === 401)
