@@ -153,7 +153,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(knowledgeRoutes(deps));
   app.use(attachmentRoutes({ ...deps, cases, limits: deps.attachmentLimits ?? DEFAULT_ATTACHMENT_LIMITS }));
 
-  app.use((_req, _res, next) => next(new ApiError('not_found', 'no such endpoint')));
+  app.use((_req, _res, next) => next(new ApiError('not_found', '没有这个接口')));
   const secrets = [deps.jwtSecret, ...(deps.logSecrets ?? [])];
   app.use('/open311', errorHandlerWith({ secrets, body: open311ErrorBody })); // GeoReport's error shape for its routes
   app.use(errorHandlerWith({ secrets }));

@@ -211,7 +211,7 @@ export function auditUnmaskedReads(audit: AuditLog): RequestHandler {
             console.error(`[audit] could not record a read of case ${facts.caseId}: ${(err as Error)?.message ?? String(err)}`);
             const refusal = new ApiError(
               'unavailable',
-              'the audit log could not record this read, so the personal data is not sent; retry (with the same Idempotency-Key for an action)',
+              '审计日志暂时无法记录本次查看，个人信息未发送；请重试（操作请使用相同的 Idempotency-Key）',
             );
             res.status(503);
             json({ error: { code: refusal.code, message: refusal.message } });

@@ -83,7 +83,7 @@ export function consoleRoutes(dist = CONSOLE_DIST, opts: { ssoIssuer?: string } 
       const { mtimeMs } = fs.statSync(file);
       if (page?.mtimeMs !== mtimeMs) page = { html: fs.readFileSync(file, 'utf8'), mtimeMs };
     } catch {
-      throw new ApiError('unavailable', 'the console is not built: run `npm run build` (npm start builds it by itself)');
+      throw new ApiError('unavailable', '控制台尚未构建：请运行 `npm run build`（npm start 会自动构建）');
     }
     return page.html;
   };
@@ -101,7 +101,7 @@ export function consoleRoutes(dist = CONSOLE_DIST, opts: { ssoIssuer?: string } 
     precompressed(dist),
     express.static(dist, { index: false, immutable: true, maxAge: '365d', fallthrough: true }),
     // An asset that is not there is not found, whoever asks: it never falls through to the API's token check.
-    (_req, _res, next) => next(new ApiError('not_found', 'no such asset')),
+    (_req, _res, next) => next(new ApiError('not_found', '没有这个静态文件')),
   );
   return router;
 }

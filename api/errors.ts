@@ -50,7 +50,11 @@ export function fieldErrors(error: z.ZodError, prefix = ''): { field: string; me
 
 export function invalidInput(error: z.ZodError, where: 'body' | 'query' = 'body'): ApiError {
   const details = fieldErrors(error, where === 'query' ? 'query' : '');
-  return new ApiError('invalid_input', `invalid ${where}: ${details.map((d) => d.field).join(', ')}`, details);
+  return new ApiError(
+    'invalid_input',
+    `${where === 'query' ? '查询参数' : '请求内容'}有误：${details.map((d) => d.field).join('、')}`,
+    details,
+  );
 }
 
 /**
@@ -69,7 +73,7 @@ export function fromTemporal(err: unknown): ApiError | null {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isErrorCode(err.cause.type)) {
     return new ApiError(err.cause.type, err.cause.message, err.cause.details?.[0]);
   }
-  if (err instanceof WorkflowNotFoundError) return new ApiError('not_found', 'no such case');
+  if (err instanceof WorkflowNotFoundError) return new ApiError('not_found', '没有这件工单');
   return transient(err);
 }
 
@@ -97,14 +101,11 @@ export function transient(err: unknown): ApiError | null {
   if (overloaded) {
     return new ApiError(
       'unavailable',
-      `Temporal is over a limit right now (e.g. too many concurrent actions on this case); retry in ${RETRY_AFTER_S} s with the same Idempotency-Key`,
+      `流程引擎暂时繁忙（例如同一工单的并发操作过多），请在 ${RETRY_AFTER_S} 秒后用相同的 Idempotency-Key 重试`,
     );
   }
   if (timedOut) {
-    return new ApiError(
-      'unavailable',
-      `Temporal or the worker did not answer in time; retry in ${RETRY_AFTER_S} s with the same Idempotency-Key`,
-    );
+    return new ApiError('unavailable', `流程引擎或工作进程未及时响应，请在 ${RETRY_AFTER_S} 秒后用相同的 Idempotency-Key 重试`);
   }
   return null;
 }
@@ -145,12 +146,11 @@ const ourErrorBody: ErrorBody = (e) => ({
 function fromExpress(err: unknown): ApiError | null {
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.parse.failed')
-    return new ApiError('invalid_input', 'the body is not valid JSON', [{ field: '(body)', message: 'malformed JSON' }]);
-  if (e?.type === 'entity.too.large')
-    return new ApiError('invalid_input', 'the body is too large', [{ field: '(body)', message: 'too large' }]);
+    return new ApiError('invalid_input', '请求内容不是有效的 JSON', [{ field: '(body)', message: 'malformed JSON' }]);
+  if (e?.type === 'entity.too.large') return new ApiError('invalid_input', '请求内容过大', [{ field: '(body)', message: 'too large' }]);
   // Other refusals of the body (unsupported charset or encoding, an aborted upload) are the client's, not ours.
   if (typeof e?.type === 'string' && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new ApiError('invalid_input', 'the body could not be read', [{ field: '(body)', message: e.type }]);
+    return new ApiError('invalid_input', '无法读取请求内容', [{ field: '(body)', message: e.type }]);
   }
   return null;
 }

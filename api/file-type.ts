@@ -16,13 +16,13 @@ const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
 /** Files people try to send that are refused, named so that the refusal says what was sent. */
 const REFUSED: readonly { magic: readonly number[]; what: string }[] = [
-  { magic: ascii('MZ'), what: 'a Windows program (MZ)' },
-  { magic: [0x7f, ...ascii('ELF')], what: 'a Linux program (ELF)' },
-  { magic: ascii('GIF8'), what: 'a GIF image' },
-  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an old Office file (DOC/XLS)' },
-  { magic: ascii('Rar!'), what: 'a RAR archive' },
-  { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7z archive' },
-  { magic: ascii('#!'), what: 'a script' },
+  { magic: ascii('MZ'), what: 'Windows 可执行程序（MZ）' },
+  { magic: [0x7f, ...ascii('ELF')], what: 'Linux 可执行程序（ELF）' },
+  { magic: ascii('GIF8'), what: 'GIF 图片' },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: '旧版 Office 文件（DOC/XLS）' },
+  { magic: ascii('Rar!'), what: 'RAR 压缩包' },
+  { magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: '7z 压缩包' },
+  { magic: ascii('#!'), what: '脚本' },
 ];
 
 /** The accepted type of `bytes`, or what they seem to be instead. */
@@ -34,8 +34,8 @@ export function sniffFileType(bytes: Uint8Array): Sniffed {
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return sniffOffice(bytes);
   const known = REFUSED.find((r) => startsWith(bytes, r.magic));
   if (known) return { type: null, what: known.what };
-  if (bytes.length === 0) return { type: null, what: 'an empty file' };
-  return { type: null, what: 'a file of unknown type' };
+  if (bytes.length === 0) return { type: null, what: '空文件' };
+  return { type: null, what: '无法识别类型的文件' };
 }
 
 /**
@@ -44,14 +44,14 @@ export function sniffFileType(bytes: Uint8Array): Sniffed {
  */
 function sniffOffice(bytes: Uint8Array): Sniffed {
   const entries = zipEntries(bytes);
-  if (!entries) return { type: null, what: 'a damaged zip archive' };
+  if (!entries) return { type: null, what: '损坏的 zip 压缩包' };
   const contentTypes = entries.get('[Content_Types].xml');
   const xml = contentTypes ? readEntry(bytes, contentTypes) : null;
-  if (xml === null) return { type: null, what: 'a zip archive' };
-  if (/macroEnabled/i.test(xml)) return { type: null, what: 'an Office file with macros' };
+  if (xml === null) return { type: null, what: 'zip 压缩包' };
+  if (/macroEnabled/i.test(xml)) return { type: null, what: '含宏的 Office 文件' };
   if (entries.has('word/document.xml') && xml.includes('wordprocessingml.document.main+xml')) return { type: DOCX };
   if (entries.has('xl/workbook.xml') && xml.includes('spreadsheetml.sheet.main+xml')) return { type: XLSX };
-  return { type: null, what: 'a zip archive' };
+  return { type: null, what: 'zip 压缩包' };
 }
 
 interface ZipEntry {

@@ -92,19 +92,19 @@ const WHOLE = /^[1-9][0-9]{0,12}$/;
 /** The rows of an uploaded workbook (its first sheet), each checked; 400 naming every bad cell otherwise. */
 export async function readKnowledgeSheet(body: unknown): Promise<ImportRow[]> {
   if (!Buffer.isBuffer(body) || body.length === 0) {
-    throw invalid(`send the workbook as the body, with content-type ${XLSX_TYPE}`, [importProblem(0, '(body)', 'no workbook')]);
+    throw invalid(`请以请求内容发送工作簿（content-type ${XLSX_TYPE}）`, [importProblem(0, '(body)', 'no workbook')]);
   }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
   } catch {
-    throw invalid('the body is not an XLSX workbook', [importProblem(0, '(body)', 'not an XLSX workbook')]);
+    throw invalid('请求内容不是 XLSX 工作簿', [importProblem(0, '(body)', 'not an XLSX workbook')]);
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw invalid('the workbook has no sheet', [importProblem(0, '(body)', 'no sheet')]);
+  if (!sheet) throw invalid('工作簿中没有工作表', [importProblem(0, '(body)', 'no sheet')]);
   const columns = headerColumns(sheet);
   if (sheet.rowCount - 1 > IMPORT_MAX_ROWS) {
-    throw invalid(`at most ${IMPORT_MAX_ROWS} rows per import`, [importProblem(sheet.rowCount, '(body)', 'too many rows')]);
+    throw invalid(`每次导入至多 ${IMPORT_MAX_ROWS} 行`, [importProblem(sheet.rowCount, '(body)', 'too many rows')]);
   }
 
   const rows: ImportRow[] = [];
@@ -135,7 +135,7 @@ export async function readKnowledgeSheet(body: unknown): Promise<ImportRow[]> {
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, MAX_PROBLEMS);
-    throw invalid(`invalid rows, nothing imported: ${shown.map((p) => p.field).join(', ')}`, shown);
+    throw invalid(`以下行有误，未导入任何条目：${shown.map((p) => p.field).join('、')}`, shown);
   }
   return rows;
 }

@@ -29,7 +29,7 @@ export function limiter(
   opts: { key: RateLimitOptions['keyGenerator']; skip?: RateLimitOptions['skip']; failuresOnly?: boolean },
 ): RequestHandler {
   if (limit <= 0) return pass;
-  const per = windowMs === 60_000 ? 'minute' : windowMs === 3_600_000 ? 'hour' : `${windowMs / 1000} s`;
+  const per = windowMs === 60_000 ? '每分钟' : windowMs === 3_600_000 ? '每小时' : `每 ${windowMs / 1000} 秒`;
   return rateLimit({
     windowMs,
     limit,
@@ -39,24 +39,19 @@ export function limiter(
     ...(opts.skip ? { skip: opts.skip } : {}),
     ...(opts.failuresOnly ? { skipSuccessfulRequests: true } : {}),
     handler: (_req, res, next) => {
-      next(
-        new ApiError(
-          'rate_limited',
-          `too many ${what}: at most ${limit} per ${per}; retry after ${res.getHeader('retry-after') ?? 'a while'} s`,
-        ),
-      );
+      next(new ApiError('rate_limited', `${what}过于频繁：${per}至多 ${limit} 次，请 ${res.getHeader('retry-after') ?? '稍后'} 秒后重试`));
     },
   });
 }
 
 /** Intake (POST /cases): per caller, after authentication. */
 export function intakeRateLimit(limits: RateLimits): RequestHandler {
-  return limiter('registrations from you', limits.intakePerWindow, limits.windowMs, { key: (_req, res) => `sub:${actorOf(res).id}` });
+  return limiter('您的登记', limits.intakePerWindow, limits.windowMs, { key: (_req, res) => `sub:${actorOf(res).id}` });
 }
 
 /** Requests that carry no valid token: per IP. Runs after the token (if any) was checked. */
 export function anonymousRateLimit(limits: RateLimits): RequestHandler {
-  return limiter('requests without a valid token from this address', limits.anonymousPerWindow, limits.windowMs, {
+  return limiter('本地址未登录的请求', limits.anonymousPerWindow, limits.windowMs, {
     key: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     skip: (_req, res) => res.locals.actor !== undefined,
   });

@@ -213,11 +213,10 @@ async function changeEntry(
     [id],
   );
   const row = rows[0];
-  if (!row) throw new KnowledgeRefused(refusal('not_found', `no knowledge entry ${id}`), '编号');
-  if (row.retired_at !== null)
-    throw new KnowledgeRefused(refusal('conflict', `knowledge entry ${id} is retired`, { retired: true }), '编号');
+  if (!row) throw new KnowledgeRefused(refusal('not_found', `没有知识库条目 ${id}`), '编号');
+  if (row.retired_at !== null) throw new KnowledgeRefused(refusal('conflict', `知识库条目 ${id} 已停用`, { retired: true }), '编号');
   if (expected !== undefined && expected !== row.version) {
-    const message = `knowledge entry ${id} was changed meanwhile: version ${row.version}, not ${expected}`;
+    const message = `知识库条目 ${id} 已被他人修改：当前版本 ${row.version}，而非 ${expected}`;
     throw new KnowledgeRefused(refusal('conflict', message, { version: row.version }), '版本');
   }
   const before = fieldsOf(row);
@@ -305,7 +304,7 @@ export async function importKnowledge(db: Db, rows: readonly ImportRow[], actor:
         // The same refusal said about the sheet (which row, which column); an unknown 编号 is a bad row, not a missing page.
         const column = err.column ?? '编号';
         const code = err.refusal.code === 'not_found' ? 'invalid_input' : err.refusal.code;
-        const message = `row ${r.row}: ${err.refusal.message}`;
+        const message = `第 ${r.row} 行：${err.refusal.message}`;
         throw new KnowledgeRefused(refusal(code, message, [importProblem(r.row, column, err.refusal.message)]));
       }
     }
@@ -324,13 +323,13 @@ export async function recordKnowledgeUse(
   actor: Actor,
 ): Promise<{ counted: boolean; usageCount: number }> {
   const entry = await db.query('SELECT 1 FROM knowledge_entries WHERE id = $1', [entryId]);
-  if (entry.rowCount === 0) throw new KnowledgeRefused(refusal('not_found', `no knowledge entry ${entryId}`));
+  if (entry.rowCount === 0) throw new KnowledgeRefused(refusal('not_found', `没有知识库条目 ${entryId}`));
   const found = await db.query<{ direct: boolean }>(`SELECT flags @> ARRAY['direct_answer'] AS direct FROM case_summaries WHERE id = $1`, [
     caseId,
   ]);
   if (!found.rows[0])
-    throw new KnowledgeRefused(refusal('invalid_input', `no case '${caseId}'`, [{ field: 'caseId', message: 'no such case' }]));
-  if (!found.rows[0].direct) throw new KnowledgeRefused(refusal('conflict', `case '${caseId}' was not answered directly (直接答复)`));
+    throw new KnowledgeRefused(refusal('invalid_input', `没有工单「${caseId}」`, [{ field: 'caseId', message: 'no such case' }]));
+  if (!found.rows[0].direct) throw new KnowledgeRefused(refusal('conflict', `工单「${caseId}」不是直接答复的工单`));
   const inserted = await db.query(
     'INSERT INTO knowledge_usage (entry_id, case_id, recorded_by) VALUES ($1, $2, $3) ON CONFLICT (entry_id, case_id) DO NOTHING',
     [entryId, caseId, actor.id],

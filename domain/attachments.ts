@@ -4,11 +4,11 @@
  * one: pure rules here; the API (api/routes/attachments.ts) and the console ask these and nothing else.
  */
 import { z } from 'zod';
-import type { CaseState, Stage } from './case';
+import { STAGE_LABELS, type CaseState, type Stage } from './case';
 import { refusal, type Refusal } from './errors';
 import { CREATE_CASE_ROLE } from './permissions';
 import type { CitizenVisibility } from './privacy';
-import { RoleSchema, type Actor, type Role } from './roles';
+import { RoleSchema, ROLE_LABELS, type Actor, type Role } from './roles';
 
 export const ATTACHMENT_KINDS = ['intake', 'progress', 'result'] as const;
 export const AttachmentKindSchema = z.enum(ATTACHMENT_KINDS);
@@ -106,12 +106,13 @@ export function uploadRefusal(
   kind: AttachmentKind,
 ): Refusal | null {
   const who = UPLOADERS[kind];
-  if (!actor.roles.includes(who.role)) return refusal('forbidden', `${kind} attachments are added by the ${who.role} role`);
-  if (who.unitBound && (actor.unit === undefined || actor.unit !== state.unit))
-    return refusal('forbidden', 'this case is not assigned to your unit');
-  if (state.stage === 'closed') return refusal('conflict', 'the case is closed: nothing can be attached any more', { stage: state.stage });
+  if (!actor.roles.includes(who.role)) return refusal('forbidden', `${ATTACHMENT_KIND_LABELS[kind]}须由${ROLE_LABELS[who.role]}上传`);
+  if (who.unitBound && (actor.unit === undefined || actor.unit !== state.unit)) return refusal('forbidden', '该工单不由本单位承办');
+  if (state.stage === 'closed') return refusal('conflict', '该工单已办结，不能再上传附件', { stage: state.stage });
   if (who.stages !== 'open' && !who.stages.includes(state.stage))
-    return refusal('conflict', `${kind} attachments are added while the case is ${who.stages.join(' or ')}`, { stage: state.stage });
+    return refusal('conflict', `${ATTACHMENT_KIND_LABELS[kind]}仅可在${who.stages.map((s) => `「${STAGE_LABELS[s]}」`).join('或')}时上传`, {
+      stage: state.stage,
+    });
   return null;
 }
 

@@ -93,7 +93,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     const b = ACTIONS[kind].body.safeParse(body);
     if (!a.success || !b.success) {
       throw refusalFailure(
-        refusal('invalid_input', `invalid ${kind} request`, { issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])] }),
+        refusal('invalid_input', `「${ACTIONS[kind].label}」的请求内容有误`, {
+          issues: [...(a.error?.issues ?? []), ...(b.error?.issues ?? [])],
+        }),
       );
     }
     return { actor: a.data, action: { kind, ...b.data } as CaseAction };

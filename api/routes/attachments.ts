@@ -50,7 +50,7 @@ interface Upload {
   name: string;
 }
 
-const ACCEPTED = Object.values(ATTACHMENT_TYPES).join(', ');
+const ACCEPTED = Object.values(ATTACHMENT_TYPES).join('、');
 const newAttachmentId = () => randomBytes(10).toString('hex');
 
 /**
@@ -62,18 +62,17 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Router {
   const { db, limits } = deps;
   const router = Router();
   const store = (): EncryptedBlobStore => {
-    if (!deps.blobs) throw new ApiError('unavailable', 'no blob store is configured for attachments');
+    if (!deps.blobs) throw new ApiError('unavailable', '未配置附件存储');
     return deps.blobs;
   };
 
   /** The case as the caller may read it (a handler: only its own unit's), and how much of its citizen they see. */
   const readable = async (req: Request, res: Response) => {
     const caseId = CaseIdSchema.safeParse(req.params.id);
-    if (!caseId.success) throw new ApiError('not_found', 'no such case');
+    if (!caseId.success) throw new ApiError('not_found', '没有这件工单');
     const state = await deps.cases.get(caseId.data);
     const actor = actorOf(res);
-    if (!scopeCovers(res.locals.caseScope as CaseScope, actor, state.unit))
-      throw new ApiError('forbidden', 'this case is not assigned to your unit');
+    if (!scopeCovers(res.locals.caseScope as CaseScope, actor, state.unit)) throw new ApiError('forbidden', '该工单不由本单位承办');
     return { state, actor, visibility: citizenVisibility(state, actor) };
   };
 
@@ -88,7 +87,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Router {
       store();
       const { kind, name } = parseQuery(UploadQuerySchema, req.query);
       const caseId = CaseIdSchema.safeParse(req.params.id);
-      if (!caseId.success) throw new ApiError('not_found', 'no such case');
+      if (!caseId.success) throw new ApiError('not_found', '没有这件工单');
       const state = await deps.cases.get(caseId.data);
       const why = uploadRefusal(state, actorOf(res), kind);
       if (why) throw ApiError.from(why);
@@ -108,12 +107,12 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Router {
       const actor = actorOf(res);
       const bytes = req.body as unknown;
       if (!Buffer.isBuffer(bytes) || bytes.length === 0)
-        throw new ApiError('invalid_input', "send the file's bytes as the body (content-type application/octet-stream)", [
+        throw new ApiError('invalid_input', '请以请求内容发送文件（content-type application/octet-stream）', [
           { field: '(body)', message: 'no file' },
         ]);
       const sniffed = sniffFileType(bytes);
       if (sniffed.type === null)
-        throw new ApiError('unsupported_type', `'${name}' is ${sniffed.what}; accepted: ${ACCEPTED}`, [
+        throw new ApiError('unsupported_type', `「${name}」是${sniffed.what}；只接受 ${ACCEPTED}`, [
           { field: '(body)', message: sniffed.what },
         ]);
       const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -173,7 +172,7 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Router {
     const { state, visibility } = await readable(req, res);
     const record = await getAttachment(db, state.id, String(req.params.attachmentId));
     // One the caller may not see does not exist for them: the same answer as a wrong id.
-    if (!record || !attachmentVisible(record, visibility)) throw new ApiError('not_found', 'no such attachment');
+    if (!record || !attachmentVisible(record, visibility)) throw new ApiError('not_found', '没有这个附件');
     const bytes = await store().get(record.blobKey);
     if (createHash('sha256').update(bytes).digest('hex') !== record.sha256)
       throw new Error(`attachment ${record.id} does not match its sha256: the blob store returned other bytes`);
@@ -201,18 +200,14 @@ export function attachmentRoutes(deps: AttachmentRouteDeps): Router {
 }
 
 function full(perCase: number): ApiError {
-  return new ApiError('conflict', `a case holds at most ${perCase} attachments`, { limit: perCase });
+  return new ApiError('conflict', `每件工单至多 ${perCase} 个附件`, { limit: perCase });
 }
 
 /** The body parser's refusal of a body over the limit, as our 413. */
 function tooLarge(maxBytes: number): ErrorRequestHandler {
   return (err, _req, _res, next) => {
     if ((err as { type?: string })?.type !== 'entity.too.large') return next(err);
-    next(
-      new ApiError('too_large', `the file is larger than ${maxBytes / 1024 / 1024} MB`, [
-        { field: '(body)', message: `at most ${maxBytes} bytes` },
-      ]),
-    );
+    next(new ApiError('too_large', `文件超过 ${maxBytes / 1024 / 1024} MB`, [{ field: '(body)', message: `at most ${maxBytes} bytes` }]));
   };
 }
 

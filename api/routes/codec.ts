@@ -120,12 +120,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     }
     const cookie = readCookie(req, CODEC_SESSION_COOKIE);
     if (!cookie) {
-      next(
-        new ApiError(
-          'unauthorized',
-          `missing bearer token or codec session (open ${CODEC_PATH}/session?token=<JWT> in this browser first)`,
-        ),
-      );
+      next(new ApiError('unauthorized', `缺少 Bearer 登录凭证或解码会话（请先在本浏览器打开 ${CODEC_PATH}/session?token=<JWT>）`));
       return;
     }
     let actor: Actor;
@@ -139,7 +134,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
       const claims = ActorSchema.pick({ name: true, roles: true }).parse(payload);
       actor = { id: payload.sub!, name: claims.name, roles: claims.roles, levels: [] };
     } catch (err) {
-      next(new ApiError('unauthorized', err instanceof joseErrors.JWTExpired ? 'codec session expired' : 'invalid codec session'));
+      next(new ApiError('unauthorized', err instanceof joseErrors.JWTExpired ? '解码会话已过期' : '解码会话无效'));
       return;
     }
     res.locals.actor = actor;
@@ -150,7 +145,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     const asked = req.get('x-namespace');
     next(
       asked && asked !== namespace
-        ? new ApiError('invalid_input', `this codec endpoint serves namespace '${namespace}', not '${asked}'`)
+        ? new ApiError('invalid_input', `此解码接口服务于命名空间「${namespace}」，而不是「${asked}」`)
         : undefined,
     );
   };
@@ -186,7 +181,7 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     res.json({ payloads: toJson(encoded) });
   });
 
-  router.use(CODEC_PATH, (_req, _res, next) => next(new ApiError('not_found', 'no such codec endpoint')));
+  router.use(CODEC_PATH, (_req, _res, next) => next(new ApiError('not_found', '没有这个解码接口')));
   return router;
 }
 

@@ -35,7 +35,7 @@ import { parseBody, parseQuery } from '../validate';
 /** The entry an `:id` names: a whole number, or no such entry (404, as for any id that cannot exist). */
 function entryId(req: Request): number {
   const id = String(req.params.id);
-  if (!/^[1-9][0-9]{0,15}$/.test(id)) throw new ApiError('not_found', `no knowledge entry '${id}'`);
+  if (!/^[1-9][0-9]{0,15}$/.test(id)) throw new ApiError('not_found', `没有知识库条目「${id}」`);
   return Number(id);
 }
 
@@ -44,11 +44,11 @@ function expectedVersion(req: Request, bodyVersion: number | undefined, required
   const header = req.get('if-match');
   if (header !== undefined) {
     const m = /^(?:W\/)?"?([1-9][0-9]{0,9})"?$/.exec(header.trim());
-    if (!m) throw new ApiError('invalid_input', 'If-Match must name a version', [{ field: 'If-Match', message: 'expected "<version>"' }]);
+    if (!m) throw new ApiError('invalid_input', 'If-Match 须注明版本号', [{ field: 'If-Match', message: 'expected "<version>"' }]);
     return Number(m[1]);
   }
   if (bodyVersion === undefined && required) {
-    throw new ApiError('invalid_input', 'say which version this change was made from: If-Match or version', [
+    throw new ApiError('invalid_input', '请注明修改所依据的版本：If-Match 或 version', [
       { field: 'version', message: 'required (or an If-Match header)' },
     ]);
   }
@@ -112,14 +112,14 @@ export function knowledgeRoutes(deps: { db: Db }): Router {
 
   router.get('/knowledge/:id', authorize('GET /knowledge/:id'), async (req, res) => {
     const entry = await getKnowledge(db, entryId(req));
-    if (!entry) throw new ApiError('not_found', `no knowledge entry ${req.params.id}`);
+    if (!entry) throw new ApiError('not_found', `没有知识库条目 ${req.params.id}`);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('ETag', etag(entry.version)).json(entry);
   });
 
   router.get('/knowledge/:id/history', authorize('GET /knowledge/:id/history'), async (req, res) => {
     const items = await knowledgeHistory(db, entryId(req));
-    if (!items) throw new ApiError('not_found', `no knowledge entry ${req.params.id}`);
+    if (!items) throw new ApiError('not_found', `没有知识库条目 ${req.params.id}`);
     res.setHeader('Cache-Control', 'no-store');
     res.json({ items });
   });

@@ -71,9 +71,9 @@ export function open311Routes(deps: Open311Deps): Router {
 
   router.get(`${V2}/requests/:id.json`, authorize('GET /open311/v2/requests/:id.json'), async (req, res) => {
     const ledgerNo = LedgerNoSchema.safeParse(req.params.id);
-    if (!ledgerNo.success) throw new ApiError('invalid_input', 'service_request_id: a ledger number like LZ-2026-000123');
+    if (!ledgerNo.success) throw new ApiError('invalid_input', 'service_request_id 应为台账编号，如 LZ-2026-000123');
     const id = await caseIdOfLedgerNo(db, ledgerNo.data);
-    if (id === undefined) throw new ApiError('not_found', `no service request ${ledgerNo.data}`);
+    if (id === undefined) throw new ApiError('not_found', `没有诉求 ${ledgerNo.data}`);
     // GeoReport answers a single request as a list of one.
     res.json([open311Request(await cases.get(id), unitName)]);
   });
@@ -82,7 +82,7 @@ export function open311Routes(deps: Open311Deps): Router {
   const partnerOnly: RequestHandler = (req, res, next) => {
     const key = PartnerSchema.safeParse(req.body ?? {}).data?.api_key ?? PartnerSchema.safeParse(req.query).data?.api_key;
     const partner = partners.byKey(key);
-    if (partner === undefined) return next(new ApiError('forbidden', 'a valid partner api_key is required to post a service request'));
+    if (partner === undefined) return next(new ApiError('forbidden', '提交诉求须提供有效的合作方 api_key'));
     res.locals.partner = partner;
     next();
   };
@@ -111,7 +111,7 @@ export function open311Routes(deps: Open311Deps): Router {
   );
   // Anything else under /open311 (the XML formats, other versions) is not here: 404, not the API's 401 for a missing token.
   router.use('/open311', (req, _res, next) =>
-    next(new ApiError('not_found', `no Open311 endpoint ${req.method} ${req.originalUrl.split('?')[0]}`)),
+    next(new ApiError('not_found', `没有 Open311 接口 ${req.method} ${req.originalUrl.split('?')[0]}`)),
   );
   return router;
 }

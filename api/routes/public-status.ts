@@ -43,12 +43,12 @@ export function lastFourMatch(phone: string, last4: string): boolean {
 export function publicStatusRoutes(deps: PublicStatusDeps): Router {
   const { cases, db, units, audit, publicAccess } = deps;
   const router = Router();
-  const perAddress = limiter('status lookups from this address', publicAccess.statusPerWindow, publicAccess.windowMs, {
+  const perAddress = limiter('本地址的进度查询', publicAccess.statusPerWindow, publicAccess.windowMs, {
     key: (req) => `public-status:${ipKeyGenerator(req.ip ?? 'unknown')}`,
   });
   // Guessing the digits of one case from many addresses: counted per ledger number, only the failures.
   const perCase = limiter(
-    'failed lookups of this case',
+    '对该工单的错误查询',
     publicAccess.statusPerWindow > 0 ? PUBLIC_STATUS_FAILURES_PER_CASE_PER_HOUR : 0,
     3_600_000,
     { key: (req) => `public-status-case:${String(req.params.ledgerNo)}`, failuresOnly: true },
@@ -57,10 +57,10 @@ export function publicStatusRoutes(deps: PublicStatusDeps): Router {
   router.get('/public/cases/:ledgerNo', authorize(PUBLIC_STATUS_ENDPOINT), perAddress, perCase, async (req, res) => {
     const ledgerNo = LedgerNoSchema.safeParse(req.params.ledgerNo);
     if (!ledgerNo.success)
-      throw new ApiError('invalid_input', 'invalid ledger number', [{ field: 'ledgerNo', message: ledgerNo.error.issues[0].message }]);
+      throw new ApiError('invalid_input', '台账编号格式有误', [{ field: 'ledgerNo', message: ledgerNo.error.issues[0].message }]);
     const { phoneLast4 } = parseQuery(PublicStatusQuerySchema, req.query);
     // One answer for a number that does not exist and for wrong digits: the lookup must not confirm either.
-    const notFound = new ApiError('not_found', 'no case with this ledger number and phone');
+    const notFound = new ApiError('not_found', '没有与该台账编号和电话号码相符的诉求');
     const id = await caseIdOfLedgerNo(db, ledgerNo.data);
     const state = id === undefined ? undefined : await readCase(cases, id);
     if (!state || !lastFourMatch(state.citizen.phone, phoneLast4)) throw notFound;
@@ -77,7 +77,7 @@ export function publicStatusRoutes(deps: PublicStatusDeps): Router {
         userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
       });
     } catch {
-      throw new ApiError('unavailable', 'the audit log could not record this lookup; retry');
+      throw new ApiError('unavailable', '审计日志暂时无法记录本次查询，请重试');
     }
     res.set('Cache-Control', 'no-store').json(PublicCaseViewSchema.parse(view));
   });

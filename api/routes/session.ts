@@ -30,7 +30,7 @@ export interface SessionDeps {
 export function sessionRoutes(deps: SessionDeps): Router {
   const router = Router();
   const people = () => {
-    if (!deps.devLogin) throw new ApiError('not_found', 'the development login is off (HUIYING_DEV_LOGIN)');
+    if (!deps.devLogin) throw new ApiError('not_found', '开发环境登录未开启（HUIYING_DEV_LOGIN）');
     return demoPeople(deps.units.units);
   };
   // Public: the login page asks before anyone is signed in. Nothing secret: a public client has no secret.
@@ -44,7 +44,7 @@ export function sessionRoutes(deps: SessionDeps): Router {
   router.post('/auth/dev/login', authorize('POST /auth/dev/login'), async (req, res) => {
     const { id } = parseBody(DevLoginSchema, req.body);
     const person = people().find((p) => p.id === id);
-    if (!person) throw new ApiError('invalid_input', `no demo person '${id}'`, [{ field: 'id', message: 'no such demo person' }]);
+    if (!person) throw new ApiError('invalid_input', `没有演示人员「${id}」`, [{ field: 'id', message: 'no such demo person' }]);
     const expiresAt = new Date(Date.now() + DEV_SESSION_HOURS * 3_600_000);
     const token = await signToken(
       { sub: person.id, name: person.name, roles: person.roles, unit: person.unit, levels: person.levels },

@@ -30,8 +30,7 @@ export function statsRoutes(deps: { db: Db; units: UnitDirectory }): Router {
   router.get('/stats', authorize('GET /stats'), async (req, res) => {
     const actor = actorOf(res);
     const seesAll = hasRole(actor, 'supervisor') || hasRole(actor, 'admin');
-    if (!seesAll && !hasRole(actor, 'handler'))
-      throw new ApiError('forbidden', 'unit metrics are for supervisors, admins and handlers (their own unit)');
+    if (!seesAll && !hasRole(actor, 'handler')) throw new ApiError('forbidden', '单位考核指标仅供督办员、管理员和承办人（本单位）查看');
     const filter = parseReportFilter(schema, req.query);
     const unit = seesAll ? filter.unit : ownUnit(actor, filter.unit);
 
@@ -41,7 +40,7 @@ export function statsRoutes(deps: { db: Db; units: UnitDirectory }): Router {
       unit: !unit ? undefined : unit === HOTLINE ? HOTLINE : { code: unit },
     });
     if (cases.reduce((n, c) => n + (c.count ?? 1), 0) > MAX_STATS_CASES) {
-      throw new ApiError('invalid_input', `more than ${MAX_STATS_CASES} cases in the period; ask for a shorter one`, [
+      throw new ApiError('invalid_input', `该期间工单超过 ${MAX_STATS_CASES} 件，请缩短期间`, [
         { field: 'query.to', message: 'period too large' },
       ]);
     }
@@ -66,7 +65,7 @@ export function statsRoutes(deps: { db: Db; units: UnitDirectory }): Router {
 
 /** A handler's unit: its own, whatever else it holds no role to see. */
 function ownUnit(actor: Actor, asked: string | undefined): string {
-  if (!actor.unit) throw new ApiError('forbidden', 'a handler token needs a unit');
-  if (asked && asked !== actor.unit) throw new ApiError('forbidden', "a handler sees only its own unit's metrics");
+  if (!actor.unit) throw new ApiError('forbidden', '承办人的登录凭证须注明所属单位');
+  if (asked && asked !== actor.unit) throw new ApiError('forbidden', '承办人只能查看本单位的考核指标');
   return actor.unit;
 }

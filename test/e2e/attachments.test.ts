@@ -142,7 +142,7 @@ test('a photo at intake and a report while rectifying: listed, downloaded byte f
 test('refused: a program renamed .png (415, named), too large (413), an empty body, a bad kind or name (400)', async () => {
   const c = await d.create({ title: '附件拒收' });
   const renamed = await upload(c.id, 'intake', 'photo.png', exe(), people.operator, 'image/png');
-  expectApiError(asApi(renamed), 415, 'unsupported_type', /Windows program/);
+  expectApiError(asApi(renamed), 415, 'unsupported_type', /Windows 可执行程序/);
 
   const big = Buffer.concat([png(), Buffer.alloc(MAX_BYTES)]);
   expectApiError(asApi(await upload(c.id, 'intake', 'big.png', big, people.operator)), 413, 'too_large');

@@ -88,7 +88,7 @@ test('create, update and retire: each change in the history with who, when, befo
   expect(expectStatus(await h.api('GET', `/knowledge/${created.id}`, { token: people.operator }), 200).retiredAt).not.toBeNull();
   const search = expectStatus(await h.api('GET', `/knowledge?q=${encodeURIComponent('燃气')}`, { token: people.supervisor }), 200);
   expect(search.items.map((e: Json) => e.id)).not.toContain(created.id);
-  expectApiError(await h.api('DELETE', `/knowledge/${created.id}`, { token: people.supervisor }), 409, 'conflict', /retired/);
+  expectApiError(await h.api('DELETE', `/knowledge/${created.id}`, { token: people.supervisor }), 409, 'conflict', /已停用/);
 
   const history = expectStatus(await h.api('GET', `/knowledge/${created.id}/history`, { token: people.supervisor }), 200).items;
   expect(history.map((c: Json) => [c.version, c.action, c.actor.name])).toEqual([
@@ -120,7 +120,7 @@ test('a change made from a stale version → 409, and the newer change stays', a
     }),
     409,
     'conflict',
-    /changed meanwhile/,
+    /已被他人修改/,
   );
   expect(stale.details).toEqual({ version: 2 });
   expectApiError(await h.api('DELETE', `/knowledge/${e.id}`, { token: people.admin, headers: { 'if-match': '"1"' } }), 409, 'conflict');
@@ -259,7 +259,7 @@ test('a bad import row → 400 naming row and column, and nothing of the sheet i
     ['没有答案', '', '测试', '', '2026/05/01', '', ''],
     ['好的最后一行', '答复四', '测试', '', shDay(), '', ''],
   ]);
-  const err = expectApiError(await upload(file), 400, 'invalid_input', /nothing imported/);
+  const err = expectApiError(await upload(file), 400, 'invalid_input', /未导入任何条目/);
   expect(err.details.map((p: Json) => [p.row, p.column])).toEqual([
     [3, '有效期止'],
     [5, '答案'],
@@ -317,14 +317,14 @@ test('usage: a direct answer records the entry it used, once per case', async ()
     await h.api('POST', `/knowledge/${e.id}/uses`, { token: people.operator, body: { caseId: 'zzzzzzzzzzzzzzzz' } }),
     400,
     'invalid_input',
-    /no case/,
+    /没有工单/,
   );
   const notAnswered = await d.create({ title: '没有直接答复的工单' });
   expectApiError(
     await h.api('POST', `/knowledge/${e.id}/uses`, { token: people.operator, body: { caseId: notAnswered.id } }),
     409,
     'conflict',
-    /not answered directly/,
+    /不是直接答复的工单/,
   );
   expect(expectStatus(await h.api('GET', `/knowledge/${e.id}`, { token: people.operator }), 200).usageCount).toBe(2);
 });

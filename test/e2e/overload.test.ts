@@ -76,7 +76,7 @@ test(`${CONCURRENT} concurrent actions on one case with its worker down: each is
       expect([200, 503]).toContain(res.status);
       if (res.status === 503) {
         expect(res.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
-        expect(res.body).toMatchObject({ error: { code: 'unavailable', message: expect.stringMatching(/over a limit/) } });
+        expect(res.body).toMatchObject({ error: { code: 'unavailable', message: expect.stringMatching(/暂时繁忙/) } });
       }
     }
     const ok = results.filter((r) => r.status === 200).length;

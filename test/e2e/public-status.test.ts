@@ -132,12 +132,12 @@ test('rate limits: per address (HUIYING_RATE_PUBLIC_STATUS_PER_MIN), and wrong d
   const tight = await h.startApp({ publicAccess: { ...roomy, statusPerWindow: 3 } });
   for (let i = 0; i < 3; i++) expect((await look(c.ledgerNo, '1234', tight)).status).toBe(200);
   const limited = expectApiError(await look(c.ledgerNo, '1234', tight), 429, 'rate_limited');
-  expect(limited.message).toMatch(/status lookups/);
+  expect(limited.message).toMatch(/进度查询/);
   expect(Number((await look(c.ledgerNo, '1234', tight)).headers.get('retry-after'))).toBeGreaterThan(0);
 
   // Twenty wrong guesses at one case within the hour, and the case answers nobody until the hour is over.
   const other = await d.create();
   for (let i = 0; i < 20; i++) expect((await look(other.ledgerNo, String(5000 + i))).status).toBe(404);
-  expectApiError(await look(other.ledgerNo, '1234'), 429, 'rate_limited', /failed lookups of this case/);
+  expectApiError(await look(other.ledgerNo, '1234'), 429, 'rate_limited', /对该工单的错误查询/);
   expect((await look(c.ledgerNo, '1234')).status).toBe(200); // other cases are not held up
 });

@@ -106,7 +106,7 @@ describe('POST /codec/decode', () => {
     const before = accesses.length;
     expectApiError(await decodeRequest(audited.api, wire, { token: people.housingHandler }), 403, 'forbidden', /督办员或管理员/);
     expectApiError(await decodeRequest(audited.api, wire, { token: people.operator }), 403, 'forbidden');
-    expectApiError(await decodeRequest(audited.api, wire), 401, 'unauthorized', /codec session/);
+    expectApiError(await decodeRequest(audited.api, wire), 401, 'unauthorized', /解码会话/);
     expectApiError(await decodeRequest(audited.api, wire, { token: 'not-a-jwt' }), 401, 'unauthorized');
     expectApiError(await decodeRequest(audited.api, wire, { token: await h.token(people.supervisor, '-1m') }), 401, 'unauthorized', /过期/);
     expect(accesses.length).toBe(before);
@@ -145,7 +145,7 @@ describe('POST /codec/decode', () => {
       await decodeRequest(h.api, encoded, { token: people.supervisor, headers: { 'x-namespace': 'elsewhere' } }),
       400,
       'invalid_input',
-      /namespace/,
+      /命名空间/,
     );
     expectApiError(
       await h.api('POST', '/codec/decode', { token: people.supervisor, body: { payloads: [{ data: '***' }] } }),
@@ -172,7 +172,7 @@ describe('POST /codec/decode', () => {
       await h.api('POST', '/cases', { token: people.operator, body: { ...big, pad: 'x'.repeat(200_000) } }),
       400,
       'invalid_input',
-      /too large/,
+      /过大/,
     );
   });
 });
@@ -205,7 +205,7 @@ describe('the Web UI: cookie session and CORS', () => {
 
     // The session is for the codec only: it is no API token, and a forged or ended one does not work.
     expectApiError(await h.api('GET', `/cases/${caseId}`, { token: session.split('=')[1] }), 401, 'unauthorized');
-    expectApiError(await decodeRequest(h.api, wire, { headers: { cookie: `${session}x` } }), 401, 'unauthorized', /invalid codec session/);
+    expectApiError(await decodeRequest(h.api, wire, { headers: { cookie: `${session}x` } }), 401, 'unauthorized', /解码会话无效/);
     const ended = await h.api('DELETE', '/codec/session', { headers: { cookie: session } });
     expect(ended.status).toBe(204);
     expect(cookieOf(ended)).toMatch(/^huiying_codec_session=; .*Max-Age=0/);

@@ -63,7 +63,7 @@ describe('security headers (helmet) and the body limit', () => {
   test('a body over 100 kb → 400 in our shape', async () => {
     const body = newCase({ content: 'x'.repeat(9_000) });
     const raw = JSON.stringify({ ...body, padding: 'y'.repeat(110 * 1024) });
-    expectApiError(await h.api('POST', '/cases', { token: people.operator, rawBody: raw }), 400, 'invalid_input', /too large/);
+    expectApiError(await h.api('POST', '/cases', { token: people.operator, rawBody: raw }), 400, 'invalid_input', /过大/);
   });
 });
 
@@ -78,7 +78,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 3; i++)
       expectStatus(await api('POST', '/cases', { token: people.operator, body: newCase({ title: `限流${i}` }) }), 201);
     const limited = await api('POST', '/cases', { token: people.operator, body: newCase() });
-    expectApiError(limited, 429, 'rate_limited', /at most 3 per minute/);
+    expectApiError(limited, 429, 'rate_limited', /每分钟至多 3 次/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('ratelimit-policy')).toMatch(/^3;w=60/);
     expectStatus(await api('POST', '/cases', { token: op2, body: newCase() }), 201);
@@ -93,7 +93,7 @@ describe('rate limits', () => {
     statuses.push((await api('GET', '/units', { token: 'not.a.token' })).status);
     expect(statuses).toEqual([200, 200, 401, 401]);
     const limited = await api('GET', '/health');
-    expectApiError(limited, 429, 'rate_limited', /without a valid token/);
+    expectApiError(limited, 429, 'rate_limited', /未登录的请求/);
     expectApiError(await api('GET', '/units', { token: await hsToken({ secret: 'x'.repeat(40) }) }), 429, 'rate_limited');
     // The same address with a valid token is served.
     expectStatus(await api('GET', '/units', { token: people.dispatcher }), 200);

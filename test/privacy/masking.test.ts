@@ -223,7 +223,7 @@ describe('audit of unmasked reads', () => {
     const lines = logged.mock.calls.map((c) => String(c[0]));
     logged.mockRestore();
     expect(lines).toEqual([expect.stringMatching(/^\[audit\] could not record a read of case/)]);
-    expectApiError(res, 503, 'unavailable', /audit/);
+    expectApiError(res, 503, 'unavailable', /审计日志/);
     expect(res.text).not.toContain(CITIZEN_PHONE);
     expect(res.text).not.toContain(NAME);
     expectStatus(await broken.api('GET', `/cases/${id}`, { token: people.dispatcher }), 200);

@@ -49,11 +49,11 @@ describe('fromTemporal: transient Temporal failures → unavailable', () => {
     const mapped = fromTemporal(err);
     expect(mapped).toBeInstanceOf(ApiError);
     expect(mapped!.code).toBe('unavailable');
-    expect(mapped!.message).toContain(`retry in ${RETRY_AFTER_S} s`);
+    expect(mapped!.message).toContain(`请在 ${RETRY_AFTER_S} 秒后`);
   });
 
   test('over a limit says so', () => {
-    expect(fromTemporal(grpcError(status.RESOURCE_EXHAUSTED, IN_FLIGHT))!.message).toMatch(/over a limit/);
+    expect(fromTemporal(grpcError(status.RESOURCE_EXHAUSTED, IN_FLIGHT))!.message).toMatch(/暂时繁忙/);
   });
 
   test.each([

@@ -93,7 +93,7 @@ describe('refused actions', () => {
 
       const noReason = await raw('return', people.housingHandler, {});
       expect(noReason.type).toBe('invalid_input');
-      expect(noReason.message).toBe('invalid return request');
+      expect(noReason.message).toBe('「退单」的请求内容有误');
       expect(JSON.stringify(noReason.details)).toContain('reason');
 
       expect((await raw('return', people.housingHandler, { reason: 42 })).type).toBe('invalid_input');

@@ -24,15 +24,15 @@ test('a real XLSX (written by ExcelJS) and a DOCX, deflated or stored', async ()
 });
 
 test('refused, and said what it is: a program, macros, a plain zip, a damaged zip, a GIF, text, nothing', () => {
-  expect(sniffFileType(exe())).toEqual({ type: null, what: 'a Windows program (MZ)' });
-  expect(sniffFileType(docx({ macros: true }))).toEqual({ type: null, what: 'an Office file with macros' });
-  expect(sniffFileType(zip({ 'photo.png': 'not really' }))).toEqual({ type: null, what: 'a zip archive' });
+  expect(sniffFileType(exe())).toEqual({ type: null, what: 'Windows 可执行程序（MZ）' });
+  expect(sniffFileType(docx({ macros: true }))).toEqual({ type: null, what: '含宏的 Office 文件' });
+  expect(sniffFileType(zip({ 'photo.png': 'not really' }))).toEqual({ type: null, what: 'zip 压缩包' });
   // The right entry names without the content types that make it Word: still only a zip.
-  expect(sniffFileType(zip({ 'word/document.xml': '<w:document/>' }, { stored: true }))).toEqual({ type: null, what: 'a zip archive' });
-  expect(sniffFileType(docx().subarray(0, 60))).toEqual({ type: null, what: 'a damaged zip archive' });
-  expect(sniffFileType(Buffer.from('GIF89a'))).toEqual({ type: null, what: 'a GIF image' });
-  expect(sniffFileType(Buffer.from('<html><script>alert(1)</script>'))).toEqual({ type: null, what: 'a file of unknown type' });
-  expect(sniffFileType(Buffer.alloc(0))).toEqual({ type: null, what: 'an empty file' });
+  expect(sniffFileType(zip({ 'word/document.xml': '<w:document/>' }, { stored: true }))).toEqual({ type: null, what: 'zip 压缩包' });
+  expect(sniffFileType(docx().subarray(0, 60))).toEqual({ type: null, what: '损坏的 zip 压缩包' });
+  expect(sniffFileType(Buffer.from('GIF89a'))).toEqual({ type: null, what: 'GIF 图片' });
+  expect(sniffFileType(Buffer.from('<html><script>alert(1)</script>'))).toEqual({ type: null, what: '无法识别类型的文件' });
+  expect(sniffFileType(Buffer.alloc(0))).toEqual({ type: null, what: '空文件' });
 });
 
 test('the magic must be at the start: a PNG signature later in the file is not a PNG', () => {
