@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withUnitNames } from './unit-names';
 
 export const UnitSchema = z.object({
   code: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
@@ -40,14 +41,6 @@ export const DEFAULT_UNITS: readonly Unit[] = [
   { code: 'tianchi-subdistrict', name: '天池街道' },
   { code: 'nanta-subdistrict', name: '南塔街道' },
 ];
-
-/**
- * A text with every unit code of the directory replaced by the unit's name: timeline notes record codes (what the
- * workflow knows), people read names. Codes are matched whole, so 'health' never rewrites part of another word.
- */
-export function withUnitNames(units: readonly Unit[], text: string): string {
-  return units.reduce((t, u) => t.replace(new RegExp(`(?<![\\w-])${u.code}(?![\\w-])`, 'g'), u.name), text);
-}
 
 export class UnitDirectory {
   private readonly byCode: Map<string, Unit>;

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { Unit } from '../../domain/units';
 import { api } from './api';
 
-export { withUnitNames } from '../../domain/units';
+// Apart from domain/units.ts, which holds zod schemas: the inbox's first screen loads no zod.
+export { withUnitNames } from '../../domain/unit-names';
 
 let cached: Promise<Unit[]> | undefined;
 
