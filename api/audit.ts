@@ -17,6 +17,7 @@ import { maskNumbers } from '../domain/privacy';
 import { actorOf } from './auth';
 import { ApiError } from './errors';
 import { viewFacts } from './view';
+import { syncDir } from './sync-dir';
 
 /** What was done with personal data. Others may add their own (e.g. 'ledger.export'); these are the common ones. */
 export type AuditAction = 'case.read' | 'export' | 'codec.decode' | (string & {});
@@ -162,16 +163,6 @@ async function appendDurably(dir: string, file: string, line: Buffer): Promise<v
     await handle.close();
   }
   if (created) await syncDir(dir);
-}
-
-/** A new file's name is durable only once its directory is synced. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Who is asking and from where, as an audit record wants it. */

@@ -445,12 +445,7 @@ function applyReturnDecision(draft: Draft, prev: CaseState, action: Extract<Case
     );
     return;
   }
-  draft.set({
-    returnRequest: null,
-    returnRefusals: [],
-    returnedBy: [...prev.returnedBy, request.unit],
-    outcome: { ...prev.outcome, signedAt: null, signedLate: false },
-  });
+  draft.set({ returnRequest: null, ...returnStands(prev, request.unit) });
   draft.notify(
     'return_decided',
     { kind: 'unit', unit: request.unit },
@@ -470,6 +465,11 @@ function applyReturnDecision(draft: Draft, prev: CaseState, action: Extract<Case
   moveTo(draft, 'registered');
 }
 
+/** A unit's return that stands: it counts for that unit, and whoever gets the case next signs for it afresh. */
+function returnStands(prev: CaseState, unit: string): Partial<CaseState> {
+  return { returnRefusals: [], returnedBy: [...prev.returnedBy, unit], outcome: { ...prev.outcome, signedAt: null, signedLate: false } };
+}
+
 /** A supervisor settles a disputed return by naming the unit that must handle the case. */
 function applyAppealDecision(draft: Draft, prev: CaseState, action: Extract<CaseAction, { kind: 'appealDecision' }>): void {
   const appeal = prev.appeal!;
@@ -483,12 +483,7 @@ function applyAppealDecision(draft: Draft, prev: CaseState, action: Extract<Case
     return;
   }
   // The appeal succeeded: the unit's return stands after all, and the named unit starts on fresh clocks.
-  draft.set({
-    unit: action.unit,
-    returnRefusals: [],
-    returnedBy: [...prev.returnedBy, appeal.unit],
-    outcome: { ...prev.outcome, signedAt: null, signedLate: false },
-  });
+  draft.set({ unit: action.unit, ...returnStands(prev, appeal.unit) });
   draft.notify(
     'appeal_decided',
     { kind: 'unit', unit: appeal.unit },

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { BlobNotFoundError, checkBlobKey, type BlobStore } from './store';
+import { syncDir } from '../sync-dir';
 
 export const BLOBS_DIR = 'blobs';
 
@@ -56,15 +57,5 @@ export class LocalBlobStore implements BlobStore {
     const file = this.fileOf(key);
     await fs.rm(file, { force: true });
     await syncDir(path.dirname(file)).catch(() => undefined);
-  }
-}
-
-/** A rename is durable only once its directory is synced. */
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

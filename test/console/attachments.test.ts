@@ -6,45 +6,26 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { encryptedBlobStore } from '../../api/blobs/encrypted';
 import { BlobCipher } from '../../api/blobs/envelope';
 import { LocalBlobStore } from '../../api/blobs/local';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
-import { launchChromium, signIn, type PersonPage } from '../support/browser';
+import { usePeopleInBrowsers } from '../support/browser';
 import { pdf, png } from '../support/files';
 import { people } from '../support/personas';
-import { drive, useE2E, type ExtraApp } from '../e2e/harness';
+import { drive, useE2E } from '../e2e/harness';
 
 const h = useE2E();
 const d = drive(h);
-let app: ExtraApp;
-let browser: Browser;
 let blobDir: string;
-const opened: PersonPage[] = [];
-
-beforeAll(async () => {
+const { as } = usePeopleInBrowsers(async () => {
   blobDir = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-blobs-console-'));
   const blobs = encryptedBlobStore(new LocalBlobStore(blobDir), new BlobCipher(parsePayloadKeys(`c1:${generatePayloadKey()}`)));
-  app = await h.startApp({ devLogin: true, blobs });
-  browser = await launchChromium();
+  return h.startApp({ devLogin: true, blobs });
 });
 afterAll(async () => {
-  await browser?.close();
   if (blobDir) await fs.rm(blobDir, { recursive: true, force: true });
 });
-afterEach(async () => {
-  for (const p of opened.splice(0)) {
-    expect(p.problems).toEqual([]);
-    await p.context.close();
-  }
-});
-
-async function as(name: RegExp): Promise<PersonPage> {
-  const person = await signIn(browser, app.baseUrl, name);
-  opened.push(person);
-  return person;
-}
 
 test('a photo chosen at intake is on the case after 登记; the unit adds 整改材料 and downloads it', async () => {
   const photo = png(12, 9, [40, 120, 220]);

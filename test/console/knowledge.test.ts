@@ -4,34 +4,11 @@
  * answer for a consultation answered at once (直接答复); the supervisor then reads a usage count of 1 and the entry's
  * history. Screenshots go to test-results/console/.
  */
-import type { Browser } from 'playwright-core';
-import { launchChromium, signIn, type PersonPage } from '../support/browser';
-import { useE2E, type ExtraApp } from '../e2e/harness';
+import { usePeopleInBrowsers } from '../support/browser';
+import { useE2E } from '../e2e/harness';
 
 const h = useE2E();
-let app: ExtraApp;
-let browser: Browser;
-const opened: PersonPage[] = [];
-
-beforeAll(async () => {
-  app = await h.startApp({ devLogin: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const p of opened.splice(0)) {
-    expect(p.problems).toEqual([]);
-    await p.context.close();
-  }
-});
-
-async function as(name: RegExp): Promise<PersonPage> {
-  const person = await signIn(browser, app.baseUrl, name);
-  opened.push(person);
-  return person;
-}
+const { as } = usePeopleInBrowsers(() => h.startApp({ devLogin: true }));
 
 const QUESTION = '小区路灯不亮怎么办';
 const ANSWER = '小区内路灯由物业负责维修，请先联系物业；物业不处理的，可向县住建局反映。';

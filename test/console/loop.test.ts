@@ -3,35 +3,12 @@
  * their own, against the real API, worker and Temporal dev server; a rejection and a second round; a handler who
  * never sees the citizen's phone; a refusal said in Chinese. Screenshots go to test-results/console/.
  */
-import type { Browser } from 'playwright-core';
-import { launchChromium, signIn, type PersonPage } from '../support/browser';
-import { drive, useE2E, type ExtraApp } from '../e2e/harness';
+import { usePeopleInBrowsers, type PersonPage } from '../support/browser';
+import { drive, useE2E } from '../e2e/harness';
 import { HOUSING, people, TRANSPORT } from '../support/personas';
 
 const h = useE2E();
-let app: ExtraApp;
-let browser: Browser;
-const opened: PersonPage[] = [];
-
-beforeAll(async () => {
-  app = await h.startApp({ devLogin: true });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const p of opened.splice(0)) {
-    expect(p.problems).toEqual([]);
-    await p.context.close();
-  }
-});
-
-async function as(name: RegExp): Promise<PersonPage> {
-  const person = await signIn(browser, app.baseUrl, name);
-  opened.push(person);
-  return person;
-}
+const { as, baseUrl } = usePeopleInBrowsers(() => h.startApp({ devLogin: true }));
 
 const PHONE = '13812345678';
 
@@ -192,7 +169,7 @@ test("a handler never sees the citizen's phone, anywhere on the page; a confiden
   expect(res.status).toBe(201);
   const id = (res.body as { id: string }).id;
   await h.api('POST', `/cases/${id}/assign`, { token: people.dispatcher, body: { unit: 'health' } });
-  await handler.page.goto(`${app.baseUrl}/#/cases/${id}`);
+  await handler.page.goto(`${baseUrl()}/#/cases/${id}`);
   await handler.page.getByRole('heading', { name: /保密投诉/ }).waitFor();
   const html = await handler.page.content();
   expect(html).not.toContain('13900001111');

@@ -5,23 +5,17 @@
  * the session; an expired session signs in again and keeps the form; an answer with a state this tab did not send is
  * refused in Chinese; the API refuses the provider's token when it is meant for another audience.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../config';
 import { getFreePort } from '../../scripts/ports';
-import { useE2E, type ExtraApp } from '../e2e/harness';
-import { launchChromium, SCREENSHOTS, type PersonPage } from '../support/browser';
+import { useE2E } from '../e2e/harness';
+import { usePeopleInBrowsers, type PersonPage } from '../support/browser';
 import { startDevSsoProcess, type DevSsoProcess } from '../support/dev-sso';
 
 const AUDIENCE = 'huiying';
 const h = useE2E();
-let app: ExtraApp;
 let sso: DevSsoProcess;
-let browser: Browser;
-const opened: PersonPage[] = [];
-
-beforeAll(async () => {
+const people = usePeopleInBrowsers(async () => {
   // The provider's address goes into the API's settings, and the console's address into the provider's client.
   const port = await getFreePort();
   const issuer = `http://127.0.0.1:${port}`;
@@ -32,47 +26,14 @@ beforeAll(async () => {
     AUTH_CLIENT_ID: 'huiying-console',
     HUIYING_DEV_LOGIN: 'off',
   });
-  app = await h.startApp({ auth: config.auth, devLogin: config.api.devLogin, sso: config.api.sso });
+  const app = await h.startApp({ auth: config.auth, devLogin: config.api.devLogin, sso: config.api.sso });
   sso = await startDevSsoProcess({ port, redirectUri: `${app.baseUrl}/`, audience: AUDIENCE });
-  browser = await launchChromium();
+  return app;
 });
 afterAll(async () => {
-  await browser?.close();
   await sso?.close();
 });
-afterEach(async () => {
-  for (const p of opened.splice(0)) {
-    expect(p.problems).toEqual([]);
-    await p.context.close();
-  }
-});
-
-/** A browser of this person's own on the console's login page (as test/support/browser.ts, without signing in). */
-async function openConsole(): Promise<PersonPage> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()))
-      problems.push(`console: ${m.text()}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
-  });
-  await page.goto(app.baseUrl);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const person: PersonPage = {
-    context,
-    page,
-    problems,
-    shot: async (name) => {
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-    },
-  };
-  opened.push(person);
-  return person;
-}
+const openConsole = people.open;
 
 /** Signs in through the county's single sign-on as the demo person with this id. */
 async function ssoSignIn(id: string): Promise<PersonPage> {
@@ -135,7 +96,7 @@ test('an answer carrying a state this tab did not send is refused in Chinese, an
   // A sign-in under way in this tab; then a forged answer arrives (another site sending the browser back with its code).
   await page.getByRole('button', { name: '统一身份认证登录' }).click();
   await page.getByLabel('人员编号').waitFor();
-  await page.goto(`${app.baseUrl}/?code=forged-code&state=forged-state`);
+  await page.goto(`${people.baseUrl()}/?code=forged-code&state=forged-state`);
   await page.getByText('登录请求无效或已失效，已拒绝。请重新登录').waitFor();
   expect(new URL(page.url()).search).toBe('');
   expect(await page.getByRole('button', { name: '退出' }).count()).toBe(0);
@@ -176,7 +137,7 @@ test('a session that ends mid-form signs in again through the single sign-on and
 test("the API takes the provider's token for its own audience only; the page lets the console reach the provider", async () => {
   const { page } = await ssoSignIn('demo-dispatcher');
   const token = await sessionToken(page);
-  const me = await app.api('GET', '/me', { token });
+  const me = await people.app().api('GET', '/me', { token });
   expect(me.status).toBe(200);
   expect(me.body).toMatchObject({ id: 'demo-dispatcher', name: '赵派单', roles: ['dispatcher'] });
 
@@ -186,10 +147,10 @@ test("the API takes the provider's token for its own audience only; the page let
   expect(refused.status).toBe(401);
   expect(refused.body).toMatchObject({ error: { code: 'unauthorized' } });
 
-  const config = await app.api('GET', '/auth/config');
+  const config = await people.app().api('GET', '/auth/config');
   expect(config.body).toEqual({ devLogin: false, sso: { issuer: sso.issuer, clientId: 'huiying-console', scope: 'openid' } });
-  expect((await app.api('GET', '/auth/dev/people')).status).toBe(404);
-  const csp = (await app.api('GET', '/')).headers.get('content-security-policy') ?? '';
+  expect((await people.app().api('GET', '/auth/dev/people')).status).toBe(404);
+  const csp = (await people.app().api('GET', '/')).headers.get('content-security-policy') ?? '';
   expect(csp).toContain(`connect-src 'self' ${sso.issuer};`);
   expect(csp).toContain("script-src 'self';");
 });

@@ -34,6 +34,14 @@ export interface PersonPage {
  * purpose: every time on screen must still read in Asia/Shanghai.
  */
 export async function signIn(browser: Browser, baseUrl: string, buttonName: RegExp | string): Promise<PersonPage> {
+  const person = await openConsole(browser, baseUrl);
+  await person.page.getByRole('button', { name: buttonName }).click();
+  await person.page.getByRole('button', { name: '退出' }).waitFor();
+  return person;
+}
+
+/** A person's own context on the console's login page, not signed in yet (the single sign-on tests sign in there). */
+export async function openConsole(browser: Browser, baseUrl: string): Promise<PersonPage> {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'America/New_York', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -47,8 +55,6 @@ export async function signIn(browser: Browser, baseUrl: string, buttonName: RegE
     if (r.status() >= 500) problems.push(`${r.status()} ${r.url()}`);
   });
   await page.goto(baseUrl);
-  await page.getByRole('button', { name: buttonName }).click();
-  await page.getByRole('button', { name: '退出' }).waitFor();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     context,
@@ -57,5 +63,50 @@ export async function signIn(browser: Browser, baseUrl: string, buttonName: RegE
     shot: async (name) => {
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
     },
+  };
+}
+
+/** The people of one browser test file, each signing in to the app `start` gives (started once, before the tests). */
+export interface PeopleInBrowsers<A extends { baseUrl: string }> {
+  /** Signs in the demo person whose login button matches `name`, in a context of their own. */
+  as(name: RegExp): Promise<PersonPage>;
+  /** A context of its own on the login page, not signed in. */
+  open(): Promise<PersonPage>;
+  /** The app `start` gave (once started). */
+  app(): A;
+  /** The console's address (once started). */
+  baseUrl(): string;
+}
+
+/**
+ * Starts the app and Chromium before the file's tests and closes them after; after each test, every person's page
+ * must have shown no error (a page error, a console error, a 5xx), and their contexts close.
+ */
+export function usePeopleInBrowsers<A extends { baseUrl: string }>(start: () => Promise<A>): PeopleInBrowsers<A> {
+  let app: A | undefined;
+  let browser: Browser | undefined;
+  const opened: PersonPage[] = [];
+  beforeAll(async () => {
+    app = await start();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const p of opened.splice(0)) {
+      expect(p.problems).toEqual([]);
+      await p.context.close();
+    }
+  });
+  const kept = (person: PersonPage) => {
+    opened.push(person);
+    return person;
+  };
+  return {
+    as: async (name) => kept(await signIn(browser!, app!.baseUrl, name)),
+    open: async () => kept(await openConsole(browser!, app!.baseUrl)),
+    app: () => app!,
+    baseUrl: () => app!.baseUrl,
   };
 }
