@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
-import { DEFAULT_CLOCK_SKEW_S, MAX_CLOCK_SKEW_S } from '../config/defaults';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_MAX_TOKEN_HOURS, MAX_CLOCK_SKEW_S } from '../config/defaults';
 import {
   accessOf,
   PARTNER,
@@ -38,6 +38,8 @@ export interface JwksOptions {
 
 /** From AUTH_CLOCK_SKEW_S, AUTH_JWKS_URL, AUTH_ISSUER, AUTH_AUDIENCE (config/schema.ts `Config.auth`). */
 export interface AuthSettings {
+  /** The longest a token may be valid from its `iat` (from now, without one), in hours (AUTH_MAX_TOKEN_HOURS). */
+  maxTokenHours?: number;
   /** How far `exp`/`nbf` may be off between us and the token's issuer, in seconds (≤ MAX_CLOCK_SKEW_S). */
   clockSkewS?: number;
   jwks?: JwksOptions;
@@ -124,12 +126,26 @@ export function tokenVerifier(opts: AuthOptions): (token: string) => Promise<Act
       if (err instanceof ApiError) throw err;
       throw new ApiError('unauthorized', err instanceof joseErrors.JWTExpired ? '登录已过期' : '登录凭证无效');
     }
+    refuseLifetime(payload, clockTolerance, (opts.maxTokenHours ?? DEFAULT_MAX_TOKEN_HOURS) * 3600);
     const claims = ClaimsSchema.safeParse(payload);
     if (!claims.success) throw new ApiError('unauthorized', '登录凭证缺少必要信息（姓名、角色）');
     const { sub, name, roles, unit, levels } = claims.data;
     if (hasRole({ id: sub, name, roles, levels }, 'handler') && !unit) throw new ApiError('unauthorized', '承办人的登录凭证须注明所属单位');
     return { id: sub, name, roles, levels, ...(unit ? { unit } : {}) } satisfies Actor;
   };
+}
+
+/**
+ * A token issued in the future, or valid for longer than the configured maximum from its issue (from now, when it
+ * says no `iat`), is refused: such a token was minted wrongly or to outlive any session, and a stolen one would
+ * serve for years.
+ */
+function refuseLifetime(payload: JWTPayload, clockToleranceS: number, maxLifetimeS: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const iat = typeof payload.iat === 'number' ? payload.iat : undefined;
+  if (iat !== undefined && iat > now + clockToleranceS) throw new ApiError('unauthorized', '登录凭证的签发时间在未来');
+  if ((payload.exp ?? now) - (iat ?? now) > maxLifetimeS + clockToleranceS)
+    throw new ApiError('unauthorized', `登录凭证有效期过长（至多 ${maxLifetimeS / 3600} 小时）`);
 }
 
 function bearerToken(req: Request): string | undefined {

@@ -7,6 +7,10 @@
 export const DEFAULT_CLOCK_SKEW_S = 30;
 export const MAX_CLOCK_SKEW_S = 300;
 
+/** The longest a token may be valid from its issue (AUTH_MAX_TOKEN_HOURS): a stolen token cannot serve for years. */
+export const DEFAULT_MAX_TOKEN_HOURS = 12;
+export const MAX_MAX_TOKEN_HOURS = 24 * 30;
+
 /** What the console asks the county's single sign-on for (AUTH_SCOPE): an ID token, whose nonce it checks. */
 export const DEFAULT_AUTH_SCOPE = 'openid';
 

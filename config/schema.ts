@@ -9,6 +9,7 @@ import {
   DEFAULT_ATTACHMENT_LIMITS,
   DEFAULT_AUTH_SCOPE,
   DEFAULT_CLOCK_SKEW_S,
+  DEFAULT_MAX_TOKEN_HOURS,
   DEFAULT_INTAKE_SWEEP,
   DEFAULT_PUBLIC_ACCESS,
   DEFAULT_WORKER_CACHED_CASES,
@@ -16,6 +17,7 @@ import {
   DEFAULT_RATE_LIMITS,
   MAX_ATTACHMENT_MB,
   MAX_CLOCK_SKEW_S,
+  MAX_MAX_TOKEN_HOURS,
   MAX_INTAKE_SWEEP_EVERY_S,
   MAX_INTAKE_SWEEP_MIN_AGE_S,
   MIN_JWT_SECRET_LENGTH,
@@ -80,6 +82,11 @@ export const EnvSchema = z.looseObject({
     min: 0,
     max: MAX_CLOCK_SKEW_S,
     meaning: `seconds clocks may differ by; default ${DEFAULT_CLOCK_SKEW_S}`,
+  }),
+  AUTH_MAX_TOKEN_HOURS: wholeNumber(undefined, {
+    min: 1,
+    max: MAX_MAX_TOKEN_HOURS,
+    meaning: `hours a token may be valid from its issue; default ${DEFAULT_MAX_TOKEN_HOURS}`,
   }),
   AUTH_JWKS_URL: url(),
   AUTH_ISSUER: text(),
@@ -280,6 +287,7 @@ function toConfig(env: Env) {
     /** Token checks beyond the secret (api/auth.ts AuthSettings). */
     auth: {
       ...(env.AUTH_CLOCK_SKEW_S !== undefined ? { clockSkewS: env.AUTH_CLOCK_SKEW_S } : {}),
+      ...(env.AUTH_MAX_TOKEN_HOURS !== undefined ? { maxTokenHours: env.AUTH_MAX_TOKEN_HOURS } : {}),
       // AUTH_ISSUER is there: crossChecks.
       ...(jwksUrl !== undefined
         ? { jwks: { url: jwksUrl, issuer: env.AUTH_ISSUER!, ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}) } }

@@ -22,13 +22,13 @@ const now = () => Math.floor(Date.now() / 1000);
 
 /** A token of our own format (HS256 unless told), with whatever header and claims a test wants. */
 async function hsToken(
-  opts: { secret?: string; alg?: string; exp?: number | null; iss?: string; claims?: Record<string, unknown> } = {},
+  opts: { secret?: string; alg?: string; exp?: number | null; iat?: number; iss?: string; claims?: Record<string, unknown> } = {},
 ): Promise<string> {
   const jwt = new SignJWT({ name: people.supervisor.name, roles: ['supervisor'], ...(opts.claims ?? {}) })
     .setProtectedHeader({ alg: opts.alg ?? 'HS256', typ: 'JWT' })
     .setSubject(people.supervisor.id)
     .setIssuer(opts.iss ?? JWT_ISSUER)
-    .setIssuedAt();
+    .setIssuedAt(opts.iat);
   if (opts.exp !== null) jwt.setExpirationTime(opts.exp ?? now() + 600);
   return jwt.sign(enc(opts.secret ?? h.secret));
 }
@@ -112,6 +112,16 @@ describe('rate limits', () => {
   });
 });
 
+describe('token lifetime', () => {
+  test('12 hours from issue is accepted by default; a county may allow less (AUTH_MAX_TOKEN_HOURS)', async () => {
+    const twelveHours = await hsToken({ exp: now() + 12 * 3600 });
+    expect((await h.api('GET', '/units', { token: twelveHours })).status).toBe(200);
+    const strict = await h.startApp({ auth: { maxTokenHours: 1 } });
+    expectApiError(await strict.api('GET', '/units', { token: await hsToken({ exp: now() + 2 * 3600 }) }), 401, 'unauthorized', /至多 1 小时/);
+    expect((await strict.api('GET', '/units', { token: await hsToken({ exp: now() + 3000 }) })).status).toBe(200);
+  });
+});
+
 describe('our own tokens (HS256)', () => {
   test('expired, unsigned (alg none), another algorithm, another issuer, no exp, a forged signature → 401', async () => {
     const cases: [string, string, RegExp][] = [
@@ -124,6 +134,10 @@ describe('our own tokens (HS256)', () => {
       ['another secret', await hsToken({ secret: 'z'.repeat(40) }), /登录凭证无效/],
       ['a handler without a unit', await hsToken({ claims: { roles: ['handler'] } }), /所属单位/],
       ['no roles', await hsToken({ claims: { roles: [] } }), /必要信息/],
+      // A token minted to outlive any session, or dated ahead (AUTH_MAX_TOKEN_HOURS, default 12).
+      ['valid for 100 years', await hsToken({ exp: now() + 100 * 365 * 86_400 }), /有效期过长/],
+      ['valid for 13 hours', await hsToken({ exp: now() + 13 * 3600 }), /有效期过长/],
+      ['issued a year from now', await hsToken({ iat: now() + 365 * 86_400, exp: now() + 365 * 86_400 + 600 }), /签发时间在未来/],
     ];
     for (const [label, token, message] of cases) {
       const res = await h.api('GET', '/units', { token });
