@@ -187,12 +187,19 @@ function auditCodecDecode(audit: AuditLog): CodecDecodeHook {
     if (access.decrypted === 0) return;
     await audit.record({
       action: 'codec.decode',
-      actor: access.actor,
+      actor: { id: access.actor.id, name: access.actor.name, roles: access.actor.roles },
       endpoint: 'POST /codec/decode',
       count: access.decrypted,
       ip: access.ip,
-      userAgent: null,
-      details: { via: access.via, namespace: access.namespace, keyIds: access.keyIds, origin: access.origin },
+      userAgent: access.userAgent,
+      details: {
+        via: access.via,
+        namespace: access.namespace,
+        keyIds: access.keyIds,
+        origin: access.origin,
+        actorUnit: access.actor.unit,
+        workflowIds: access.workflowIds,
+      },
     });
   };
 }

@@ -17,5 +17,9 @@ export const AUDIT_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
 /** Roles that see the supervisors' view of overdue, due-soon and stalled cases (GET /supervision/stuck). */
 export const SUPERVISION_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
 
-/** Roles that may decrypt Temporal payloads through the codec endpoint (the Web UI), i.e. see personal data in full. */
-export const CODEC_ROLES: ReadonlySet<Role> = new Set(['supervisor', 'admin']);
+/**
+ * Roles that may decrypt Temporal payloads through the codec endpoint (the Web UI), i.e. see personal data in full.
+ * Only a role the API shows every citizen to (UNMASKED_PHONE_ROLES) — an admin sees phones masked in the API, so not
+ * decrypted in the UI either — and the route also refuses anyone with a unit (privacy.ts `seesEveryCitizen`).
+ */
+export const CODEC_ROLES: ReadonlySet<Role> = new Set(['supervisor']);

@@ -20,6 +20,8 @@ import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { isEncrypted, payloadKeyId, PayloadDecryptionError, UnknownPayloadKeyError } from '../../temporal/payload-codec';
 import { CODEC_ROLES } from '../../domain/permissions';
+import { caseWorkflowId } from '../../temporal/definitions';
+import { seesEveryCitizen } from '../../domain/privacy';
 import { ActorSchema, type Actor } from '../../domain/roles';
 import { actorOf, authenticate, authorize } from '../auth';
 import { ApiError } from '../errors';
@@ -38,7 +40,10 @@ const SESSION_AUDIENCE = 'huiying-codec';
 /** One decode request, as the audit trail records it: who saw how many payloads, how and from where. */
 export interface CodecAccess {
   at: string;
-  actor: { id: string; name: string; roles: string[] };
+  actor: { id: string; name: string; roles: string[]; unit: string | null };
+  /** The case workflows the decoded payloads belong to, as far as they tell (a case's input or state names its id). */
+  workflowIds: string[];
+  userAgent: string | null;
   via: 'bearer' | 'session';
   namespace: string;
   /** Payloads in the request, and how many of them were encrypted (and so decrypted now). */
@@ -151,6 +156,9 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
   };
 
   router.post(`${CODEC_PATH}/decode`, codecAuth, authorize('POST /codec/decode'), checkNamespace, async (req, res) => {
+    // The payloads do not say which case they are (the UI sends none), so a person from whom any citizen could be
+    // hidden — one whose token carries a unit a protected case may concern — gets nothing decrypted.
+    if (!seesEveryCitizen(actorOf(res))) throw new ApiError('forbidden', '解码会显示诉求人全部信息，仅限不属于任何单位的督办员');
     const payloads = fromJson(parseBody(PayloadsBodySchema, req.body).payloads);
     let decoded = payloads;
     try {
@@ -162,7 +170,9 @@ export function codecRoutes(deps: CodecRouteDeps): Router {
     const encrypted = payloads.filter(isEncrypted);
     await deps.onCodecDecode?.({
       at: new Date().toISOString(),
-      actor: { id: actor.id, name: actor.name, roles: actor.roles },
+      actor: { id: actor.id, name: actor.name, roles: actor.roles, unit: actor.unit ?? null },
+      workflowIds: casesNamedIn(decoded).map(caseWorkflowId),
+      userAgent: req.get('user-agent')?.slice(0, 500) ?? null,
       via: res.locals.codecVia as CodecAccess['via'],
       namespace,
       payloads: payloads.length,
@@ -226,6 +236,27 @@ function readCookie(req: Request, name: string): string | undefined {
 }
 
 type JsonPayload = { metadata?: Record<string, string>; data?: string };
+
+/** The case ids that decoded JSON payloads name: a case's start input or state (`{id, ledgerNo, …}`), or a resumed one. */
+export function casesNamedIn(payloads: Payload[]): string[] {
+  const ids = new Set<string>();
+  const visit = (value: unknown) => {
+    if (typeof value !== 'object' || value === null) return;
+    const v = value as Record<string, unknown>;
+    if (typeof v.id === 'string' && typeof v.ledgerNo === 'string') ids.add(v.id);
+    if (v.resume) visit(v.resume);
+  };
+  for (const p of payloads) {
+    if (!p.data || Buffer.from(p.metadata?.encoding ?? []).toString() !== 'json/plain') continue;
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(p.data).toString('utf8'));
+      for (const item of Array.isArray(parsed) ? parsed : [parsed]) visit(item);
+    } catch {
+      // not JSON after all: names no case
+    }
+  }
+  return [...ids].sort();
+}
 
 function fromJson(payloads: JsonPayload[]): Payload[] {
   return payloads.map((p) => ({

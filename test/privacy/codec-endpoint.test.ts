@@ -18,7 +18,7 @@ import type { CodecAccess } from '../../api/routes/codec';
 import type { Actor } from '../../domain/roles';
 import { startDevServer } from '../../scripts/dev-server';
 import { type ApiCall, drive, expectApiError, expectStatus, type ExtraApp, type Json, useE2E } from '../e2e/harness';
-import { people } from '../support/personas';
+import { HOUSING, people } from '../support/personas';
 import { temporalBinaries } from '../support/binaries';
 
 const K1 = generatePayloadKey();
@@ -72,12 +72,15 @@ const decodeRequest = (api: ApiCall, payloads: WirePayload[], opts: { token?: st
   api('POST', '/codec/decode', { token: opts.token, body: { payloads }, headers: { 'x-namespace': h.namespace, ...opts.headers } });
 
 describe('POST /codec/decode', () => {
-  test('a supervisor (or an admin) gets a real payload from the history decrypted; the access is audited', async () => {
+  test('a supervisor gets a real payload from the history decrypted; the access is audited with the case, unit and user agent', async () => {
     const input = await startedInput(caseId);
     expect(payloadKeyId(input)).toBe('k1');
     expect(Buffer.from(input.data!).includes(Buffer.from(CITIZEN.phone))).toBe(false);
 
-    const res = await decodeRequest(audited.api, [toWire(input)], { token: people.supervisor });
+    const res = await decodeRequest(audited.api, [toWire(input)], {
+      token: people.supervisor,
+      headers: { 'user-agent': 'TemporalUI/2.x' },
+    });
     const body = expectStatus(res, 200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(body.payloads).toHaveLength(1);
@@ -87,7 +90,9 @@ describe('POST /codec/decode', () => {
 
     expect(accesses).toEqual([
       expect.objectContaining({
-        actor: { id: people.supervisor.id, name: people.supervisor.name, roles: ['supervisor'] },
+        actor: { id: people.supervisor.id, name: people.supervisor.name, roles: ['supervisor'], unit: null },
+        workflowIds: [`case-${caseId}`],
+        userAgent: 'TemporalUI/2.x',
         via: 'bearer',
         namespace: h.namespace,
         payloads: 1,
@@ -95,16 +100,21 @@ describe('POST /codec/decode', () => {
         keyIds: ['k1'],
       }),
     ]);
-    expect(expectStatus(await decodeRequest(audited.api, [toWire(input)], { token: people.admin }), 200).payloads[0].data).toBe(
-      body.payloads[0].data,
-    );
-    expect(accesses.at(-1)!.actor.id).toBe(people.admin.id);
+  });
+
+  test('nobody the API would hide a citizen from gets plaintext: an admin (masked in the API), a supervisor of a unit', async () => {
+    const wire = [toWire(await startedInput(caseId))];
+    const before = accesses.length;
+    expectApiError(await decodeRequest(audited.api, wire, { token: people.admin }), 403, 'forbidden');
+    const unitSupervisor = { ...people.supervisor, id: 'sup-unit', unit: HOUSING };
+    expectApiError(await decodeRequest(audited.api, wire, { token: unitSupervisor }), 403, 'forbidden', /不属于任何单位的督办员/);
+    expect(accesses).toHaveLength(before);
   });
 
   test('a handler or an operator gets 403, no token 401, a bad token 401; nothing decoded, nothing audited', async () => {
     const wire = [toWire(await startedInput(caseId))];
     const before = accesses.length;
-    expectApiError(await decodeRequest(audited.api, wire, { token: people.housingHandler }), 403, 'forbidden', /督办员或管理员/);
+    expectApiError(await decodeRequest(audited.api, wire, { token: people.housingHandler }), 403, 'forbidden', /督办员/);
     expectApiError(await decodeRequest(audited.api, wire, { token: people.operator }), 403, 'forbidden');
     expectApiError(await decodeRequest(audited.api, wire), 401, 'unauthorized', /解码会话/);
     expectApiError(await decodeRequest(audited.api, wire, { token: 'not-a-jwt' }), 401, 'unauthorized');
