@@ -117,7 +117,12 @@ describe('token lifetime', () => {
     const twelveHours = await hsToken({ exp: now() + 12 * 3600 });
     expect((await h.api('GET', '/units', { token: twelveHours })).status).toBe(200);
     const strict = await h.startApp({ auth: { maxTokenHours: 1 } });
-    expectApiError(await strict.api('GET', '/units', { token: await hsToken({ exp: now() + 2 * 3600 }) }), 401, 'unauthorized', /至多 1 小时/);
+    expectApiError(
+      await strict.api('GET', '/units', { token: await hsToken({ exp: now() + 2 * 3600 }) }),
+      401,
+      'unauthorized',
+      /至多 1 小时/,
+    );
     expect((await strict.api('GET', '/units', { token: await hsToken({ exp: now() + 3000 }) })).status).toBe(200);
   });
 });
