@@ -45,6 +45,8 @@ async function act(person: PersonPage, button: string, fill: Record<string, stri
   const dialog = page.getByRole('dialog');
   // Every action but 签收 asks for something in a dialog first.
   if (button !== '签收') {
+    // A click on the confirm button while the dialog still zooms in can be lost (CI saw one): wait until it has opened.
+    await page.locator('.ant-modal.ant-zoom-appear').waitFor({ state: 'detached' });
     for (const [label, value] of Object.entries(fill)) await dialog.getByLabel(label).fill(value);
     await dialog.getByRole('button', { name: `确认${button}` }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -123,6 +125,7 @@ test('a rejection at 审核 sends the case back to the unit with the comment, an
   await openFromInbox(second, ledgerNo);
   // A rejection needs a comment: the dialog says so in Chinese next to the field, and nothing is sent.
   await second.page.getByRole('button', { name: '退回', exact: true }).click();
+  await second.page.locator('.ant-modal.ant-zoom-appear').waitFor({ state: 'detached' });
   await second.page.getByRole('dialog').getByRole('button', { name: '确认退回' }).click();
   await second.page.getByText('退回必须填写意见').waitFor();
   await second.page.getByRole('dialog').getByLabel('退回意见').fill('只报修未修复，请落实整改。');
