@@ -4,26 +4,15 @@
  * open case with a provisional deadline is asked to recompute it. Safe to run again; a running worker must have the
  * same calendar, since the cases recompute on the worker's (restart it after adding a file).
  */
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError } from '../config';
 import { loadCalendar } from '../config/calendar';
-import { loadPayloadKeys } from '../config/keys';
 import { describeForLog } from '../config/redaction';
-import { embeddedUrl } from '../db/embedded';
-import { migrate } from '../db/migrate';
-import { createDb } from '../db/pool';
-import { connectClient } from '../temporal/client';
-import { EncryptionCodec } from '../temporal/payload-codec';
 import { applyCalendar, caseSignaller } from '../worker/calendar-sweep';
+import { withSystem } from './with-system';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const calendar = loadCalendar(config.files.calendars);
-  const url = config.database.url ?? (await embeddedUrl(config.database.embedded!));
-  await migrate(url);
-  const keys = loadPayloadKeys({ dataDir: config.dataDir, production: config.production, ...config.payloadKeys });
-  const client = await connectClient(config.temporal, new EncryptionCodec(keys));
-  const db = createDb(url);
-  try {
+function main(): Promise<void> {
+  return withSystem(async ({ config, client, db }) => {
+    const calendar = loadCalendar(config.files.calendars);
     const r = await applyCalendar({ db, calendar, signalCase: caseSignaller(client) });
     const what = {
       'up-to-date': 'already applied',
@@ -33,10 +22,7 @@ async function main(): Promise<void> {
       stopped: 'stopped',
     }[r.outcome];
     console.log(`calendar ${r.version}: ${what}`);
-  } finally {
-    await db.end();
-    await client.connection.close();
-  }
+  });
 }
 
 main().catch((err: unknown) => {
