@@ -116,7 +116,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(express.json({ limit: '100kb' }));
   // Who is calling (if anyone): the token is checked here, refused below for all but the public endpoints.
   app.use(identify({ secret: deps.jwtSecret, ...deps.auth }));
-  app.use(anonymousRateLimit(rateLimits));
+  app.use(anonymousRateLimit(rateLimits, deps.db));
   app.use(auditUnmaskedReads(audit));
 
   const openapi = openApiDocument();
@@ -143,7 +143,7 @@ export function createApp(appDeps: AppDeps): Express {
     const [method, route] = endpoint.split(' ') as ['GET', string];
     app[method.toLowerCase() as 'get'](route, authorize(endpoint));
   }
-  app.post('/cases', intakeRateLimit(rateLimits));
+  app.post('/cases', intakeRateLimit(rateLimits, deps.db));
   app.use(caseRoutes({ cases, db: deps.db, units: deps.units, calendar: deps.calendar, audit: deps.audit }));
   app.use(supervisionRoutes(deps));
   app.use(auditRoutes(deps));

@@ -6,8 +6,10 @@ import type { RequestHandler } from 'express';
 import rateLimit, { ipKeyGenerator, type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { RateLimits } from '../config/defaults';
+import type { Db } from '../db/pool';
 import { actorOf } from './auth';
 import { ApiError } from './errors';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 /**
  * helmet's defaults (HSTS, nosniff, frame and referrer policies, cross-origin isolation headers...) with a content
@@ -21,13 +23,21 @@ export function securityHeaders(): RequestHandler {
 
 const pass: RequestHandler = (_req, _res, next) => next();
 
-/** A limit answering 429 `rate_limited` in our error shape, with the window's `Retry-After`; a limit of 0 lets everything pass. */
-export function limiter(
-  what: string,
-  limit: number,
-  windowMs: number,
-  opts: { key: RateLimitOptions['keyGenerator']; skip?: RateLimitOptions['skip']; failuresOnly?: boolean },
-): RequestHandler {
+export interface LimiterOptions {
+  /** Keeps this limiter's counts apart from every other's in the shared store. */
+  name: string;
+  /** Where the counts live: the read model's database, shared by every API process. */
+  db: Db;
+  key: RateLimitOptions['keyGenerator'];
+  skip?: RateLimitOptions['skip'];
+  failuresOnly?: boolean;
+}
+
+/**
+ * A limit answering 429 `rate_limited` in our error shape, with the window's `Retry-After`; a limit of 0 lets
+ * everything pass. Counted in PostgreSQL, so that it holds across API processes (api/rate-limit-store.ts).
+ */
+export function limiter(what: string, limit: number, windowMs: number, opts: LimiterOptions): RequestHandler {
   if (limit <= 0) return pass;
   const per = windowMs === 60_000 ? '每分钟' : windowMs === 3_600_000 ? '每小时' : `每 ${windowMs / 1000} 秒`;
   return rateLimit({
@@ -36,6 +46,7 @@ export function limiter(
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: opts.key,
+    store: new PostgresRateLimitStore(opts.db, `${opts.name}:`),
     ...(opts.skip ? { skip: opts.skip } : {}),
     ...(opts.failuresOnly ? { skipSuccessfulRequests: true } : {}),
     handler: (_req, res, next) => {
@@ -45,13 +56,19 @@ export function limiter(
 }
 
 /** Intake (POST /cases): per caller, after authentication. */
-export function intakeRateLimit(limits: RateLimits): RequestHandler {
-  return limiter('您的登记', limits.intakePerWindow, limits.windowMs, { key: (_req, res) => `sub:${actorOf(res).id}` });
+export function intakeRateLimit(limits: RateLimits, db: Db): RequestHandler {
+  return limiter('您的登记', limits.intakePerWindow, limits.windowMs, {
+    name: 'intake',
+    db,
+    key: (_req, res) => `sub:${actorOf(res).id}`,
+  });
 }
 
 /** Requests that carry no valid token: per IP. Runs after the token (if any) was checked. */
-export function anonymousRateLimit(limits: RateLimits): RequestHandler {
+export function anonymousRateLimit(limits: RateLimits, db: Db): RequestHandler {
   return limiter('本地址未登录的请求', limits.anonymousPerWindow, limits.windowMs, {
+    name: 'anonymous',
+    db,
     key: (req) => `ip:${ipKeyGenerator(req.ip ?? 'unknown')}`,
     skip: (_req, res) => res.locals.actor !== undefined,
   });

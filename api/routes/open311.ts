@@ -87,6 +87,8 @@ export function open311Routes(deps: Open311Deps): Router {
     next();
   };
   const perPartner = limiter('service requests from this partner', deps.rateLimits.intakePerWindow, deps.rateLimits.windowMs, {
+    name: 'open311-partner',
+    db: deps.db,
     key: (_req, res) => `open311:${String(res.locals.partner)}`,
   });
 

@@ -44,6 +44,8 @@ export function publicStatusRoutes(deps: PublicStatusDeps): Router {
   const { cases, db, units, audit, publicAccess } = deps;
   const router = Router();
   const perAddress = limiter('本地址的进度查询', publicAccess.statusPerWindow, publicAccess.windowMs, {
+    name: 'public-status-address',
+    db,
     key: (req) => `public-status:${ipKeyGenerator(req.ip ?? 'unknown')}`,
   });
   // Guessing the digits of one case from many addresses: counted per ledger number, only the failures.
@@ -51,7 +53,7 @@ export function publicStatusRoutes(deps: PublicStatusDeps): Router {
     '对该工单的错误查询',
     publicAccess.statusPerWindow > 0 ? PUBLIC_STATUS_FAILURES_PER_CASE_PER_HOUR : 0,
     3_600_000,
-    { key: (req) => `public-status-case:${String(req.params.ledgerNo)}`, failuresOnly: true },
+    { name: 'public-status-case', db, key: (req) => `public-status-case:${String(req.params.ledgerNo)}`, failuresOnly: true },
   );
 
   router.get('/public/cases/:ledgerNo', authorize(PUBLIC_STATUS_ENDPOINT), perAddress, perCase, async (req, res) => {

@@ -68,9 +68,14 @@ describe('security headers (helmet) and the body limit', () => {
 });
 
 describe('rate limits', () => {
+  const tight = { intakePerWindow: 3, anonymousPerWindow: 4, windowMs: 60_000 };
   let api: ApiCall;
   beforeAll(async () => {
-    ({ api } = await h.startApp({ rateLimits: { intakePerWindow: 3, anonymousPerWindow: 4, windowMs: 60_000 } }));
+    ({ api } = await h.startApp({ rateLimits: tight }));
+  });
+  // Counts live in the read model's database, shared with this file's other app: each test starts from none.
+  beforeEach(async () => {
+    await h.db.query('DELETE FROM rate_limit_hits');
   });
 
   test('intake: per caller; the next POST /cases → 429 rate_limited with Retry-After; others and other endpoints unaffected', async () => {
@@ -98,6 +103,25 @@ describe('rate limits', () => {
     // The same address with a valid token is served.
     expectStatus(await api('GET', '/units', { token: people.dispatcher }), 200);
     expectStatus(await api('GET', '/health', { token: people.dispatcher }), 200);
+  });
+
+  test('two API processes count against one limit (the counts are in PostgreSQL), also when requests arrive at once', async () => {
+    const { api: other } = await h.startApp({ rateLimits: tight });
+    // Alternating between the two apps: the fifth token-less request is refused whichever app it reaches.
+    const statuses: number[] = [];
+    for (const call of [api, other, api, other, api, other]) statuses.push((await call('GET', '/health')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+
+    // Intake: 9 requests of one caller at the same moment, split over both apps: exactly 3 registered.
+    const op3: Actor = { ...people.operator, id: 'op-zheng', name: '郑话务' };
+    const burst = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        (i % 2 ? other : api)('POST', '/cases', { token: op3, body: newCase({ title: `并发限流${i}` }) }),
+      ),
+    );
+    expect(burst.map((r) => r.status).sort()).toEqual([201, 201, 201, 429, 429, 429, 429, 429, 429]);
+    const { rows } = await h.db.query("SELECT hits FROM rate_limit_hits WHERE key = 'intake:sub:op-zheng'");
+    expect(rows).toEqual([{ hits: 9 }]);
   });
 
   test('configuration: HUIYING_RATE_INTAKE_PER_MIN, HUIYING_RATE_ANON_PER_MIN (0 turns one off)', () => {
