@@ -36,7 +36,7 @@ export interface DevServer {
 }
 
 /** Values of temporal.api.enums.v1.IndexedValueType (the proto package is not a direct dependency). */
-const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
+export const INDEXED_VALUE_TYPE: Record<SearchAttributeTypeName, number> = {
   Text: 1,
   Keyword: 2,
   Int: 3,

@@ -3,6 +3,9 @@
  * one), the worker and the API — stopped together with Ctrl-C. A worker that dies is started again with backoff
  * while the API keeps answering (cases wait in Temporal meanwhile); the API, the dev server or the database
  * exiting stops everything, since nothing useful is left to answer.
+ *
+ * `npm start -- --cluster` runs a real Temporal server on PostgreSQL instead of the dev server, two workers and two API
+ * processes behind one port (scripts/cluster/start-mode.ts; README "Running on a Temporal cluster").
  */
 import { connect } from 'node:net';
 import path from 'node:path';
@@ -25,6 +28,15 @@ import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
 import { workerNodeArgs } from '../worker/node-args';
 import { ensureTemporalBinaries } from './temporal-binaries';
+import {
+  API_PRIMARY_ENTRY,
+  bringUpClusterTemporal,
+  clusterBannerLines,
+  CLUSTER_API_PROCESSES,
+  CLUSTER_WORKERS,
+  parseStartArgs,
+  type ClusterTemporal,
+} from './cluster/start-mode';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHILD_STOP_GRACE_MS = 10_000;
@@ -44,6 +56,7 @@ interface Child {
 let stopping = false;
 let devServer: DevServer | undefined;
 let database: EmbeddedPostgres | undefined;
+let cluster: ClusterTemporal | undefined;
 const children: Child[] = [];
 
 async function main(): Promise<void> {
@@ -51,6 +64,7 @@ async function main(): Promise<void> {
 
   // The children get this environment with the settings decided here, and read their own configuration from it.
   const env = process.env;
+  const startArgs = parseStartArgs(process.argv.slice(2));
   const config = loadConfig(env);
   const { dataDir } = config;
   const jwtSecret = resolveJwtSecret({ secret: config.jwtSecret, dataDir, createIfMissing: true });
@@ -62,7 +76,8 @@ async function main(): Promise<void> {
   const apiPort = config.api.port;
 
   let address = config.temporal.address;
-  const own = config.start.devServer; // unless TEMPORAL_ADDRESS names a running server
+  // unless TEMPORAL_ADDRESS names a running server; with --cluster, a real server is started below instead
+  const own = startArgs.cluster ? undefined : config.start.devServer;
   if (own) {
     const { cli } = await ensureTemporalBinaries();
     log('starting the Temporal dev server ...');
@@ -92,6 +107,13 @@ async function main(): Promise<void> {
   }
   await migrate(databaseUrl!, { log });
   if (stopping) return;
+  if (startArgs.cluster) {
+    // After the database: our server keeps its state on the same PostgreSQL server.
+    cluster = await bringUpClusterTemporal({ config, databaseUrl: databaseUrl!, log });
+    address = cluster.address;
+    void cluster.server?.exited.then(() => void shutdown(1, 'the Temporal server exited unexpectedly'));
+    if (stopping) return;
+  }
 
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
@@ -107,8 +129,14 @@ async function main(): Promise<void> {
   const temporal = { ...config.temporal, address };
   const codec = new EncryptionCodec(payloadKeys);
   const fill = await readModelToFill(databaseUrl!, temporal, codec);
-  superviseWorker(config.start.workerEntry, childEnv, workerNodeArgs(config.worker.heapMb));
-  const workerReady = waitForWorker(address, namespace, taskQueue);
+  if (cluster) {
+    for (let i = 0; i < CLUSTER_WORKERS; i++) {
+      const port = cluster.metricsPorts.worker[i];
+      const env = port === undefined ? childEnv : { ...childEnv, HUIYING_WORKER_METRICS_PORT: String(port) };
+      superviseWorker(config.start.workerEntry, env, workerNodeArgs(config.worker.heapMb), `worker-${i + 1}`);
+    }
+  } else superviseWorker(config.start.workerEntry, childEnv, workerNodeArgs(config.worker.heapMb));
+  const workerReady = waitForWorker(address, namespace, taskQueue, cluster ? CLUSTER_WORKERS : 1);
   if (fill > 0) {
     // Before the API takes intakes: the read model must hold the existing cases, or the ledger counter would start
     // again at 1 (it continues after the highest number in the read model) and lists would miss them.
@@ -122,7 +150,20 @@ async function main(): Promise<void> {
   if (stopping) return;
   await ensureConsoleBuilt(log);
   if (stopping) return;
-  startChild('api', config.start.apiEntry, childEnv, (why) => void shutdown(1, `api exited unexpectedly (${why})`));
+  if (cluster) {
+    const metricsPorts = cluster.metricsPorts.api.every((p) => p !== undefined)
+      ? ['--metrics-ports', cluster.metricsPorts.api.join(',')]
+      : [];
+    const args = ['--processes', String(CLUSTER_API_PROCESSES), '--entry', config.start.apiEntry, ...metricsPorts];
+    startChild(
+      'api',
+      API_PRIMARY_ENTRY,
+      childEnv,
+      (why) => void shutdown(1, `the API processes' primary exited unexpectedly (${why})`),
+      [],
+      args,
+    );
+  } else startChild('api', config.start.apiEntry, childEnv, (why) => void shutdown(1, `api exited unexpectedly (${why})`));
 
   if (!(await waitForPort(apiPort))) {
     if (!stopping) await shutdown(1, `the API did not listen on port ${apiPort} within ${READY_TIMEOUT_MS / 1000} s`);
@@ -134,9 +175,16 @@ async function main(): Promise<void> {
   if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
 }
 
-function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, onExit: (why: string) => void, nodeArgs: string[] = []): Child {
+function startChild(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  onExit: (why: string) => void,
+  nodeArgs: string[] = [],
+  entryArgs: string[] = [],
+): Child {
   const tsxLoader = pathToFileURL(require.resolve('tsx')).href;
-  const child = spawnGuarded(process.execPath, [...nodeArgs, '--import', tsxLoader, entry], { cwd: ROOT, env });
+  const child = spawnGuarded(process.execPath, [...nodeArgs, '--import', tsxLoader, entry, ...entryArgs], { cwd: ROOT, env });
   prefixLines(child.stdout, `[${name}] `, process.stdout);
   prefixLines(child.stderr, `[${name}] `, process.stderr);
   const entryOf: Child = { name, process: child };
@@ -153,14 +201,14 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, onExit:
  * after WORKER_RESTART_FIRST_MS, doubling up to WORKER_RESTART_MAX_MS while it keeps dying young, and from the first
  * delay again once a run lasted WORKER_STABLE_MS. Meanwhile the API answers (/health says no worker polls).
  */
-function superviseWorker(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[]): void {
+function superviseWorker(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string[], name = 'worker'): void {
   let delay = WORKER_RESTART_FIRST_MS;
   let restarts = 0;
   const run = (): void => {
     if (stopping) return;
     const startedAt = Date.now();
     const current = startChild(
-      'worker',
+      name,
       entry,
       env,
       (why) => {
@@ -168,12 +216,14 @@ function superviseWorker(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string
         children.splice(children.indexOf(current), 1);
         if (ranMs >= WORKER_STABLE_MS) delay = WORKER_RESTART_FIRST_MS;
         restarts += 1;
-        log(`worker exited (${why}) after ${(ranMs / 1000).toFixed(1)} s; restart ${restarts} in ${delay / 1000} s`);
+        log(`${name} exited (${why}) after ${(ranMs / 1000).toFixed(1)} s; restart ${restarts} in ${delay / 1000} s`);
         setTimeout(run, delay);
         delay = Math.min(delay * 2, WORKER_RESTART_MAX_MS);
       },
       nodeArgs,
     );
+    // Its process group: what a test or an operator kills to take this worker down at once.
+    log(`${name} started (process group ${current.process.pid})`);
   };
   run();
 }
@@ -189,6 +239,7 @@ async function shutdown(code: number, reason: string): Promise<void> {
   log(`${reason}; stopping ...`);
   await Promise.all(children.map((c) => stopGuarded(c.process, CHILD_STOP_GRACE_MS)));
   await devServer?.stop();
+  await cluster?.server?.stop();
   await database?.stop();
   log(code === 0 ? 'stopped.' : 'stopped after a failure.');
   process.exit(code);
@@ -211,8 +262,8 @@ async function waitForPort(port: number): Promise<boolean> {
   return false;
 }
 
-/** The worker bundles its workflows first (seconds here); "running" should mean it polls. */
-async function waitForWorker(address: string, namespace: string, taskQueue: string): Promise<boolean> {
+/** The worker bundles its workflows first (seconds here); "running" should mean it polls (each of them, on a cluster). */
+async function waitForWorker(address: string, namespace: string, taskQueue: string, workers: number): Promise<boolean> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const connection = await Connection.connect({ address });
   try {
@@ -222,7 +273,7 @@ async function waitForWorker(address: string, namespace: string, taskQueue: stri
         taskQueue: { name: taskQueue },
         taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
       });
-      if ((pollers ?? []).length > 0) return true;
+      if ((pollers ?? []).length >= workers) return true;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     return false;
@@ -273,8 +324,9 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
     // localhost, as the codec endpoint: the UI's codec session cookie (SameSite=Lax) travels only within one site.
     devServer?.uiUrl
       ? `  Temporal UI:  ${devServer.uiUrl.replace('//127.0.0.1:', '//localhost:')}/namespaces/${o.namespace}/workflows (developers only; this machine only)`
-      : '  Temporal UI:  (not started by npm start)',
+      : `  Temporal UI:  (not started by npm start${cluster ? ' --cluster: the server has no Web UI; README "Running on a Temporal cluster"' : ''})`,
     `  Temporal:     ${o.address}, namespace ${o.namespace}`,
+    ...(cluster ? clusterBannerLines({ temporal: cluster, apiPort: o.apiPort, dataDir: o.dataDir }) : []),
     `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,
     `  Read model:   PostgreSQL, ${database ? `embedded (data/postgres, ${database.url.replace(/\/\/[^@]*@/, '//')})` : 'DATABASE_URL'}`,
     '  Get a token:  npm run token -- --sub op1 --name 张三 --role operator',
