@@ -7,10 +7,9 @@ import { createClosedCaseFinder } from './closed-cases';
 import { createDeadlinePlanner } from './deadlines';
 import { createReadModelRecorder } from './read-model';
 import { createRecalendarer } from './recalendar';
-import type { Notifier } from './notifier';
+import { DeliveryError, type Notifier } from './notifier';
 import { createPublisher } from './publish';
 import { createSampler, type SamplingDeps } from './sampling';
-import { WebhookError } from './webhook-notifier';
 
 export interface ActivityDeps {
   notifier: Notifier;
@@ -44,7 +43,7 @@ export function createActivities({ notifier, calendar = createCalendar(), limits
         });
         return result;
       } catch (err) {
-        if (err instanceof WebhookError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'NotificationRefused');
+        if (err instanceof DeliveryError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'NotificationRefused');
         throw err;
       }
     },

@@ -4,8 +4,7 @@ import type { Db } from '../db/pool';
 import type { Delivery } from '../domain/delivery';
 import type { Notification } from '../domain/notifications';
 import type { CaseSummary } from '../domain/summary';
-import type { Notifier } from './notifier';
-import { WebhookError } from './webhook-notifier';
+import { DeliveryError, type Notifier } from './notifier';
 
 export interface Publication {
   summary: CaseSummary;
@@ -26,7 +25,7 @@ export function createPublisher(db: Db, notifier: Notifier) {
       if (result.status === 'fulfilled') return { id: n.id, outcome: 'delivered', reason: '' };
       const err: unknown = result.reason;
       const reason = err instanceof Error ? err.message : String(err);
-      return { id: n.id, outcome: err instanceof WebhookError && err.permanent ? 'refused' : 'failed', reason };
+      return { id: n.id, outcome: err instanceof DeliveryError && err.permanent ? 'refused' : 'failed', reason };
     });
     for (const d of deliveries) {
       const n = notifications.find((x) => x.id === d.id)!;

@@ -1,5 +1,5 @@
 import type { Notification } from '../domain/notifications';
-import type { Notifier } from './notifier';
+import { DeliveryError, type Notifier } from './notifier';
 
 /**
  * Hands each notification to a county's SMS or e-mail gateway as a JSON POST. The gateway must honour the
@@ -30,12 +30,9 @@ export class WebhookNotifier implements Notifier {
   }
 }
 
-export class WebhookError extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(message);
+export class WebhookError extends DeliveryError {
+  constructor(message: string, permanent: boolean) {
+    super(message, permanent);
     this.name = 'WebhookError';
   }
 }

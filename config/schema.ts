@@ -27,6 +27,7 @@ import { parsePayloadKeys } from './keys';
 import { parsePartnerKeys } from './partner-keys';
 import { secretValuesIn } from './log-secrets';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from './paths';
+import { mailDomainOf } from '../domain/notification-mail';
 
 const perMinute = (what: string) => ({ min: 0, meaning: `${what} per minute; 0 turns the limit off` });
 
@@ -102,6 +103,14 @@ export const EnvSchema = z.looseObject({
   HUIYING_OUTBOX_DIR: text(),
   HUIYING_WEBHOOK_URL: url(),
   HUIYING_WEBHOOK_TOKEN: secret(),
+  HUIYING_NOTIFICATIONS_FILE: text(),
+  HUIYING_SMTP_HOST: text(),
+  HUIYING_SMTP_PORT: wholeNumber(undefined, { min: 1, max: 65535, meaning: 'a TCP port' }),
+  HUIYING_SMTP_SECURE: oneOf(['starttls', 'require-starttls', 'implicit'], 'starttls'),
+  HUIYING_SMTP_USER: text(),
+  HUIYING_SMTP_PASSWORD: secret(),
+  HUIYING_SMTP_FROM: text(),
+  HUIYING_SMTP_CA_FILE: text(),
   // The county's own data
   HUIYING_UNITS_FILE: text(),
   HUIYING_LIMITS_FILE: text(),
@@ -169,6 +178,21 @@ function crossChecks(env: Env, ctx: z.core.$RefinementCtx<Env>): void {
   }
   if (env.HUIYING_NOTIFIER === 'webhook' && env.HUIYING_WEBHOOK_URL === undefined) {
     problem('HUIYING_WEBHOOK_URL', 'required with HUIYING_NOTIFIER=webhook: the address of the SMS/e-mail gateway');
+  }
+  if (env.HUIYING_SMTP_HOST !== undefined && env.HUIYING_SMTP_FROM === undefined) {
+    problem(
+      'HUIYING_SMTP_FROM',
+      'required with HUIYING_SMTP_HOST: the sender of notification e-mails, e.g. 回应平台 <huiying@county.gov.cn>',
+    );
+  }
+  if (typeof env.HUIYING_SMTP_FROM === 'string' && mailDomainOf(env.HUIYING_SMTP_FROM) === undefined) {
+    problem('HUIYING_SMTP_FROM', `expected an e-mail address (name <address> or address), got '${env.HUIYING_SMTP_FROM}'`);
+  }
+  if ((env.HUIYING_SMTP_USER === undefined) !== (env.HUIYING_SMTP_PASSWORD === undefined)) {
+    problem(
+      env.HUIYING_SMTP_USER === undefined ? 'HUIYING_SMTP_USER' : 'HUIYING_SMTP_PASSWORD',
+      'HUIYING_SMTP_USER and HUIYING_SMTP_PASSWORD go together',
+    );
   }
   if (typeof env.HUIYING_OPEN311_API_KEYS === 'string') {
     try {
@@ -295,10 +319,27 @@ function toConfig(env: Env) {
     },
     /** As given (config/keys.ts parses them); unset: the development key file in the data dir. */
     payloadKeys: { list: env.HUIYING_PAYLOAD_KEYS, currentId: env.HUIYING_PAYLOAD_KEY_ID },
-    notifier:
-      env.HUIYING_NOTIFIER === 'webhook'
-        ? { kind: 'webhook' as const, url: env.HUIYING_WEBHOOK_URL!, token: env.HUIYING_WEBHOOK_TOKEN } // the URL is there: crossChecks
-        : { kind: 'outbox' as const, dir: env.HUIYING_OUTBOX_DIR ?? path.join(dataDir, 'outbox') },
+    /**
+     * Where notifications go (worker/notifier-from-config.ts): the default channel, the channels' settings, and the
+     * county's directory of who gets which channel (config/notification-directory.ts reads and checks it).
+     */
+    notifier: {
+      default: env.HUIYING_NOTIFIER, // with webhook, the URL is there: crossChecks
+      outbox: { dir: env.HUIYING_OUTBOX_DIR ?? path.join(dataDir, 'outbox') },
+      webhook: env.HUIYING_WEBHOOK_URL !== undefined ? { url: env.HUIYING_WEBHOOK_URL, token: env.HUIYING_WEBHOOK_TOKEN } : undefined,
+      smtp:
+        env.HUIYING_SMTP_HOST !== undefined
+          ? {
+              host: env.HUIYING_SMTP_HOST,
+              port: env.HUIYING_SMTP_PORT ?? (env.HUIYING_SMTP_SECURE === 'implicit' ? 465 : 587),
+              secure: env.HUIYING_SMTP_SECURE,
+              ...(env.HUIYING_SMTP_USER !== undefined ? { user: env.HUIYING_SMTP_USER, password: env.HUIYING_SMTP_PASSWORD! } : {}),
+              from: env.HUIYING_SMTP_FROM!, // there: crossChecks
+              ...(env.HUIYING_SMTP_CA_FILE !== undefined ? { caFile: env.HUIYING_SMTP_CA_FILE } : {}),
+            }
+          : undefined,
+      directoryFile: env.HUIYING_NOTIFICATIONS_FILE,
+    },
     /** Where attachments' bytes go (api/blobs/): files under the data dir, or a bucket; encrypted either way. */
     blobs:
       env.HUIYING_BLOBS === 's3'

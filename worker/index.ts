@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   // A plain client as well: the spot-check schedule is kept here.
   const client = await connectClient(config, payloadCodec);
   try {
-    const notifier = notifierFrom(settings.notifier);
+    const notifier = notifierFrom(settings, { keys, db });
     const calendar = loadCalendar(settings.files.calendars);
     const limits = loadLimits(settings.files.limits);
     const worker = await createWorker({

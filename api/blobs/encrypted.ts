@@ -1,4 +1,4 @@
-import type { BlobCipher } from './envelope';
+import type { EnvelopeCipher } from '../../temporal/envelope';
 import type { BlobStore } from './store';
 
 /** A blob store that encrypts, and seals the small texts that belong with its blobs (an attachment's file name). */
@@ -10,9 +10,9 @@ export interface EncryptedBlobStore extends BlobStore {
 
 /**
  * A store that only ever sees ciphertext: every blob is sealed before it is handed on (to local files or a bucket)
- * and opened when it comes back, bound to its key (envelope.ts). createBlobStore always wraps its store in this.
+ * and opened when it comes back, bound to its key (temporal/envelope.ts). createBlobStore always wraps its store in this.
  */
-export function encryptedBlobStore(inner: BlobStore, cipher: BlobCipher): EncryptedBlobStore {
+export function encryptedBlobStore(inner: BlobStore, cipher: EnvelopeCipher): EncryptedBlobStore {
   return {
     description: `${inner.description}, AES-256-GCM (key ${cipher.currentKeyId})`,
     put: (key, bytes) => inner.put(key, cipher.seal(bytes, key)),

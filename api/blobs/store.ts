@@ -1,6 +1,6 @@
 /**
  * Where attachments' bytes live: outside Temporal (whose payloads stop at 2 MB and would keep every photo in every
- * history) and outside PostgreSQL, in a blob store. Every implementation keeps only ciphertext (envelope.ts).
+ * history) and outside PostgreSQL, in a blob store. Every implementation keeps only ciphertext (temporal/envelope.ts).
  */
 export interface BlobStore {
   /** Stores `bytes` under `key`, replacing nothing: keys are fresh ids. Resolves once they are durable. */

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { encryptedBlobStore } from '../../api/blobs/encrypted';
-import { BlobCipher } from '../../api/blobs/envelope';
+import { BLOB_ENVELOPE, EnvelopeCipher } from '../../temporal/envelope';
 import { LocalBlobStore } from '../../api/blobs/local';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
 import { usePeopleInBrowsers } from '../support/browser';
@@ -20,7 +20,10 @@ const d = drive(h);
 let blobDir: string;
 const { as } = usePeopleInBrowsers(async () => {
   blobDir = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-blobs-console-'));
-  const blobs = encryptedBlobStore(new LocalBlobStore(blobDir), new BlobCipher(parsePayloadKeys(`c1:${generatePayloadKey()}`)));
+  const blobs = encryptedBlobStore(
+    new LocalBlobStore(blobDir),
+    new EnvelopeCipher(parsePayloadKeys(`c1:${generatePayloadKey()}`), BLOB_ENVELOPE),
+  );
   return h.startApp({ devLogin: true, blobs });
 });
 afterAll(async () => {

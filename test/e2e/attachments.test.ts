@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { encryptedBlobStore } from '../../api/blobs/encrypted';
-import { BlobCipher } from '../../api/blobs/envelope';
+import { BLOB_ENVELOPE, EnvelopeCipher } from '../../temporal/envelope';
 import { LocalBlobStore } from '../../api/blobs/local';
 import { S3BlobStore } from '../../api/blobs/s3';
 import { generatePayloadKey, parsePayloadKeys } from '../../config/keys';
@@ -33,7 +33,7 @@ let app: ExtraApp;
 
 beforeAll(async () => {
   blobDir = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-blobs-e2e-'));
-  const blobs = encryptedBlobStore(new LocalBlobStore(blobDir), new BlobCipher(keys));
+  const blobs = encryptedBlobStore(new LocalBlobStore(blobDir), new EnvelopeCipher(keys, BLOB_ENVELOPE));
   app = await h.startApp({ blobs, attachmentLimits: { maxBytes: MAX_BYTES, perCase: PER_CASE } });
 });
 afterAll(async () => {
@@ -252,7 +252,7 @@ describe('an S3-compatible bucket (a real moto server)', () => {
     s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: moto.credentials });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const store = new S3BlobStore({ bucket, region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials, prefix: 'e2e/' });
-    s3App = await h.startApp({ blobs: encryptedBlobStore(store, new BlobCipher(keys)) });
+    s3App = await h.startApp({ blobs: encryptedBlobStore(store, new EnvelopeCipher(keys, BLOB_ENVELOPE)) });
   }, 600_000); // a first run installs moto from PyPI
   afterAll(async () => {
     s3?.destroy();

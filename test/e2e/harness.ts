@@ -17,6 +17,7 @@ import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { AuditLog } from '../../api/audit';
+import type { Notifier } from '../../activities/notifier';
 import { OutboxNotifier } from '../../activities/outbox-notifier';
 import { EncryptionCodec, type PayloadKeyring } from '../../temporal/payload-codec';
 import { dataConverter } from '../../temporal/data-converter';
@@ -80,6 +81,8 @@ export interface E2EOptions {
    * many times, which the merge rule would rightly treat as repeats; the merge tests pass DEFAULT_LIMITS.
    */
   limits?: TimeLimits;
+  /** Wraps the real outbox (or routes beside it, e.g. to e-mail); every worker of the harness gets the result. */
+  notifier?: (outbox: OutboxNotifier, db: Db) => Notifier;
 }
 
 export interface E2E {
@@ -136,11 +139,13 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
   try {
     const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-e2e-'));
     cleanups.push('temp dir', () => fs.rm(tmp, { recursive: true, force: true }));
-    const outbox = new OutboxNotifier(path.join(tmp, 'outbox'));
+    const payloadKeys = opts.payloadKeys ?? parsePayloadKeys(`e2e-1:${generatePayloadKey()}`);
+    const outbox = new OutboxNotifier(path.join(tmp, 'outbox'), payloadKeys);
 
     const database = await createTestDatabase();
     cleanups.push('database', () => database.drop());
     const { db } = database;
+    const notifier = opts.notifier ? opts.notifier(outbox, db) : outbox;
 
     quietRuntime();
     const server = await startTestDevServer();
@@ -149,7 +154,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
 
     const connection = await Connection.connect({ address: server.address });
     cleanups.push('client connection', () => connection.close());
-    let codec = new EncryptionCodec(opts.payloadKeys ?? parsePayloadKeys(`e2e-1:${generatePayloadKey()}`));
+    let codec = new EncryptionCodec(payloadKeys);
     const codecClient = (c: EncryptionCodec) => new Client({ connection, namespace, dataConverter: dataConverter(c) });
     let client = codecClient(codec);
     const rawClient = new Client({ connection, namespace });
@@ -168,7 +173,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
         connection: nativeConnection,
         namespace,
         taskQueue: opts.taskQueue,
-        notifier: outbox,
+        notifier,
         calendar,
         limits: opts.limits ?? limits,
         workflowBundle,

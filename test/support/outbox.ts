@@ -1,11 +1,12 @@
 /**
  * Reading what the notifier delivered, for every harness: each runs a real `OutboxNotifier` in a temp dir (the
- * worker's notifier, possibly behind a fault-injecting wrapper) and exposes it as `outbox`.
+ * worker's notifier, possibly behind a fault-injecting wrapper) and exposes it as `outbox`; its files are encrypted,
+ * `listCase` decrypts them.
  */
-import type { OutboxNotifier } from '../../activities/outbox-notifier';
+import type { OutboxNotifier, OutboxRecord } from '../../activities/outbox-notifier';
 import type { Notification } from '../../domain/notifications';
 
-export type OutboxRecord = Notification & { queuedAt: string };
+export type { OutboxRecord };
 
 /** The case's delivered notifications, in delivery order. */
 export function outboxOf(h: { outbox: OutboxNotifier }, caseId: string): Promise<OutboxRecord[]> {

@@ -50,7 +50,13 @@ describe('defaults: an empty environment', () => {
       jwtSecret: undefined,
       auth: {},
       payloadKeys: { list: undefined, currentId: undefined },
-      notifier: { kind: 'outbox', dir: path.join(data, 'outbox') },
+      notifier: {
+        default: 'outbox',
+        outbox: { dir: path.join(data, 'outbox') },
+        webhook: undefined,
+        smtp: undefined,
+        directoryFile: undefined,
+      },
       files: { units: undefined, limits: undefined, calendars: [] },
       blobs: { kind: 'local', dir: path.join(data, 'blobs') },
       attachments: { maxBytes: 10 * 1024 * 1024, perCase: 30 },
@@ -63,7 +69,7 @@ describe('defaults: an empty environment', () => {
     expect(blank.api.ledgerPrefix).toBe('LZ');
     expect(blank.start.devServer).toBeDefined();
     expect(blank.jwtSecret).toBeUndefined();
-    expect(blank.notifier.kind).toBe('outbox');
+    expect(blank.notifier.default).toBe('outbox');
   });
 });
 
@@ -152,7 +158,7 @@ describe('coercion', () => {
     expect(config.api.uiOrigins).toEqual(['http://localhost:9233', 'http://127.0.0.1:9233']);
     expect(config.start.devServer?.codecEndpoint).toBe('http://localhost:4000/codec');
     expect(config.dataDir).toBe(path.resolve('some/data'));
-    expect(config.notifier).toEqual({ kind: 'outbox', dir: path.join(path.resolve('some/data'), 'outbox') });
+    expect(config.notifier.outbox).toEqual({ dir: path.join(path.resolve('some/data'), 'outbox') });
     // A running server named: npm start starts none, and everyone connects there.
     const external = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233' });
     expect(external.start.devServer).toBeUndefined();
@@ -168,7 +174,8 @@ describe('coercion', () => {
       HUIYING_WEBHOOK_TOKEN: ' t ',
     });
     expect(config.jwtSecret).toBe(secret);
-    expect(config.notifier).toEqual({ kind: 'webhook', url: 'https://gw.example/send', token: ' t ' });
+    expect(config.notifier.default).toBe('webhook');
+    expect(config.notifier.webhook).toEqual({ url: 'https://gw.example/send', token: ' t ' });
   });
 
   test('single sign-on, payload keys, NODE_ENV', () => {

@@ -1,6 +1,6 @@
 /**
  * The time-skipping harness, for the workflow, deadline and history tests: a real time-skipping Temporal test
- * server, a real Worker from `createWorker` with a real `OutboxNotifier` in a temp dir, and small drivers for the
+ * server, a real Worker from `createWorker` with a real `OutboxNotifier` (encrypted) in a temp dir, and small drivers for the
  * case loop. A test file takes one with `const h = useTimeSkipping(opts)` (test/support/lifecycle.ts), which
  * starts it in `beforeAll` and tears it down in `afterAll`. People are in test/support/personas.ts, request bodies
  * and the start recipe in test/support/cases.ts, the outbox readers in test/support/outbox.ts.
@@ -97,7 +97,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   try {
     const outboxDir = await fs.mkdtemp(path.join(os.tmpdir(), 'huiying-outbox-'));
     cleanups.push('outbox dir', () => fs.rm(outboxDir, { recursive: true, force: true }));
-    const outbox = new OutboxNotifier(outboxDir);
+    const outbox = new OutboxNotifier(outboxDir, parsePayloadKeys(TEST_PAYLOAD_KEYS));
 
     const database = await createTestDatabase();
     cleanups.push('database', () => database.drop());

@@ -70,7 +70,7 @@ describe('notifications are delivered exactly once', () => {
 
     // One file per notification: no duplicates and no temporary files left behind.
     const files = await fs.readdir(path.join(h.outboxDir, caseId));
-    expect(files.sort()).toEqual([`${caseId}_0_receipt.json`, `${caseId}_2_assigned.json`]);
+    expect(files.sort()).toEqual([`${caseId}_0_receipt.enc`, `${caseId}_2_assigned.enc`]);
 
     // The first try ran inside the `publish` local activity and reported the failure; the retry is one `notify`
     // activity for that message alone, whose first attempt found it delivered already.
@@ -92,16 +92,16 @@ describe('notifications are delivered exactly once', () => {
       (o) => o.length === 1,
     );
     const { queuedAt, ...notification } = receipt;
-    const file = path.join(h.outboxDir, caseId, `${caseId}_0_receipt.json`);
-    const before = await fs.readFile(file, 'utf8');
+    const file = path.join(h.outboxDir, caseId, `${caseId}_0_receipt.enc`);
+    const before = await fs.readFile(file);
 
     await expect(h.outbox.deliver(notification)).resolves.toEqual({ delivered: false });
     // Concurrent re-deliveries: still none delivered, file untouched.
     const again = await Promise.all([1, 2, 3, 4, 5].map(() => h.outbox.deliver(notification)));
     expect(again).toEqual(Array(5).fill({ delivered: false }));
-    expect(await fs.readFile(file, 'utf8')).toBe(before);
-    expect(JSON.parse(before).queuedAt).toBe(queuedAt);
-    expect(await fs.readdir(path.join(h.outboxDir, caseId))).toEqual([`${caseId}_0_receipt.json`]);
+    expect((await fs.readFile(file)).equals(before)).toBe(true);
+    expect((await h.outbox.listCase(caseId))[0].queuedAt).toBe(queuedAt);
+    expect(await fs.readdir(path.join(h.outboxDir, caseId))).toEqual([`${caseId}_0_receipt.enc`]);
   });
 
   test('a notification the gateway refuses for good is recorded on the case, which carries on', async () => {
@@ -135,6 +135,6 @@ describe('notifications are delivered exactly once', () => {
     };
     const results = await Promise.all(Array.from({ length: 8 }, () => h.outbox.deliver(notification)));
     expect(results.filter((r) => r.delivered)).toHaveLength(1);
-    expect(await fs.readdir(path.join(h.outboxDir, 'race'))).toEqual(['race_0_receipt.json']);
+    expect(await fs.readdir(path.join(h.outboxDir, 'race'))).toEqual(['race_0_receipt.enc']);
   });
 });
