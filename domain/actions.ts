@@ -280,4 +280,6 @@ export function routeBody(kind: ActionKind): z.ZodType {
 /** Labels of timeline entries that are not actions on a case (an action's label is in ACTIONS). */
 export const EVENT_LABELS = {
   register: '登记受理',
+  /** A closed case of the county's old ledger brought in (domain/historical-ledger.ts). */
+  import: '历史台账导入',
 } as const;

@@ -11,6 +11,7 @@ import type { Activities } from '../activities';
 import { ACTION_KINDS, ACTIONS, type ActionKind, type CaseAction } from '../domain/actions';
 import { awaitsSpotCheck, archiveAt } from '../domain/archive';
 import type { CaseStart, CaseState } from '../domain/case';
+import { importedState, type ImportedCaseStart } from '../domain/historical-ledger';
 import { nextMilestone, withDeadlines } from '../domain/deadlines';
 import { notifyFailed, type Delivery } from '../domain/delivery';
 import type { Transition } from '../domain/draft';
@@ -53,9 +54,15 @@ const { planDeadlines, publish, recalendarDeadlines } = proxyLocalActivities<Act
  *
  * Cases started before this version run on `caseWorkflow` (case-v1.ts) until they are archived.
  */
-export async function caseWorkflowV2(start: CaseStart): Promise<CaseState> {
+export async function caseWorkflowV2(start: CaseStart | ImportedCaseStart): Promise<CaseState> {
   const resumed = 'resume' in start;
-  let state: CaseState = resumed ? (joinSample(start.resume, start.sample, now()) ?? start.resume) : initialState(start, now());
+  // A closed case of the county's old ledger starts closed, as the ledger records it, and completes like any other.
+  const imported = 'imported' in start;
+  let state: CaseState = resumed
+    ? (joinSample(start.resume, start.sample, now()) ?? start.resume)
+    : imported
+      ? importedState(start.imported)
+      : initialState(start, now());
   // Set at start (free); afterwards only what changed is upserted (each upsert is billed).
   let published: OperatorSearchValues = operatorSearchValuesOf(state);
   // Every write of `state` after this line runs in here, one at a time.
@@ -181,7 +188,7 @@ export async function caseWorkflowV2(start: CaseStart): Promise<CaseState> {
     });
   });
 
-  if (resumed) {
+  if (resumed || imported) {
     bumpAndPublish([]);
   } else {
     void serially(async () => {
