@@ -244,7 +244,9 @@ function toConfig(env: Env) {
     /** Absolute. The dev server's database and log, the development secrets, the outbox, the audit log. */
     dataDir,
     temporal: {
-      address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
+      // Unset: the dev server `npm start` runs (on TEMPORAL_PORT, bound to 127.0.0.1), so that the worker, the API and
+      // every script run alone reach the same server as `npm start`'s children, never another one on the default port.
+      address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.HUIYING_TASK_QUEUE,
     },

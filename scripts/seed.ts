@@ -39,6 +39,7 @@ import { createDb, type Db } from '../db/pool';
 import type { WorkingCalendar } from '../domain/calendar';
 import { type CaseState, type Channel, type NewCase, type RequestType, type Stage } from '../domain/case';
 import { caseInputOf } from '../domain/intake';
+import { caseSearchGrams } from '../domain/text-search';
 import { shanghaiYear } from '../domain/ledger';
 import type { TimeLimits } from '../domain/limits';
 import { returnedByFlag } from '../domain/search';
@@ -262,11 +263,16 @@ export async function apiPost(base: string, path: string, token: string, body: u
 }
 
 /**
- * Registers one planned case as POST /cases would with this Idempotency-Key, but at its planned registration time;
- * a repeat finds the intake and starts the case if it is not started yet. Returns the case id and whether it was new.
+ * Registers one planned case as POST /cases would with this Idempotency-Key (from `operator`), but at its planned
+ * registration time; a repeat finds the intake and starts the case if it is not started yet. Returns the case id and
+ * whether it was new.
  */
-export async function registerPlanned(t: SeedTarget, plan: CasePlan): Promise<{ id: string; created: boolean }> {
-  const id = caseIdFor(SEED_OPERATOR.id, plan.key);
+export async function registerPlanned(
+  t: SeedTarget,
+  plan: Pick<CasePlan, 'key' | 'request' | 'registeredAt'>,
+  operator: { id: string; name: string } = SEED_OPERATOR,
+): Promise<{ id: string; created: boolean }> {
+  const id = caseIdFor(operator.id, plan.key);
   const requestHash = hashRequest(plan.request);
   let intake = await findIntake(t.db, id);
   if (intake && intake.requestHash !== requestHash) {
@@ -279,7 +285,7 @@ export async function registerPlanned(t: SeedTarget, plan: CasePlan): Promise<{ 
       id,
       ledgerNo: '',
       request: plan.request,
-      registeredBy: SEED_OPERATOR,
+      registeredBy: operator,
       registeredAt: plan.registeredAt.toISOString(),
       limits: t.limits,
       calendar: t.calendar,
@@ -292,6 +298,7 @@ export async function registerPlanned(t: SeedTarget, plan: CasePlan): Promise<{ 
       year: shanghaiYear(plan.registeredAt),
       requestHash,
       input: await sealForStorage(t.client, input),
+      searchGrams: caseSearchGrams(plan.request),
     });
     intake = allocated.intake;
     if (allocated.created) {

@@ -28,6 +28,7 @@ import { startDevServer, type DevServer } from './dev-server';
 import { spawnGuarded, stopGuarded, type GuardedChild } from './guarded-spawn';
 import { workerNodeArgs } from '../worker/node-args';
 import { ensureTemporalBinaries } from './temporal-binaries';
+import { shellEnvText, writeShellEnv } from './shell-env';
 import {
   API_PRIMARY_ENTRY,
   bringUpClusterTemporal,
@@ -172,7 +173,21 @@ async function main(): Promise<void> {
   if (!(await workerReady) && !stopping) {
     log(`warning: no worker polls task queue '${taskQueue}' yet; cases will wait until one does`);
   }
-  if (!stopping) printBanner({ apiPort, address, namespace, dataDir });
+  if (stopping) return;
+  // For other terminals: `source` it and the README's commands reach this Huiying, not one on the default ports.
+  const shellEnv = await writeShellEnv(
+    dataDir,
+    shellEnvText(env, {
+      dataDir,
+      apiPort,
+      namespace,
+      // The server npm start runs on TEMPORAL_PORT (the dev server, or with --cluster the real one's frontend).
+      ownTemporal: config.start.devServer,
+      temporalAddress: address,
+      embeddedDbPort: embedded?.port,
+    }),
+  );
+  printBanner({ apiPort, address, namespace, dataDir, shellEnv });
 }
 
 function startChild(
@@ -315,7 +330,7 @@ async function fillReadModel(url: string, temporal: ClientSettings, codec: Encry
   }
 }
 
-function printBanner(o: { apiPort: number; address: string; namespace: string; dataDir: string }): void {
+function printBanner(o: { apiPort: number; address: string; namespace: string; dataDir: string; shellEnv: string }): void {
   const lines = [
     '',
     'Huiying is running.',
@@ -329,7 +344,9 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
     ...(cluster ? clusterBannerLines({ temporal: cluster, apiPort: o.apiPort, dataDir: o.dataDir }) : []),
     `  Data:         ${o.dataDir}${devServer ? ' (server log: temporal-server.log)' : ''}`,
     `  Read model:   PostgreSQL, ${database ? `embedded (data/postgres, ${database.url.replace(/\/\/[^@]*@/, '//')})` : 'DATABASE_URL'}`,
+    `  Shell:        source ${o.shellEnv}  (this configuration and API=, for npm run token / temporal / demo and curl)`,
     '  Get a token:  npm run token -- --sub op1 --name 张三 --role operator',
+    '  Demo cases:   npm run demo  (README "Demo cases")',
     `  Decrypt in the UI: open http://localhost:${o.apiPort}/codec/session?token=<supervisor token> (README "Personal data and encryption")`,
     '  Stop:         Ctrl-C',
     '',

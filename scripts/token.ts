@@ -4,8 +4,10 @@
  * Mints a development bearer token for the API. The token is alone on the last line so scripts can take it
  * with `tail -n 1`.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolveJwtSecret } from '../api/jwt-secret';
+import { DEV_JWT_SECRET_FILE, resolveJwtSecret } from '../api/jwt-secret';
 import { loadConfig } from '../config';
 import { signToken, type TokenClaims } from '../api/tokens';
 
@@ -76,7 +78,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
+  const devSecret = path.join(config.dataDir, DEV_JWT_SECRET_FILE);
+  const fresh = config.jwtSecret === undefined && !existsSync(devSecret);
   const secret = resolveJwtSecret({ secret: config.jwtSecret, dataDir: config.dataDir, createIfMissing: true });
+  if (fresh) {
+    // No `npm start` has used this data dir, so no running API knows this secret: say so rather than mint a dud quietly.
+    console.error(
+      `npm run token: created a new development secret, ${devSecret}: no running Huiying accepts tokens signed with it ` +
+        'unless `npm start` runs with this HUIYING_DATA_DIR. To reach a running one, source its huiying.env first.',
+    );
+  }
   const token = await signToken(parsed.claims, secret, parsed.expiresIn);
   const { claims } = parsed;
   const extras = [claims.unit && `unit ${claims.unit}`, claims.levels && `levels ${claims.levels.join(',')}`].filter(Boolean);

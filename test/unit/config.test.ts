@@ -28,7 +28,7 @@ describe('defaults: an empty environment', () => {
     expect(loadConfig({})).toEqual({
       production: false,
       dataDir: data,
-      temporal: { address: 'localhost:7233', namespace: 'default', taskQueue: 'huiying' },
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'huiying' },
       worker: { cachedCases: 100, heapMb: 640 },
       database: { url: undefined, embedded: { dir: path.join(data, 'postgres'), port: 5433 } },
       start: {
@@ -158,6 +158,8 @@ describe('coercion', () => {
     expect(config.api.uiOrigins).toEqual(['http://localhost:9233', 'http://127.0.0.1:9233']);
     expect(config.start.devServer?.codecEndpoint).toBe('http://localhost:4000/codec');
     expect(config.dataDir).toBe(path.resolve('some/data'));
+    // Without TEMPORAL_ADDRESS, everyone (worker, API, scripts run alone) reaches the dev server npm start runs.
+    expect(loadConfig({ TEMPORAL_PORT: '7600' }).temporal.address).toBe('127.0.0.1:7600');
     expect(config.notifier.outbox).toEqual({ dir: path.join(path.resolve('some/data'), 'outbox') });
     // A running server named: npm start starts none, and everyone connects there.
     const external = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233' });
