@@ -25,7 +25,7 @@ import {
 } from './auth';
 import { CaseService } from './cases';
 import { ApiError, errorHandlerWith } from './errors';
-import { checkHealth } from './health';
+import { checkHealth, healthRoutes } from './health';
 import { deriveSecret } from './ids';
 import { openApiDocument } from './openapi';
 import { attachmentRoutes } from './routes/attachments';
@@ -34,6 +34,8 @@ import { caseRoutes } from './routes/cases';
 import { codecRoutes, type CodecDecodeHook } from './routes/codec';
 import { knowledgeRoutes } from './routes/knowledge';
 import { ledgerRoutes, type OnExport } from './routes/ledger';
+import type { ApiMetrics } from './metrics';
+import { requestLog } from './request-log';
 import { spotCheckRoutes } from './routes/spot-checks';
 import { statsRoutes } from './routes/stats';
 import { supervisionRoutes } from './routes/supervision';
@@ -92,6 +94,8 @@ export interface AppDeps {
   consoleDir?: string;
   /** Values the error log must never show besides the JWT secret (every secret-looking environment value). */
   logSecrets?: readonly string[];
+  /** Where each request is counted and timed (api/metrics.ts, served by api/server.ts on its own listener); default none. */
+  metrics?: ApiMetrics;
 }
 
 /** Endpoints whose routes (in files shared with others) do not call `authorize` themselves: it runs here before them. */
@@ -109,7 +113,10 @@ export function createApp(appDeps: AppDeps): Express {
   app.locals[CASE_UNIT_LOOKUP] = caseUnitLookup(deps.db, deps.client);
   app.locals[CASE_SUPPORT_LOOKUP] = (id: string) => supportingUnitsOfCase(deps.db, id);
 
+  // First: every answer, a refusal or a 404 too, carries its request id and gets its access-log line and metrics.
+  app.use(requestLog(deps.metrics));
   app.use(securityHeaders());
+  app.use(healthRoutes(deps)); // before the rate limits, which count in the database the readiness probe checks
   // The console's page and hashed assets: static, public, and outside the anonymous rate limit (a page load is a dozen requests).
   app.use(consoleRoutes(deps.consoleDir, { ssoIssuer: deps.sso?.issuer }));
   app.use(codecRoutes({ ...deps, onCodecDecode: deps.onCodecDecode ?? auditCodecDecode(audit) })); // /codec/*: own CORS, 4 MB body limit and cookie session, so before the JSON limit below

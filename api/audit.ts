@@ -14,8 +14,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { shanghaiDay } from '../domain/calendar';
 import { maskNumbers } from '../domain/privacy';
+import { log } from '../observability/logger';
 import { actorOf } from './auth';
 import { ApiError } from './errors';
+import { requestIdOf } from './request-log';
 import { viewFacts } from './view';
 import { syncDir } from './sync-dir';
 
@@ -199,7 +201,7 @@ export function auditUnmaskedReads(audit: AuditLog): RequestHandler {
         .then(
           () => json(body),
           (err) => {
-            console.error(`[audit] could not record a read of case ${facts.caseId}: ${(err as Error)?.message ?? String(err)}`);
+            log().error({ reqId: requestIdOf(res), err }, `audit: could not record a read of case ${facts.caseId}`);
             const refusal = new ApiError(
               'unavailable',
               '审计日志暂时无法记录本次查看，个人信息未发送；请重试（操作请使用相同的 Idempotency-Key）',

@@ -9,6 +9,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode, type Refusal } from '../domain/errors';
 import { describeForLog } from '../config/redaction';
+import { log } from '../observability/logger';
+import { requestIdOf } from './request-log';
+import { methodLabel, routePattern } from './route-pattern';
 
 /** The one map from error codes to HTTP statuses. */
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -113,7 +116,8 @@ export function transient(err: unknown): ApiError | null {
 /**
  * The last handler: a known error becomes its status and our shape; anything else is 500 "internal error" and
  * nothing more — no message, no stack — while the log gets one redacted line (no tokens, no `secrets`) for
- * operators. The entry point's `secrets` include every secret-looking environment value (`Config.logSecrets`).
+ * operators, with the request's id and route pattern. The entry point's `secrets` include every secret-looking
+ * environment value (`Config.logSecrets`).
  */
 export function errorHandlerWith(opts: { secrets?: readonly string[]; body?: ErrorBody } = {}): ErrorRequestHandler {
   const secrets = opts.secrets ?? [];
@@ -129,7 +133,8 @@ export function errorHandlerWith(opts: { secrets?: readonly string[]; body?: Err
       res.status(HTTP_STATUS[known.code]).json(body(known, HTTP_STATUS[known.code]));
       return;
     }
-    console.error(`[api] unexpected error in ${req.method} ${req.path}: ${describeForLog(err, secrets)}`);
+    const where = { reqId: requestIdOf(res), method: methodLabel(req.method), route: routePattern(req.originalUrl) };
+    log().error(where, `unexpected error: ${describeForLog(err, secrets)}`);
     if (res.headersSent) return;
     res.status(500).json(body({ code: 'internal', message: 'internal error' }, 500));
   };

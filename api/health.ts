@@ -1,5 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { Router } from 'express';
+import type { Db } from '../db/pool';
+import { databaseProbe, readinessCheck, temporalProbe } from '../observability/readiness';
+import { authorize } from './auth';
 
 export interface Health {
   ok: boolean;
@@ -29,4 +33,23 @@ export async function checkHealth(client: Client, taskQueue: string): Promise<He
     workerStatus = 'unknown';
   }
   return { ok: temporalStatus === 'ok' && workerStatus === 'ok', api: 'ok', temporal: temporalStatus, worker: workerStatus };
+}
+
+/**
+ * Liveness and readiness for an orchestrator, public as /health and before the rate limits (which count in the
+ * database: a probe must not fail because of what it probes). `/health/live`: the process answers. `/health/ready`:
+ * the read model's database and Temporal answer (200), or 503 naming which does not; answers are reused for a second
+ * (observability/readiness.ts). `/health` still says whether a worker polls.
+ */
+export function healthRoutes(deps: { client: Client; db: Db }): Router {
+  const ready = readinessCheck({ database: databaseProbe(deps.db), temporal: temporalProbe(deps.client) });
+  const router = Router();
+  router.get('/health/live', authorize('GET /health/live'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  router.get('/health/ready', authorize('GET /health/ready'), async (_req, res) => {
+    const readiness = await ready();
+    res.status(readiness.ok ? 200 : 503).json(readiness);
+  });
+  return router;
 }

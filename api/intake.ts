@@ -7,6 +7,7 @@ import { summaryOf } from '../domain/summary';
 import { recordSummary } from '../db/case-summaries';
 import { markIntakeStarted, recordIntakeFailure, stalledIntakes, type Intake } from '../db/ledger';
 import type { Db } from '../db/pool';
+import { log } from '../observability/logger';
 import { actionUpdates, caseWorkflowId } from '../temporal/definitions';
 import { openFromStorage, startCase, type SealedPayload } from '../temporal/start-case';
 import { fromTemporal } from './errors';
@@ -71,9 +72,7 @@ async function absorbRepeat(deps: IntakeDeps, state: CaseState, actor?: Actor): 
   } catch (err) {
     const known = fromTemporal(err);
     if (!known || known.code === 'unavailable') throw err;
-    console.error(
-      `intake: ${state.ledgerNo} is a repeat of ${into.ledgerNo}, which refused to record it (${known.code}): ${known.message}`,
-    );
+    log().error(`intake: ${state.ledgerNo} is a repeat of ${into.ledgerNo}, which refused to record it (${known.code}): ${known.message}`);
   }
 }
 
@@ -121,10 +120,10 @@ export function startIntakeSweeper(deps: IntakeDeps, opts: SweeperOptions = {}):
     running = running.then(async () => {
       try {
         const report = await sweepIntakes(deps, olderThanMs);
-        for (const id of report.started) console.log(`intake sweeper: started case ${id}`);
-        for (const f of report.failed) console.error(`intake sweeper: ${f.ledgerNo} (case ${f.caseId}) not started yet: ${f.error}`);
+        for (const id of report.started) log().info(`intake sweeper: started case ${id}`);
+        for (const f of report.failed) log().error(`intake sweeper: ${f.ledgerNo} (case ${f.caseId}) not started yet: ${f.error}`);
       } catch (err) {
-        console.error('intake sweeper:', err);
+        log().error({ err }, 'intake sweeper failed');
       }
     });
   }, everyMs);

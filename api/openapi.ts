@@ -201,6 +201,23 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { '200': { description: 'healthy' }, '503': { description: 'something is down' } },
         },
       },
+      '/health/live': {
+        get: {
+          summary: 'liveness: the API process answers',
+          security: [],
+          responses: { '200': { description: '{ok: true}' } },
+        },
+      },
+      '/health/ready': {
+        get: {
+          summary: "readiness: the read model's database and Temporal answer (the answer is reused for a second)",
+          security: [],
+          responses: {
+            '200': { description: "{ok: true, database: 'ok', temporal: 'ok'}" },
+            '503': { description: "{ok: false, …} naming what is 'unreachable' or 'timed out'" },
+          },
+        },
+      },
       ...codecOpenApiPaths,
       ...auditOpenApiPaths,
       ...knowledgeOpenApiPaths,

@@ -216,6 +216,8 @@ async function main(): Promise<void> {
     TEMPORAL_PORT: String(temporalPort),
     TEMPORAL_UI_PORT: String(uiPort),
     HUIYING_DB_PORT: String(dbPort),
+    HUIYING_METRICS_PORT: String(await getFreePort()),
+    HUIYING_WORKER_METRICS_PORT: String(await getFreePort()),
     // The seed's operator registers past the API; its other calls are actions, which have no rate limit.
     HUIYING_RATE_INTAKE_PER_MIN: '0',
     HUIYING_RATE_ANON_PER_MIN: '0',

@@ -90,3 +90,16 @@ export interface AttachmentLimits {
 export const DEFAULT_ATTACHMENT_LIMITS: AttachmentLimits = { maxBytes: 10 * 1024 * 1024, perCase: 30 };
 /** Above this a file is a video or an archive, which the blob store and a browser's memory are not meant for. */
 export const MAX_ATTACHMENT_MB = 100;
+
+/** pino's levels, quietest last (HUIYING_LOG_LEVEL); `silent` writes nothing. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Where a scraper finds each process's metrics (HUIYING_METRICS_HOST, HUIYING_METRICS_PORT,
+ * HUIYING_WORKER_METRICS_PORT): on this machine only unless told otherwise, apart from the public API's port. 9464 is
+ * the port OpenTelemetry's Prometheus exporters use by convention; the worker takes the next one.
+ */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+export const DEFAULT_METRICS_PORT = 9464;
+export const DEFAULT_WORKER_METRICS_PORT = 9465;

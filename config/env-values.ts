@@ -53,6 +53,17 @@ export const wholeNumber = <F extends number | undefined>(fallback: F, opts: { m
 
 export const port = (fallback: number) => wholeNumber(fallback, { min: 1, max: 65535, meaning: 'a TCP port' });
 
+/** A TCP port, or `off` (or 0) for a listener that is not wanted: undefined then. */
+export const portOrOff = (fallback: number) =>
+  raw.transform((v, ctx): number | undefined => {
+    const t = present(v);
+    if (t === undefined) return fallback;
+    if (t === 'off' || t === '0') return undefined;
+    const n = /^\d+$/.test(t) ? Number(t) : NaN;
+    if (!(n >= 1 && n <= 65535)) return refuse(ctx, t, 'a TCP port from 1 to 65535, or off (or 0) for none');
+    return n;
+  });
+
 /** One of a few words. */
 export const oneOf = <const W extends string>(words: readonly [W, ...W[]], fallback: W) =>
   raw.transform((v, ctx): W => {

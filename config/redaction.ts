@@ -20,6 +20,18 @@ const PERSONAL = 'name|citizenName|fullName|contactName|phone|mobile|tel|idNumbe
 const PERSONAL_QUOTED = new RegExp(`((?:"|'|\\b)(?:${PERSONAL})(?:"|')?\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"?|'(?:[^'\\\\]|\\\\.)*'?)`, 'gi');
 /** `name=张市民` (a query string or form): the value up to the next separator. */
 const PERSONAL_PARAM = new RegExp(`(\\b(?:${PERSONAL})=)[^&\\s"',;]+`, 'gi');
+/**
+ * What one of the patterns above, or maskNumbers' (11 digits or more in a row), needs in order to find anything: text
+ * with none of it is returned as it is, unsearched — most of what is logged (ids, routes, counts, short messages) —
+ * which makes a log line about a third cheaper. Keep it in step with the patterns.
+ */
+const KEYWORD = new RegExp(`eyJ|bearer|basic|${PERSONAL}`, 'i');
+const OPAQUE_RUN = /[A-Za-z0-9_-]{40}/;
+const ELEVEN_DIGITS = /\d{11}/;
+/** Separate tests: one alternation of them all backtracks through every position (6 µs for a UUID instead of 0.3). */
+function mayNeedRedaction(text: string, secrets: readonly string[]): boolean {
+  return KEYWORD.test(text) || OPAQUE_RUN.test(text) || ELEVEN_DIGITS.test(text) || secrets.some((s) => s.length >= 8 && text.includes(s));
+}
 
 /**
  * The text with tokens, bearer credentials, the given secrets and long opaque strings replaced by `[redacted]`,
@@ -28,6 +40,7 @@ const PERSONAL_PARAM = new RegExp(`(\\b(?:${PERSONAL})=)[^&\\s"',;]+`, 'gi');
  * data out of log messages; this catches it when a request or payload is quoted whole.
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  if (!mayNeedRedaction(text, secrets)) return text;
   let out = text;
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) if (s.length >= 8) out = out.split(s).join('[redacted]');
   out = out

@@ -14,6 +14,10 @@ import {
   DEFAULT_PUBLIC_ACCESS,
   DEFAULT_WORKER_CACHED_CASES,
   DEFAULT_WORKER_HEAP_MB,
+  DEFAULT_METRICS_HOST,
+  DEFAULT_METRICS_PORT,
+  DEFAULT_WORKER_METRICS_PORT,
+  LOG_LEVELS,
   DEFAULT_RATE_LIMITS,
   MAX_ATTACHMENT_MB,
   MAX_CLOCK_SKEW_S,
@@ -22,7 +26,7 @@ import {
   MAX_INTAKE_SWEEP_MIN_AGE_S,
   MIN_JWT_SECRET_LENGTH,
 } from './defaults';
-import { oneOf, origins, pathList, port, postgresUrl, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
+import { oneOf, origins, pathList, port, portOrOff, postgresUrl, secret, text, textOr, trustProxy, url, wholeNumber } from './env-values';
 import { parsePayloadKeys } from './keys';
 import { parsePartnerKeys } from './partner-keys';
 import { secretValuesIn } from './log-secrets';
@@ -58,6 +62,11 @@ export const EnvSchema = z.looseObject({
   // The read model's database: a PostgreSQL server, or (unset) the embedded one `npm start` runs in the data dir
   DATABASE_URL: postgresUrl(),
   HUIYING_DB_PORT: port(5433),
+  // Logs and metrics (observability/): the level of every process's log; where a scraper finds each one's metrics
+  HUIYING_LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  HUIYING_METRICS_HOST: textOr(DEFAULT_METRICS_HOST),
+  HUIYING_METRICS_PORT: portOrOff(DEFAULT_METRICS_PORT),
+  HUIYING_WORKER_METRICS_PORT: portOrOff(DEFAULT_WORKER_METRICS_PORT),
   // The HTTP API
   PORT: port(3000),
   HUIYING_LEDGER_PREFIX: textOr('LZ'),
@@ -255,6 +264,13 @@ function toConfig(env: Env) {
      * `npm start` gives the worker's process (`--max-old-space-size`, which its workflow thread inherits).
      */
     worker: { cachedCases: env.HUIYING_WORKER_CACHED_CASES, heapMb: env.HUIYING_WORKER_HEAP_MB },
+    /** The level of each process's JSON log (observability/logger.ts). */
+    log: { level: env.HUIYING_LOG_LEVEL },
+    /**
+     * Each process's metrics listener for a scraper (api/server.ts, worker/index.ts): the host it binds, and the API's
+     * and the worker's port (undefined: off). A cluster gives each process its own ports.
+     */
+    metrics: { host: env.HUIYING_METRICS_HOST, apiPort: env.HUIYING_METRICS_PORT, workerPort: env.HUIYING_WORKER_METRICS_PORT },
     /** The read model (db/). Unset url: `npm start` runs the embedded PostgreSQL and hands its URL to the children. */
     database: {
       url: env.DATABASE_URL,

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { log } from '../observability/logger';
 
 export type Db = pg.Pool;
 
@@ -20,6 +21,6 @@ export function openDb(url: string | undefined, who: string): Db {
   const db = createDb(url);
   // An idle connection the server drops (it restarts, or stops first at Ctrl-C) is an 'error' on the pool; without a
   // listener it would kill the process with a dump of the whole client. The pool opens a new connection when needed.
-  db.on('error', (err) => console.error(`${who}: the database dropped an idle connection (${err.message})`));
+  db.on('error', (err) => log().warn({ err }, `${who}: the database dropped an idle connection`));
   return db;
 }

@@ -98,6 +98,9 @@ export const ENDPOINTS: Readonly<Record<string, Access>> = {
   'GET /open311/v2/requests/:id.json': PUBLIC,
   'POST /open311/v2/requests.json': PARTNER,
   'GET /health': PUBLIC,
+  // Liveness and readiness for an orchestrator (api/health.ts): no personal data, no token.
+  'GET /health/live': PUBLIC,
+  'GET /health/ready': PUBLIC,
   'GET /openapi.json': PUBLIC,
   // The console (api/console.ts): its page and assets are public; everything it shows comes through the rows above.
   'GET /': PUBLIC,

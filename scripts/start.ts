@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { resolveJwtSecret } from '../api/jwt-secret';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
 import { loadPayloadKeys } from '../config/keys';
 import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes';
 import { embeddedPassword, passwordFileOf, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   const startArgs = parseStartArgs(process.argv.slice(2));
   const config = loadConfig(env);
   const { dataDir } = config;
+  metricsSettings = config.metrics;
   const jwtSecret = resolveJwtSecret({ secret: config.jwtSecret, dataDir, createIfMissing: true });
   // Creates data/payload-keys.json now (development, none configured) so that worker and API share one key;
   // refuses to go on under NODE_ENV=production without HUIYING_PAYLOAD_KEYS.
@@ -243,8 +244,11 @@ function superviseWorker(entry: string, env: NodeJS.ProcessEnv, nodeArgs: string
   run();
 }
 
+/** A child's plain lines get its name in front; its JSON log lines (observability/logger.ts) name it already (`svc`) and pass as they are. */
 function prefixLines(input: NodeJS.ReadableStream, prefix: string, output: NodeJS.WritableStream): void {
-  createInterface({ input, crlfDelay: Infinity }).on('line', (line) => output.write(`${prefix}${line}\n`));
+  createInterface({ input, crlfDelay: Infinity }).on('line', (line) =>
+    output.write(line.startsWith('{') ? `${line}\n` : `${prefix}${line}\n`),
+  );
 }
 
 /** Stops the children first so that the worker can finish its tasks against a live server. */
@@ -336,6 +340,7 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
     'Huiying is running.',
     `  Console:      http://localhost:${o.apiPort}/  (工作台: operators, units, reviewers, supervisors)`,
     `  API:          http://localhost:${o.apiPort}`,
+    ...metricsBannerLines(),
     // localhost, as the codec endpoint: the UI's codec session cookie (SameSite=Lax) travels only within one site.
     devServer?.uiUrl
       ? `  Temporal UI:  ${devServer.uiUrl.replace('//127.0.0.1:', '//localhost:')}/namespaces/${o.namespace}/workflows (developers only; this machine only)`
@@ -352,6 +357,15 @@ function printBanner(o: { apiPort: number; address: string; namespace: string; d
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Where a scraper finds the API's and the worker's metrics (a cluster's processes each have their own, listed with it). */
+let metricsSettings: Config['metrics'] | undefined;
+function metricsBannerLines(): string[] {
+  if (cluster || !metricsSettings) return [];
+  const { host, apiPort, workerPort } = metricsSettings;
+  const at = (port: number | undefined) => (port === undefined ? 'off' : `http://${host}:${port}/metrics`);
+  return [`  Metrics:      API ${at(apiPort)}, worker ${at(workerPort)} (for a scraper; README "Logs, metrics and health")`];
 }
 
 function log(message: string): void {

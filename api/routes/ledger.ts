@@ -2,8 +2,10 @@ import { Router, type Response } from 'express';
 import type { Db } from '../../db/pool';
 import type { Actor } from '../../domain/roles';
 import type { UnitDirectory } from '../../domain/units';
+import { log } from '../../observability/logger';
 import { requestContext, type AuditLog } from '../audit';
 import { actorOf, authorize } from '../auth';
+import { requestIdOf } from '../request-log';
 import { restrictUnit } from '../case-list';
 import {
   LEDGER_CONTENT_TYPES,
@@ -69,14 +71,14 @@ async function exportLedger(
     await writeLedger(format, res, all(), deps.units, progress);
   } catch (err) {
     // Headers are gone: the only honest signal left is a broken download, never a file that looks complete.
-    console.error('[api] ledger export broke off', err);
+    log().error({ reqId: requestIdOf(res), err }, 'ledger export broke off');
     res.destroy(err as Error);
   } finally {
     if (deps.onExport) {
       try {
         await deps.onExport(actor, filter, format, progress.rows);
       } catch (err) {
-        console.error('[api] onExport hook failed', err);
+        log().error({ reqId: requestIdOf(res), err }, 'ledger export: the onExport hook failed');
       }
     }
   }

@@ -99,6 +99,9 @@ export async function startSystem(log: (line: string) => void = (l) => process.s
       AUTH_JWT_SECRET: secret,
       HUIYING_PAYLOAD_KEYS: `bench-1:${generatePayloadKey()}`,
       PORT: String(port),
+      // Metrics on, as deployed, on ports of their own (not a running npm start's).
+      HUIYING_METRICS_PORT: String(await getFreePort()),
+      HUIYING_WORKER_METRICS_PORT: String(await getFreePort()),
       // The intake limit (60 a minute per caller) would measure itself; the bench measures the engine.
       HUIYING_RATE_INTAKE_PER_MIN: '0',
       HUIYING_RATE_ANON_PER_MIN: '0',

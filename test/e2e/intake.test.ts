@@ -17,6 +17,7 @@ import { DEFAULT_LIMITS } from '../../domain/limits';
 import { actionUpdates, caseWorkflowId, getCaseQuery } from '../../temporal/definitions';
 import { startCase } from '../../temporal/start-case';
 import { distinctPhone, newCase } from '../support/cases';
+import { captureLogs } from '../support/logs';
 import { people } from '../support/personas';
 import { drive, expectStatus, useE2E, type ExtraApp } from './harness';
 
@@ -236,15 +237,17 @@ describe('并单 that fails is retried: the intake stays pending until its repea
           ApplicationFailure.create({ type: 'conflict', message: 'the case is closed' }),
         ),
     );
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs('error');
     try {
       client.failing.times = 1;
       const state = await service(startCase, DEFAULT_LIMITS, client).create(people.operator, repeat);
       expect(state.mergedInto).toBeDefined();
       expect(await findIntake(h.db, state.id)).toMatchObject({ startedAt: expect.any(String), input: null });
-      expect(logged.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/refused to record it \(conflict\)/));
+      expect(logs.entries()).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: expect.stringMatching(/refused to record it \(conflict\)/) }),
+      );
     } finally {
-      logged.mockRestore();
+      logs.stop();
     }
   });
 });

@@ -13,6 +13,7 @@ import { loadConfig } from '../../config';
 import type { Actor } from '../../domain/roles';
 import { type ApiCall, expectApiError, expectStatus, useE2E } from '../e2e/harness';
 import { newCase } from '../support/cases';
+import { captureLogs } from '../support/logs';
 import { HOUSING, people } from '../support/personas';
 
 const h = useE2E();
@@ -304,21 +305,26 @@ describe('no secrets or tokens in answers or logs', () => {
       },
     }) as Client;
     const app = await h.startApp({ client });
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs('warn');
     let res;
-    let lines: string[];
     try {
       res = await app.api('GET', '/cases/abcdefgh12345678', { token: people.operator });
     } finally {
-      lines = logged.mock.calls.map((c) => c.map(String).join(' '));
-      logged.mockRestore();
+      logs.stop();
     }
+    const lines = logs.raw;
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal', message: 'internal error' } });
     expect(res.text).not.toContain(h.secret);
     expect(res.text).not.toContain('backend said');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\[api\] unexpected error in GET \/cases\/abcdefgh12345678: Error: backend said/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'error',
+      reqId: res.headers.get('x-request-id'),
+      method: 'GET',
+      route: '/cases/:id',
+      msg: expect.stringMatching(/^unexpected error: Error: backend said/),
+    });
     expect(lines[0]).not.toContain(h.secret);
     expect(lines[0]).not.toContain(token);
     expect(lines[0]).not.toContain(token.split('.')[2]);
@@ -328,14 +334,23 @@ describe('no secrets or tokens in answers or logs', () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const warned = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const logs = captureLogs('trace');
+    const tokens = [await hsToken({ exp: now() - 600 }), unsignedToken()];
     try {
-      await h.api('GET', '/units', { token: await hsToken({ exp: now() - 600 }) });
-      await h.api('GET', '/units', { token: unsignedToken() });
+      for (const token of tokens) await h.api('GET', '/units', { token });
       expect([...logged.mock.calls, ...warned.mock.calls, ...printed.mock.calls]).toEqual([]);
+      // The access log names the two refusals, and neither token nor any part of it.
+      const access = logs.entries().filter((e) => e.msg === 'request');
+      expect(access.map((e) => [e.route, e.status])).toEqual([
+        ['/units', 401],
+        ['/units', 401],
+      ]);
+      for (const token of tokens) for (const part of token.split('.')) if (part.length > 8) expect(logs.raw.join('')).not.toContain(part);
     } finally {
       logged.mockRestore();
       warned.mockRestore();
       printed.mockRestore();
+      logs.stop();
     }
   });
 

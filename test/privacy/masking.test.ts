@@ -10,6 +10,7 @@ import { AuditLog } from '../../api/audit';
 import { CONCEALED } from '../../domain/privacy';
 import { type ApiCall, drive, type Drive, expectApiError, expectStatus, ids, type Json, useE2E } from '../e2e/harness';
 import { CITIZEN_PHONE, MASKED_PHONE } from '../support/cases';
+import { captureLogs } from '../support/logs';
 import { HOUSING, people, TRANSPORT } from '../support/personas';
 import { waitFor } from '../support/polling';
 
@@ -218,11 +219,16 @@ describe('audit of unmasked reads', () => {
     await fs.writeFile(blocker, 'x');
     const broken = await h.startApp({ audit: new AuditLog(path.join(blocker, 'audit')) });
     const id = cases.ordinary.id;
-    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs('error');
     const res = await broken.api('GET', `/cases/${id}`, { token: people.operator });
-    const lines = logged.mock.calls.map((c) => String(c[0]));
-    logged.mockRestore();
-    expect(lines).toEqual([expect.stringMatching(/^\[audit\] could not record a read of case/)]);
+    logs.stop();
+    expect(logs.entries()).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        reqId: res.headers.get('x-request-id'),
+        msg: expect.stringMatching(/^audit: could not record a read of case/),
+      }),
+    ]);
     expectApiError(res, 503, 'unavailable', /审计日志/);
     expect(res.text).not.toContain(CITIZEN_PHONE);
     expect(res.text).not.toContain(NAME);

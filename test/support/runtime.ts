@@ -1,13 +1,16 @@
 /** What every harness does the same way: a quiet SDK runtime, stopping workers, and tearing down in reverse. */
 import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
+import { configureLogging } from '../../observability/logger';
 
 /**
- * The SDK logs every activity and worker state change at INFO, which buries jest's report; keep WARN and up
- * (set HUIYING_TEST_LOG=INFO or DEBUG to see everything). Only possible before the runtime first starts.
+ * The SDK logs every activity and worker state change at INFO, and the API an access-log line per request, which
+ * buries jest's report; keep WARN and up (set HUIYING_TEST_LOG=INFO or DEBUG to see everything). The SDK's level can
+ * only be set before the runtime first starts.
  */
 export function quietRuntime(): void {
-  if (Runtime._instance) return;
   const level = (process.env.HUIYING_TEST_LOG?.toUpperCase() ?? 'WARN') as LogLevel;
+  configureLogging({ level: level.toLowerCase() as Lowercase<LogLevel> });
+  if (Runtime._instance) return;
   Runtime.install({ logger: new DefaultLogger(level) });
 }
 

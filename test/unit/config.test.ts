@@ -30,6 +30,8 @@ describe('defaults: an empty environment', () => {
       dataDir: data,
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'huiying' },
       worker: { cachedCases: 100, heapMb: 640 },
+      log: { level: 'info' },
+      metrics: { host: '127.0.0.1', apiPort: 9464, workerPort: 9465 },
       database: { url: undefined, embedded: { dir: path.join(data, 'postgres'), port: 5433 } },
       start: {
         devServer: { port: 7233, uiPort: 8233, codecEndpoint: 'http://localhost:3000/codec' },
@@ -116,6 +118,25 @@ describe('coercion', () => {
     expect(() => loadConfig({ HUIYING_WORKER_HEAP_MB: '64' })).toThrow(/HUIYING_WORKER_HEAP_MB: expected a whole number from 128/);
     expect(() => loadConfig({ HUIYING_WORKER_CACHED_CASES: '1' })).toThrow(/HUIYING_WORKER_CACHED_CASES: expected a whole number from 2/);
   });
+  test('logs and metrics: the level, the host, and each listener on a port or off', () => {
+    const config = loadConfig({
+      HUIYING_LOG_LEVEL: 'debug',
+      HUIYING_METRICS_HOST: '0.0.0.0',
+      HUIYING_METRICS_PORT: 'off',
+      HUIYING_WORKER_METRICS_PORT: '9600',
+    });
+    expect(config.log).toEqual({ level: 'debug' });
+    expect(config.metrics).toEqual({ host: '0.0.0.0', apiPort: undefined, workerPort: 9600 });
+    expect(loadConfig({ HUIYING_METRICS_PORT: '0', HUIYING_WORKER_METRICS_PORT: 'off' }).metrics).toMatchObject({
+      apiPort: undefined,
+      workerPort: undefined,
+    });
+    const err = problemsOf({ HUIYING_LOG_LEVEL: 'loud', HUIYING_METRICS_PORT: '65536', HUIYING_WORKER_METRICS_PORT: 'none' });
+    expect(err.message).toMatch(/HUIYING_LOG_LEVEL: expected one of trace, debug, info, warn, error, silent, got 'loud'/);
+    expect(err.message).toMatch(/HUIYING_METRICS_PORT: expected a TCP port from 1 to 65535, or off \(or 0\) for none, got '65536'/);
+    expect(err.message).toMatch(/HUIYING_WORKER_METRICS_PORT: expected a TCP port .*, got 'none'/);
+  });
+
   test('the intake sweeper: seconds between runs and the age an intake waits, checked and in milliseconds', () => {
     expect(loadConfig({ HUIYING_INTAKE_SWEEP_EVERY_S: '5', HUIYING_INTAKE_SWEEP_MIN_AGE_S: '120' }).api.intakeSweep).toEqual({
       everyMs: 5_000,

@@ -14,6 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { ApiError, errorHandlerWith, fromTemporal, RETRY_AFTER_S } from '../../api/errors';
+import { captureLogs } from '../support/logs';
 
 /** What @grpc/grpc-js rejects a call with (its callErrorFromStatus): an Error with code, details and metadata. */
 function grpcError(code: status, details: string): Error {
@@ -125,13 +126,21 @@ describe('errorHandlerWith: Retry-After on 503 and 429, never a 500 for overload
     const conflict = await answer(new ApiError('conflict', 'no'));
     expect(conflict.status).toBe(409);
     expect(conflict.headers.get('retry-after')).toBeNull();
-    const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const logs = captureLogs('info');
     try {
       const internal = await answer(grpcError(status.INTERNAL, 'boom'));
       expect(internal.status).toBe(500);
       expect(internal.headers.get('retry-after')).toBeNull();
+      expect(logs.entries()).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          method: 'GET',
+          route: '/',
+          msg: expect.stringMatching(/^unexpected error: Error: 13 INTERNAL: boom/),
+        }),
+      ]);
     } finally {
-      spy.mockRestore();
+      logs.stop();
     }
   });
 });

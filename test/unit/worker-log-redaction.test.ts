@@ -1,11 +1,14 @@
 /**
- * The worker's Temporal SDK logger (worker/runtime-logger.ts) redacts as the API's error log does (config/redaction.ts):
- * no secret, token, citizen's name, phone or ID number on a worker log line, wherever the SDK puts it — the message,
- * metadata values, an error's message, nested objects. A name in prose ("for 张市民") cannot be told from other words:
- * log calls must not put one there; a name is caught under a personal key or in quoted data (a request or payload).
+ * The worker's Temporal SDK logger (worker/runtime-logger.ts) writes through the process's logger, which redacts as
+ * every Huiying log line is (config/redaction.ts, observability/logger.ts): no secret, token, citizen's name, phone or
+ * ID number on a worker log line, wherever the SDK puts it — the message, metadata values, an error's message, nested
+ * objects. A name in prose ("for 张市民") cannot be told from other words: log calls must not put one there; a name is
+ * caught under a personal key or in quoted data (a request or payload).
  */
 import type { LogEntry } from '@temporalio/worker';
-import { formatLogEntry, runtimeLogger } from '../../worker/runtime-logger';
+import { configureLogging, log } from '../../observability/logger';
+import { runtimeLogger } from '../../worker/runtime-logger';
+import { captureLogs, type CapturedLogs } from '../support/logs';
 
 const NAME = '张市民';
 const MOBILE = '13800001234';
@@ -23,6 +26,24 @@ const entry = (message: string, meta?: Record<string, unknown>): LogEntry => ({
   meta,
 });
 
+let logs: CapturedLogs;
+beforeEach(() => {
+  configureLogging({ secrets: [SECRET] }); // as the worker's entry point does with Config.logSecrets
+  logs = captureLogs('info');
+});
+afterEach(() => {
+  logs.stop();
+  configureLogging({ secrets: [] });
+});
+
+/** The line the worker would write for `e`, as it is written. */
+function formatLogEntry(e: LogEntry): string {
+  runtimeLogger(log()).log(e.level, e.message, e.meta);
+  const line = logs.raw.at(-1)!;
+  JSON.parse(line); // one JSON object
+  return line;
+}
+
 function expectClean(line: string): void {
   for (const leak of [NAME, MOBILE, LANDLINE, ID_NUMBER, SECRET, JWT, 'pa55word']) expect(line).not.toContain(leak);
 }
@@ -30,14 +51,14 @@ function expectClean(line: string): void {
 test('the message: numbers masked, quoted names and phones, tokens and secrets redacted', () => {
   const line = formatLogEntry(
     entry(`Activity failed for ${MOBILE} (ID ${ID_NUMBER}) with Bearer ${JWT} on postgres://u:${SECRET}@db: ${QUOTED}`),
-    [SECRET],
   );
   expectClean(line);
   expect(line).toContain('138****1234');
   expect(line).toContain('510***********1234');
-  expect(line).toContain('"name":"[redacted]"');
-  expect(line).toContain('"phone":"[redacted]"');
-  expect(line).toMatch(/^2026-12-01T08:00:00.000Z \[WARN\] Activity failed for /);
+  const { msg } = JSON.parse(line) as { msg: string };
+  expect(msg).toContain('"name":"[redacted]"');
+  expect(msg).toContain('"phone":"[redacted]"');
+  expect(JSON.parse(line)).toMatchObject({ level: 'warn', msg: expect.stringMatching(/^Activity failed for /) });
 });
 
 test('metadata: personal keys omitted at any depth, strings and errors redacted, identifiers kept', () => {
@@ -54,7 +75,6 @@ test('metadata: personal keys omitted at any depth, strings and errors redacted,
       password: SECRET,
       error: new Error(`webhook refused ${QUOTED} for ${MOBILE}`),
     }),
-    [SECRET],
   );
   expectClean(line);
   expect(line).not.toContain('天池镇');
@@ -69,15 +89,14 @@ test('metadata: personal keys omitted at any depth, strings and errors redacted,
 
 test('a name or secret across the cut of a long value is still redacted', () => {
   const long = `${'x '.repeat(120)}${JSON.stringify({ name: NAME })} ${SECRET} ${'y '.repeat(500)}`;
-  const line = formatLogEntry(entry(long, { note: long }), [SECRET]);
+  const line = formatLogEntry(entry(long, { note: long }));
   expectClean(line);
 });
 
-test('the logger the worker installs redacts with the secrets it is given', () => {
-  const lines: string[] = [];
-  const logger = runtimeLogger('INFO', (l) => lines.push(l), [SECRET]);
+test('the logger the worker installs redacts with the secrets the process is configured with', () => {
+  const logger = runtimeLogger(log());
   logger.warn(`connecting with ${SECRET} for ${MOBILE}`, { citizenName: NAME, phone: MOBILE });
-  expect(lines).toHaveLength(1);
-  expectClean(lines[0]!);
-  expect(lines[0]).toContain('connecting with [redacted]');
+  expect(logs.raw).toHaveLength(1);
+  expectClean(logs.raw[0]!);
+  expect(logs.raw[0]).toContain('connecting with [redacted]');
 });
