@@ -155,6 +155,8 @@ export const READ_ELSEWHERE: Readonly<Record<string, string>> = {
   HUIYING_CHROMIUM: "tests: the Chromium the console's browser tests drive (test/support/browser.ts)",
   HUIYING_TEARDOWN_TRACE: 'tests and benches: name each teardown step as it starts',
   HUIYING_TEST_DATABASE_URL: "tests: the test run's PostgreSQL (test/support/database.ts)",
+  HUIYING_TEST_CLUSTER_ADDRESS: 'tests: the Temporal cluster of an npm run test:cluster run (test/support/test-temporal.ts)',
+  HUIYING_TEMPORAL_SERVER_CACHE: 'scripts/cluster/server-binaries.ts: where the built Temporal server is kept, one folder per version',
   RECORD_HISTORY: 'tests: 1 records the replay fixture anew (test/workflows/replay.test.ts)',
 };
 

@@ -20,8 +20,16 @@ export interface ClusterPorts {
 /** How many ports a cluster takes from its base port (TEMPORAL_PORT): the frontend's is the base itself. */
 export const CLUSTER_PORT_COUNT = 9;
 
+/** The server keeps membership ports in a smallint column: a higher one stops it at start ("out of range for type smallint"). */
+export const MAX_MEMBERSHIP_PORT = 32767;
+
 /** base: frontend gRPC (what clients dial); +1 history, +2 matching, +3 worker, +4…+7 their membership, +8 frontend HTTP. */
 export function clusterPortsFrom(base: number): ClusterPorts {
+  if (base + 7 > MAX_MEMBERSHIP_PORT) {
+    throw new Error(
+      `TEMPORAL_PORT ${base} is too high for a cluster: its membership ports (TEMPORAL_PORT+4…+7) must be at most ${MAX_MEMBERSHIP_PORT}`,
+    );
+  }
   if (base + CLUSTER_PORT_COUNT - 1 > 65535)
     throw new Error(`TEMPORAL_PORT ${base} leaves no room for the cluster's ${CLUSTER_PORT_COUNT} ports`);
   return {

@@ -1,5 +1,6 @@
 /**
- * End-to-end harness: a real `temporal server start-dev` (free ports, temp db), a real Worker from `createWorker`
+ * End-to-end harness: a real `temporal server start-dev` (free ports, temp db; or, under `npm run test:cluster`, a
+ * namespace of its own on a real cluster: test/support/test-temporal.ts), a real Worker from `createWorker`
  * with a real `OutboxNotifier` in a temp dir, a real Temporal `Client`, and the real Express app from `createApp`
  * listening on a free port. Nothing of Temporal is mocked: tests talk HTTP to the API and, where a scenario cannot
  * be reached through the API (a case registered days ago), start workflows with the API's own recipe.
@@ -38,7 +39,7 @@ import type { Db } from '../../db/pool';
 import { createTestDatabase } from '../support/database';
 import { loadWorkflowBundle } from '../support/bundle';
 import { newCase, startCaseWith } from '../support/cases';
-import { startTestDevServer, type TestDevServer } from '../support/dev-server';
+import { startTestTemporal, type TestTemporal } from '../support/test-temporal';
 import { useHarness } from '../support/lifecycle';
 import { levelReviewers, people } from '../support/personas';
 import { reportTimings, waitFor } from '../support/polling';
@@ -86,7 +87,8 @@ export interface E2EOptions {
 }
 
 export interface E2E {
-  server: TestDevServer;
+  /** Its own dev server, or under `npm run test:cluster` its own namespace on the run's cluster. */
+  server: TestTemporal;
   /** The API's client, with the payload codec. Replaced by restartWorkerAndApi. */
   client: Client;
   /** A client WITHOUT the codec: what Temporal really stores (raw histories). */
@@ -148,8 +150,8 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     const notifier = opts.notifier ? opts.notifier(outbox, db) : outbox;
 
     quietRuntime();
-    const server = await startTestDevServer();
-    cleanups.push('dev server', () => server.stop());
+    const server = await startTestTemporal();
+    cleanups.push(server.kind, () => server.stop());
     const namespace = server.namespace;
 
     const connection = await Connection.connect({ address: server.address });

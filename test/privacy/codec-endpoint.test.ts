@@ -20,6 +20,7 @@ import { startDevServer } from '../../scripts/dev-server';
 import { type ApiCall, drive, expectApiError, expectStatus, type ExtraApp, type Json, useE2E } from '../e2e/harness';
 import { HOUSING, people } from '../support/personas';
 import { temporalBinaries } from '../support/binaries';
+import { devServerOf } from '../support/test-temporal';
 
 const K1 = generatePayloadKey();
 const K2 = generatePayloadKey();
@@ -323,9 +324,10 @@ test('the Temporal CLI decodes a history through the endpoint (--codec-endpoint,
 test("the dev server's SQLite files hold no name, phone or content (but do hold the ledger number)", async () => {
   const current = await d.get(caseId, people.supervisor);
   await d.act(caseId, 'progress', people.housingHandler, { note: `已联系${CITIZEN.name}，电话${CITIZEN.phone}` });
-  const dir = path.dirname(h.server.dbFile);
-  const files = (await fs.readdir(dir)).filter((f) => f.startsWith(path.basename(h.server.dbFile))); // with -wal, -shm
-  expect(files).toContain(path.basename(h.server.dbFile));
+  const { dbFile } = devServerOf(h.server);
+  const dir = path.dirname(dbFile);
+  const files = (await fs.readdir(dir)).filter((f) => f.startsWith(path.basename(dbFile))); // with -wal, -shm
+  expect(files).toContain(path.basename(dbFile));
   const bytes = Buffer.concat(await Promise.all(files.map((f) => fs.readFile(path.join(dir, f)))));
   // The scan sees what is stored: histories with their encrypted payloads, search attributes such as the ledger number.
   expect(bytes.includes(Buffer.from(ENCODING_ENCRYPTED))).toBe(true);
