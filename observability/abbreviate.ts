@@ -5,6 +5,7 @@
  * arguments and errors with long stacks as metadata, and none of that belongs in a log (a payload holds a citizen's
  * data, even if encrypted; a history can be megabytes).
  */
+import { types } from 'node:util';
 import { redactSecrets } from '../config/redaction';
 
 /** Keys whose values are never written, only their kind and size: whole histories, payloads and arguments, tokens. */
@@ -36,7 +37,8 @@ export function abbreviate(value: unknown, depth: number, key = '', redact: Reda
   if (typeof value === 'function' || typeof value === 'symbol') return `[${typeof value}]`;
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Error) return errorSummary(value, redact);
+  // Node's own errors (a refused connection) may come from another realm (jest's sandbox): not `instanceof Error` there.
+  if (value instanceof Error || types.isNativeError(value)) return errorSummary(value, redact);
   if (omitted) return `[omitted: ${Array.isArray(value) ? `${value.length} items` : 'object'}]`;
   if (depth >= MAX_DEPTH) return Array.isArray(value) ? `[${value.length} items]` : '[object]';
   if (Array.isArray(value)) {

@@ -230,7 +230,7 @@ test("the case gauges are the read model's counts (open by stage, overdue, red f
   }
 });
 
-test('readiness: 200 while the database and Temporal answer, 503 naming the database once it is gone; liveness stays 200', async () => {
+test('readiness: 200 while the database and Temporal answer, 503 naming the database once it is gone; liveness stays 200; the case gauges say they are stale', async () => {
   // The read model's database behind a TCP relay: closing the relay takes the database away, as a dead host would.
   const database = await createTestDatabase();
   const target = new URL(database.url);
@@ -249,13 +249,21 @@ test('readiness: 200 while the database and Temporal answer, 503 naming the data
   relayed.port = String((relay.address() as AddressInfo).port);
   const db = createDb(relayed.toString(), { max: 2 });
   db.on('error', () => undefined); // its connections are cut below
+  const gauges = createApiMetrics({ db, caseGaugesCacheMs: 0 });
+  const listener = await startListener({
+    host: '127.0.0.1',
+    port: 0,
+    variable: 'HUIYING_METRICS_PORT',
+    pages: { '/metrics': metricsPage(gauges) },
+  });
   try {
-    const probed = await h.startApp({ db });
+    const probed = await h.startApp({ db, metrics: gauges });
     const ready = () => probed.api('GET', '/health/ready');
     const live = await probed.api('GET', '/health/live');
     expect([live.status, live.body]).toEqual([200, { ok: true }]);
     const up = await ready();
     expect([up.status, up.body]).toEqual([200, { ok: true, database: 'ok', temporal: 'ok' }]);
+    expect((await scrape(listener)).get('huiying_read_model_up')).toBe(1);
 
     relay.close();
     for (const s of sockets) s.destroy();
@@ -264,7 +272,10 @@ test('readiness: 200 while the database and Temporal answer, 503 naming the data
     expect((await probed.api('GET', '/health/live')).status).toBe(200);
     // The harness's own app, on its own database, is still ready.
     expect((await h.api('GET', '/health/ready')).status).toBe(200);
+    // The scrape still answers: the case gauges keep their last values, and say so.
+    expect((await scrape(listener)).get('huiying_read_model_up')).toBe(0);
   } finally {
+    await listener.close();
     relay.close();
     for (const s of sockets) s.destroy();
     await db.end().catch(() => undefined);

@@ -4,7 +4,7 @@
  */
 import type { LogEntry } from '@temporalio/worker';
 import { capLogLine, LOG_LINE_MAX_BYTES } from '../../config/log-line';
-import { describeForLog } from '../../config/redaction';
+import { describeForLog, redactSecrets } from '../../config/redaction';
 import { fitLine, log } from '../../observability/logger';
 import { runtimeLogger } from '../../worker/runtime-logger';
 import { captureLogs, type CapturedLogs } from '../support/logs';
@@ -44,6 +44,26 @@ describe("the API's error log", () => {
     expect(line).toContain('truncated');
     expect(line).not.toContain('13800001234');
   });
+});
+
+test("redaction's quick check (text with nothing to find is returned unsearched) lets nothing through", () => {
+  const needing = [
+    'Basic dXNlcjpwYXNz',
+    'auth bearer abc.def',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln',
+    `k=${'a1'.repeat(20)}`,
+    'call 13800001234 now',
+    'id 51072219900101123X',
+    'name=张市民',
+    "{'tel': '0838-7654321'}",
+    '"idCard":"x"',
+    'contactName: "李"',
+    'with county-db-pa55word inside',
+  ];
+  for (const text of needing)
+    expect({ text, redacted: redactSecrets(text, ['county-db-pa55word']) !== text }).toEqual({ text, redacted: true });
+  for (const text of ['GET', '/cases/:id', '1c69db5a-9bda-474e-963e-d0d433b595ab', 'request', 'op1', '台账 LZ-2026-000123'])
+    expect(redactSecrets(text, ['county-db-pa55word'])).toBe(text);
 });
 
 describe("the process's logger", () => {
