@@ -177,7 +177,8 @@ function report(undisturbed: RunFigures, killed: RunFigures): void {
   if (k) {
     const waits = k.handover.stranded.map((x) => x.waitedMs).sort((a, b) => a - b);
     const q = (p: number) => (waits.length ? s(waits[Math.min(waits.length - 1, Math.floor(p * waits.length))]) : '—');
-    const tasks = (m: Map<string, number>) => [...m].map(([id, n]) => `${id.split('@')[0]}: ${n}`).join(', ');
+    // A started task whose event names no worker is shown as such.
+    const tasks = (m: Map<string, number>) => [...m].map(([id, n]) => `${id.split('@')[0] || '(unnamed)'}: ${n}`).join(', ');
     lines.push(
       '',
       `workflow tasks before the kill, by worker pid: ${tasks(k.handover.before)}; after: ${tasks(k.handover.after)}`,
