@@ -135,8 +135,9 @@ export async function startClusterHuiying(o: {
     // The group's leader is the guard shell; the worker is its Node child.
     const children = (await fs.readFile(`/proc/${workerGroup(name)}/task/${workerGroup(name)}/children`, 'utf8')).trim().split(/\s+/);
     for (const pid of children) {
-      const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.includes('worker')) return Number(pid);
+      // The guard's own watcher subshell is a child too, with the same command line after `sh -c`.
+      const argv = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+      if (argv[0] === process.execPath && argv.some((a) => a.endsWith(path.join('worker', 'index.ts')))) return Number(pid);
     }
     throw new Error(`no worker process in group ${workerGroup(name)}`);
   };
