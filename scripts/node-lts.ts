@@ -7,6 +7,7 @@
  *   tsx scripts/node-lts.ts -- <command...>  runs the command with Node 24 first on PATH (`node` means Node 24)
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ensureWheelProgram } from './wheel-venv';
 
@@ -27,7 +28,7 @@ async function main(args: string[]): Promise<number> {
     console.log(node);
     return 0;
   }
-  const bin = path.dirname(node);
+  const bin = await nodeOnlyBin(node);
   const [command, ...rest] = args;
   console.log(`[node-lts] ${args.join(' ')} on Node ${NODE_LTS_WHEEL.split('==')[1]} (${node})`);
   const child = spawn(command === 'node' ? node : command!, rest, {
@@ -36,6 +37,21 @@ async function main(args: string[]): Promise<number> {
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+/**
+ * A folder holding only a link to Node 24's `node`, to put first on PATH: the wheel's own bin/ has `npm` and `npx`
+ * shims that look for an npm it does not ship, and would shadow the machine's npm (which then runs on Node 24 too).
+ */
+async function nodeOnlyBin(node: string): Promise<string> {
+  const bin = path.join(path.dirname(path.dirname(node)), 'huiying-node-only');
+  await fs.mkdir(bin, { recursive: true });
+  const link = path.join(bin, 'node');
+  if ((await fs.readlink(link).catch(() => undefined)) !== node) {
+    await fs.rm(link, { force: true });
+    await fs.symlink(node, link);
+  }
+  return bin;
 }
 
 if (require.main === module) {

@@ -3,7 +3,7 @@
  * their own, against the real API, worker and Temporal dev server; a rejection and a second round; a handler who
  * never sees the citizen's phone; a refusal said in Chinese. Screenshots go to test-results/console/.
  */
-import { usePeopleInBrowsers, type PersonPage } from '../support/browser';
+import { quietFor, usePeopleInBrowsers, type PersonPage } from '../support/browser';
 import { drive, useE2E } from '../e2e/harness';
 import { HOUSING, people, TRANSPORT } from '../support/personas';
 
@@ -301,6 +301,10 @@ test('a session that ends mid-form asks to sign in again over the page and keeps
   await page.getByLabel('标题').waitFor();
   expect(await page.getByLabel('标题').inputValue()).toBe('路口信号灯故障（会话过期）');
   await page.getByLabel('诉求内容').fill('早高峰信号灯全红。');
+  // The form's own lookups (the caller's other cases, the knowledge panel) start a moment after typing or the reload;
+  // one meeting the refused token below would open the dialog before the click (the machine's load decides): let them
+  // finish first, so that sending the form is what meets it.
+  await quietFor(page, /\/(knowledge|cases)\?/, 1_500);
   // The token is refused from now on (as when it expires or the key changes).
   await page.evaluate(() => {
     // In the page (this file is compiled without the DOM's types).

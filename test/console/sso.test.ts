@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { loadConfig } from '../../config';
 import { getFreePort } from '../../scripts/ports';
 import { useE2E } from '../e2e/harness';
-import { usePeopleInBrowsers, type PersonPage } from '../support/browser';
+import { quietFor, usePeopleInBrowsers, type PersonPage } from '../support/browser';
 import { startDevSsoProcess, type DevSsoProcess } from '../support/dev-sso';
 
 const AUDIENCE = 'huiying';
@@ -111,6 +111,10 @@ test('a session that ends mid-form signs in again through the single sign-on and
   await page.getByLabel('诉求人姓名').fill('赵六');
   await page.getByLabel('联系电话').fill('13700002222');
   await page.getByLabel('标题').fill('路口信号灯故障（统一认证过期）');
+  await page.getByLabel('诉求内容').fill('早高峰信号灯全红。');
+  // The form's own lookups (the caller's other cases, the knowledge panel) finish first: sending the form is what
+  // meets the refused token, not one of them (which would open the dialog before the click).
+  await quietFor(page, /\/(knowledge|cases)\?/, 1_500);
   // The token is refused from now on (as when it expires).
   await page.evaluate(() => {
     const store = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } })
@@ -118,7 +122,6 @@ test('a session that ends mid-form signs in again through the single sign-on and
     const session = JSON.parse(store.getItem('huiying.session')!) as { token: string };
     store.setItem('huiying.session', JSON.stringify({ ...session, token: `${session.token}x` }));
   });
-  await page.getByLabel('诉求内容').fill('早高峰信号灯全红。');
   await page.getByRole('button', { name: '登记', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: '登录已过期' });
   const again = dialog.getByRole('button', { name: '统一身份认证登录' });

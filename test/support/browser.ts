@@ -110,3 +110,29 @@ export function usePeopleInBrowsers<A extends { baseUrl: string }>(start: () => 
     baseUrl: () => app!.baseUrl,
   };
 }
+
+/** Resolves once no request whose URL matches `pattern` has started or been in flight for `quietMs`. */
+export async function quietFor(page: Page, pattern: RegExp, quietMs: number): Promise<void> {
+  let last = Date.now();
+  let inFlight = 0;
+  const started = (r: { url(): string }) => {
+    if (!pattern.test(r.url())) return;
+    inFlight += 1;
+    last = Date.now();
+  };
+  const ended = (r: { url(): string }) => {
+    if (!pattern.test(r.url())) return;
+    inFlight -= 1;
+    last = Date.now();
+  };
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
+  try {
+    while (inFlight > 0 || Date.now() - last < quietMs) await new Promise((resolve) => setTimeout(resolve, 100));
+  } finally {
+    page.off('request', started);
+    page.off('requestfinished', ended);
+    page.off('requestfailed', ended);
+  }
+}
