@@ -9,6 +9,7 @@ import {
 } from '../domain/knowledge';
 import { importProblem, type ImportRow } from '../db/knowledge-queries';
 import { ApiError } from './errors';
+import { cellText as sheetCellText, columnsByHeader } from './sheet-cells';
 
 /**
  * The knowledge base as a spreadsheet with Chinese headers (知识库.xlsx): what GET /knowledge.xlsx writes,
@@ -53,30 +54,15 @@ export async function knowledgeWorkbook(entries: readonly KnowledgeEntry[]): Pro
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-/** A cell as the text a person sees: dates as their day, rich text joined, a formula's result. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  // A date typed into Excel is a wall-clock day stored as midnight UTC.
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(value).trim();
-}
+/** A date typed into Excel is a wall-clock day stored as midnight UTC. */
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const cellText = (value: ExcelJS.CellValue) => sheetCellText(value, day);
 
 const invalid = (message: string, problems: ReturnType<typeof importProblem>[]) => new ApiError('invalid_input', message, problems);
 
 /** Which column of the sheet holds each known header; a missing required one → 400 naming it. */
 function headerColumns(sheet: ExcelJS.Worksheet): Partial<Record<Column, number>> {
-  const byHeader = new Map(Object.entries(KNOWLEDGE_COLUMNS).map(([key, header]) => [header as string, key as Column]));
-  const columns: Partial<Record<Column, number>> = {};
-  sheet.getRow(1).eachCell((cell, col) => {
-    const key = byHeader.get(cellText(cell.value));
-    if (key) columns[key] = col;
-  });
+  const columns = columnsByHeader<Column>(sheet, KNOWLEDGE_COLUMNS, day);
   const missing = REQUIRED.filter((key) => columns[key] === undefined);
   if (missing.length > 0) {
     throw invalid(

@@ -4,6 +4,7 @@
  * and by `npm run demo`. Every row is checked before anything is imported, and every bad cell is named at once.
  */
 import ExcelJS from 'exceljs';
+import { cellText as sheetCellText, columnsByHeader } from '../api/sheet-cells';
 import {
   HISTORICAL_LEDGER_COLUMNS,
   REQUIRED_COLUMNS,
@@ -38,12 +39,7 @@ export async function readHistoricalSheet(
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) return { records: [], problems: [{ row: 0, column: '(file)', message: '工作簿中没有工作表' }] };
-  const byHeader = new Map(COLUMNS.map((c) => [HISTORICAL_LEDGER_COLUMNS[c] as string, c]));
-  const at: Partial<Record<HistoricalColumn, number>> = {};
-  sheet.getRow(1).eachCell((cell, col) => {
-    const c = byHeader.get(cellText(cell.value));
-    if (c) at[c] = col;
-  });
+  const at = columnsByHeader<HistoricalColumn>(sheet, HISTORICAL_LEDGER_COLUMNS, dateTime);
   const missing = REQUIRED_COLUMNS.filter((c) => at[c] === undefined);
   if (missing.length > 0) {
     return { records: [], problems: missing.map((c) => ({ row: 1, column: HISTORICAL_LEDGER_COLUMNS[c], message: '缺少此列' })) };
@@ -110,15 +106,6 @@ function shanghaiText(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** A cell as the text a person sees; a date or time typed into Excel is a wall-clock time stored as UTC. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ');
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('text' in value) return String(value.text);
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(value).trim();
-}
+/** A date or time typed into Excel is a wall-clock time stored as UTC. */
+const dateTime = (d: Date) => d.toISOString().slice(0, 19).replace('T', ' ');
+const cellText = (value: ExcelJS.CellValue) => sheetCellText(value, dateTime);
